@@ -1,0 +1,38 @@
+import type { DisplayLayout } from '../domain/displayLayout';
+import type { ClosedSegment, DurableSegment } from '../domain/segment';
+
+/**
+ * Every event the recorder machine handles. Named `<source>.<what>` so logs read well and
+ * wildcards like `ffmpeg.*` work. Actors check what they send with `satisfies RecorderEvent`.
+ */
+export type RecorderEvent =
+  // display poller
+  | { type: 'display.detected'; layout: DisplayLayout }
+  | { type: 'display.changed'; layout: DisplayLayout }
+  | { type: 'display.lost'; message: string }
+  // ffmpeg child
+  | { type: 'ffmpeg.started'; runId: string; pid: number; startedAtMs: number }
+  | { type: 'ffmpeg.exited'; runId: string; code: number | null; signal: string | null; stderrTail: string }
+  | { type: 'ffmpeg.failedToStart'; runId: string; message: string }
+  // segment watcher
+  | { type: 'segment.closed'; segment: ClosedSegment }
+  // sentinel watcher and process signals
+  | { type: 'sentinel.appeared'; path: string }
+  | { type: 'recorder.stop'; reason: string }
+  // uploader
+  | { type: 'upload.started'; key: string; attempt: number }
+  | { type: 'upload.done'; segment: DurableSegment; pending: number }
+  | { type: 'upload.failed'; key: string; attempt: number; retryInMs: number; message: string }
+  | { type: 'upload.idle' }
+  | { type: 'upload.finalized'; leftInSpool: number; message?: string };
+
+/** Commands the machine sends to its ffmpeg child. */
+export type FfmpegCommand = { type: 'ffmpeg.finish' } | { type: 'ffmpeg.terminate' } | { type: 'ffmpeg.kill' };
+
+/** Commands the machine sends to its uploader child. */
+export type UploaderCommand =
+  | { type: 'uploader.enqueue'; segment: ClosedSegment }
+  /** Stop retrying forever: from now on each upload gets a bounded number of tries. */
+  | { type: 'uploader.drain' }
+  /** Write manifest.json and end.json, then report `upload.finalized`. */
+  | { type: 'uploader.finalize'; reason: string };
