@@ -16,6 +16,8 @@ export type RecorderEvent =
   | { type: 'ffmpeg.failedToStart'; runId: string; message: string }
   // segment watcher
   | { type: 'segment.closed'; segment: ClosedSegment }
+  /** Reply to `segments.runEnded`: every segment of that run (the partial one too) was reported. */
+  | { type: 'segments.runSettled'; runId: string }
   // sentinel watcher and process signals
   | { type: 'sentinel.appeared'; path: string }
   | { type: 'recorder.stop'; reason: string }
@@ -28,6 +30,13 @@ export type RecorderEvent =
 
 /** Commands the machine sends to its ffmpeg child. */
 export type FfmpegCommand = { type: 'ffmpeg.finish' } | { type: 'ffmpeg.terminate' } | { type: 'ffmpeg.kill' };
+
+/**
+ * Commands the machine sends to its segment watcher. After an FFmpeg run ended, the watcher
+ * re-reads that run's list, reports what is left (including an unlisted partial segment) and
+ * answers `segments.runSettled`, so a drain never finalizes before the last segment is queued.
+ */
+export type SegmentWatcherCommand = { type: 'segments.runEnded'; runId: string };
 
 /** Commands the machine sends to its uploader child. */
 export type UploaderCommand =
