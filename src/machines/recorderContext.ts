@@ -1,0 +1,88 @@
+import type { DisplayLayout } from '../domain/displayLayout';
+
+/** Timings the machine needs; all in milliseconds. Defaults live in the config table. */
+export interface RecorderMachineConfig {
+  /** After "q" on stdin, how long FFmpeg gets to finalize its segment before SIGTERM. */
+  readonly stopTimeoutMs: number;
+  /** After SIGTERM (and again after SIGKILL of the tree), how long to wait for the exit. */
+  readonly killTimeoutMs: number;
+  /** The whole drain, sentinel to exit; must fit the 60 s AppStream gives a termination hook. */
+  readonly drainTimeoutMs: number;
+  /** Part of the drain kept for manifest.json and end.json. */
+  readonly finalizeReserveMs: number;
+  /** How long to wait for the segment watcher to report an ended run's last segments. */
+  readonly settleTimeoutMs: number;
+  /** Crash-loop backoff: first delay after the second consecutive crash, doubling up to the cap. */
+  readonly restartBackoffBaseMs: number;
+  readonly restartBackoffMaxMs: number;
+  /** A capture that ran this long resets the crash counter. */
+  readonly stableRunMs: number;
+}
+
+export interface RecorderInput {
+  readonly config: RecorderMachineConfig;
+}
+
+export interface CaptureRun {
+  readonly runId: string;
+  readonly pid: number;
+  readonly startedAtMs: number;
+}
+
+export interface CaptureExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stderrTail: string;
+}
+
+/** Data only: no process, watcher or socket handles (those live in the actors). */
+export interface RecorderContext {
+  readonly config: RecorderMachineConfig;
+  readonly layout: DisplayLayout | null;
+  /** The FFmpeg run currently alive, if any. */
+  readonly run: CaptureRun | null;
+  readonly runCount: number;
+  /** Runs that ended but whose last segments the watcher has not confirmed yet. */
+  readonly unsettledRuns: readonly string[];
+  readonly lastExit: CaptureExit | null;
+  readonly consecutiveFailures: number;
+  readonly restartReason: 'display' | 'crash' | null;
+  readonly pendingUploads: number;
+  readonly segmentsClosed: number;
+  readonly segmentsUploaded: number;
+  readonly bytesUploaded: number;
+  readonly failedAttempts: number;
+  readonly stopReason: string | null;
+  readonly leftInSpool: number | null;
+  readonly lastDisplayProblem: string | null;
+}
+
+export interface RecorderOutput {
+  /** 0: everything durable; 3: drained, but something is left in the spool for `recover`. */
+  readonly exitCode: 0 | 3;
+  readonly leftInSpool: number | null;
+  readonly segmentsUploaded: number;
+  readonly bytesUploaded: number;
+  readonly stopReason: string | null;
+}
+
+export function initialContext(input: RecorderInput): RecorderContext {
+  return {
+    config: input.config,
+    layout: null,
+    run: null,
+    runCount: 0,
+    unsettledRuns: [],
+    lastExit: null,
+    consecutiveFailures: 0,
+    restartReason: null,
+    pendingUploads: 0,
+    segmentsClosed: 0,
+    segmentsUploaded: 0,
+    bytesUploaded: 0,
+    failedAttempts: 0,
+    stopReason: null,
+    leftInSpool: null,
+    lastDisplayProblem: null,
+  };
+}

@@ -1,0 +1,270 @@
+import { assign, enqueueActions, type EventObject, fromCallback, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
+import { sameLayout, type DisplayLayout } from '../domain/displayLayout';
+import type { FfmpegCommand, RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
+import { initialContext, type RecorderContext, type RecorderInput, type RecorderOutput } from './recorderContext';
+import { stopCaptureStates } from './stopCaptureStates';
+
+/** Input of the ffmpeg actor: the layout to capture. Everything else is in the actor's factory. */
+export interface FfmpegActorInput {
+  readonly layout: DisplayLayout;
+}
+
+/**
+ * The machine only declares its actors; the CLI (and tests) give the real ones with `provide()`.
+ * A forgotten one fails loudly instead of recording nothing.
+ */
+function mustBeProvided<TCommand extends { type: string }, TInput>(name: string) {
+  return fromCallback<TCommand, TInput>(() => {
+    throw new Error(`recorderMachine: the "${name}" actor must be given with machine.provide({ actors: { ${name} } })`);
+  });
+}
+
+export const recorderMachine = setup({
+  types: {
+    context: {} as RecorderContext,
+    events: {} as RecorderEvent,
+    input: {} as RecorderInput,
+    output: {} as RecorderOutput,
+  },
+  actors: {
+    ffmpeg: mustBeProvided<FfmpegCommand, FfmpegActorInput>('ffmpeg'),
+    displayPoller: mustBeProvided<EventObject, undefined>('displayPoller'),
+    segmentWatcher: mustBeProvided<SegmentWatcherCommand, undefined>('segmentWatcher'),
+    sentinelWatcher: mustBeProvided<EventObject, undefined>('sentinelWatcher'),
+    uploader: mustBeProvided<UploaderCommand, undefined>('uploader'),
+  },
+  guards: {
+    layoutDiffers: ({ context, event }) =>
+      event.type === 'display.changed' && (context.layout === null || !sameLayout(context.layout, event.layout)),
+    isCurrentRun: ({ context, event }) =>
+      (event.type === 'ffmpeg.exited' || event.type === 'ffmpeg.failedToStart' || event.type === 'ffmpeg.started') &&
+      (context.run === null || context.run.runId === event.runId),
+    hasLiveCapture: ({ context }) => context.run !== null,
+    allRunsSettled: ({ context }) => context.unsettledRuns.length === 0,
+    nothingPending: ({ context }) => context.pendingUploads === 0,
+  },
+  delays: {
+    stopTimeout: ({ context }) => context.config.stopTimeoutMs,
+    killTimeout: ({ context }) => context.config.killTimeoutMs,
+    restartDelay: ({ context }) => restartDelayMs(context),
+    stableRun: ({ context }) => context.config.stableRunMs,
+    drainFlushBudget: ({ context }) => Math.max(0, context.config.drainTimeoutMs - context.config.finalizeReserveMs),
+    finalizeReserve: ({ context }) => context.config.finalizeReserveMs,
+    settleTimeout: ({ context }) => context.config.settleTimeoutMs,
+  },
+  actions: {
+    rememberLayout: assign({
+      layout: ({ context, event }) =>
+        event.type === 'display.detected' || event.type === 'display.changed' ? event.layout : context.layout,
+    }),
+    startCapture: spawnChild('ffmpeg', {
+      id: 'ffmpeg',
+      input: ({ context }) => {
+        if (context.layout === null) throw new Error('startCapture needs a display layout');
+        return { layout: context.layout };
+      },
+    }),
+    discardCapture: stopChild('ffmpeg'),
+    sendToFfmpeg: sendTo('ffmpeg', (_, params: { command: FfmpegCommand['type'] }) => ({ type: params.command }) satisfies FfmpegCommand),
+    // FFmpeg did not exit even after SIGKILL of its tree (a hung kernel call): stop waiting for
+    // it, but still have the watcher report whatever that run wrote.
+    abandonRun: enqueueActions(({ context, enqueue }) => {
+      const run = context.run;
+      if (run === null) return;
+      enqueue.sendTo('segmentWatcher', { type: 'segments.runEnded', runId: run.runId } satisfies SegmentWatcherCommand);
+      enqueue.assign({ unsettledRuns: [...context.unsettledRuns, run.runId], run: null });
+    }),
+    recordRunStarted: assign({
+      run: ({ event, context }) =>
+        event.type === 'ffmpeg.started'
+          ? { runId: event.runId, pid: event.pid, startedAtMs: event.startedAtMs }
+          : context.run,
+      runCount: ({ context, event }) => (event.type === 'ffmpeg.started' ? context.runCount + 1 : context.runCount),
+    }),
+    recordRunEnded: assign({
+      unsettledRuns: ({ context, event }) =>
+        event.type === 'ffmpeg.exited' && !context.unsettledRuns.includes(event.runId)
+          ? [...context.unsettledRuns, event.runId]
+          : context.unsettledRuns,
+      run: () => null,
+      lastExit: ({ context, event }) =>
+        event.type === 'ffmpeg.exited'
+          ? { code: event.code, signal: event.signal, stderrTail: event.stderrTail }
+          : event.type === 'ffmpeg.failedToStart'
+            ? { code: null, signal: null, stderrTail: event.message }
+            : context.lastExit,
+    }),
+    askWatcherToSettleRun: sendTo('segmentWatcher', ({ event }) => {
+      if (event.type !== 'ffmpeg.exited') throw new Error(`askWatcherToSettleRun cannot handle ${event.type}`);
+      return { type: 'segments.runEnded', runId: event.runId } satisfies SegmentWatcherCommand;
+    }),
+    recordRunSettled: assign({
+      unsettledRuns: ({ context, event }) =>
+        event.type === 'segments.runSettled' ? context.unsettledRuns.filter((id) => id !== event.runId) : context.unsettledRuns,
+    }),
+    noteCrash: assign({
+      consecutiveFailures: ({ context }) => context.consecutiveFailures + 1,
+      restartReason: () => 'crash' as const,
+    }),
+    noteLayoutChange: assign({ restartReason: () => 'display' as const }),
+    forgiveFailures: assign({ consecutiveFailures: () => 0 }),
+    noteStopReason: assign({
+      stopReason: ({ event }) =>
+        event.type === 'sentinel.appeared' ? `sentinel ${event.path}` : event.type === 'recorder.stop' ? event.reason : event.type,
+    }),
+    queueUpload: sendTo('uploader', ({ event }) => {
+      if (event.type !== 'segment.closed') throw new Error(`queueUpload cannot handle ${event.type}`);
+      return { type: 'uploader.enqueue', segment: event.segment } satisfies UploaderCommand;
+    }),
+    countClosedSegment: assign({
+      pendingUploads: ({ context }) => context.pendingUploads + 1,
+      segmentsClosed: ({ context }) => context.segmentsClosed + 1,
+    }),
+    countDurableSegment: assign({
+      pendingUploads: ({ context }) => Math.max(0, context.pendingUploads - 1),
+      segmentsUploaded: ({ context }) => context.segmentsUploaded + 1,
+      bytesUploaded: ({ context, event }) => context.bytesUploaded + (event.type === 'upload.done' ? event.segment.bytes : 0),
+    }),
+    countFailedAttempt: assign({ failedAttempts: ({ context }) => context.failedAttempts + 1 }),
+    switchUploaderToDrain: sendTo('uploader', { type: 'uploader.drain' } satisfies UploaderCommand),
+    finalizeUploads: sendTo('uploader', ({ context }) => ({
+      type: 'uploader.finalize',
+      reason: context.stopReason ?? 'stopped',
+    }) satisfies UploaderCommand),
+    recordFinalized: assign({
+      leftInSpool: ({ event }) => (event.type === 'upload.finalized' ? event.leftInSpool : null),
+    }),
+    noteDisplayLost: assign({
+      lastDisplayProblem: ({ event, context }) => (event.type === 'display.lost' ? event.message : context.lastDisplayProblem),
+    }),
+  },
+}).createMachine({
+  id: 'recorder',
+  description: 'Records one streaming session: capture, upload while recording, drain at session end.',
+  context: ({ input }) => initialContext(input),
+  invoke: [
+    { id: 'displayPoller', src: 'displayPoller' },
+    { id: 'segmentWatcher', src: 'segmentWatcher' },
+    { id: 'sentinelWatcher', src: 'sentinelWatcher' },
+    { id: 'uploader', src: 'uploader' },
+  ],
+  // Whatever the state, a closed segment is queued and a durable one counted: uploads run
+  // during recording, restarting and draining alike.
+  on: {
+    'segment.closed': { actions: ['countClosedSegment', 'queueUpload'] },
+    'upload.done': { actions: 'countDurableSegment' },
+    'upload.failed': { actions: 'countFailedAttempt' },
+    'segments.runSettled': { actions: 'recordRunSettled' },
+    'display.lost': { actions: 'noteDisplayLost' },
+  },
+  initial: 'idle',
+  states: {
+    idle: {
+      description: "Waiting for the user's display before the first capture.",
+      on: {
+        'display.detected': { target: 'recording', actions: 'rememberLayout' },
+        'display.changed': { target: 'recording', actions: 'rememberLayout' },
+        'sentinel.appeared': { target: 'draining', actions: 'noteStopReason' },
+        'recorder.stop': { target: 'draining', actions: 'noteStopReason' },
+      },
+    },
+    recording: {
+      description: 'FFmpeg captures the whole screen into segments; each closed segment is uploaded at once.',
+      entry: 'startCapture',
+      after: { stableRun: { actions: 'forgiveFailures' } },
+      on: {
+        'ffmpeg.started': { guard: 'isCurrentRun', actions: 'recordRunStarted' },
+        // Any exit nobody asked for, code 0 included (a shrinking screen makes FFmpeg exit 0).
+        'ffmpeg.exited': {
+          guard: 'isCurrentRun',
+          target: 'restarting.waiting',
+          actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteCrash'],
+        },
+        'ffmpeg.failedToStart': {
+          guard: 'isCurrentRun',
+          target: 'restarting.waiting',
+          actions: ['recordRunEnded', 'noteCrash'],
+        },
+        'display.changed': { guard: 'layoutDiffers', target: 'restarting', actions: ['rememberLayout', 'noteLayoutChange'] },
+        'sentinel.appeared': { target: 'draining', actions: 'noteStopReason' },
+        'recorder.stop': { target: 'draining', actions: 'noteStopReason' },
+      },
+    },
+    restarting: {
+      description: 'Stops the running capture cleanly (its last segment is kept) and starts a new one.',
+      initial: 'stopping',
+      on: {
+        // The newest layout wins: the next capture starts with it.
+        'display.changed': { actions: 'rememberLayout' },
+        'display.detected': { actions: 'rememberLayout' },
+        'sentinel.appeared': { target: 'draining', actions: 'noteStopReason' },
+        'recorder.stop': { target: 'draining', actions: 'noteStopReason' },
+      },
+      states: {
+        ...stopCaptureStates('waiting'),
+        waiting: {
+          description: 'FFmpeg is gone; wait (no wait after a layout change, backoff after crashes) and capture again.',
+          entry: 'discardCapture',
+          after: { restartDelay: '#recorder.recording' },
+        },
+      },
+    },
+    draining: {
+      description: 'Session ended: stop capture, upload what is left within the drain budget, close the session.',
+      entry: ['switchUploaderToDrain'],
+      initial: 'flushing',
+      states: {
+        flushing: {
+          description: 'Bounded by the drain budget minus the reserve kept for the manifest and end marker.',
+          after: { drainFlushBudget: '#recorder.draining.finalizing' },
+          initial: 'checkingCapture',
+          states: {
+            checkingCapture: {
+              always: [{ guard: 'hasLiveCapture', target: 'stopping' }, { target: 'settling' }],
+            },
+            ...stopCaptureStates('settling'),
+            settling: {
+              description: "Wait until the segment watcher has reported every segment of the ended runs.",
+              entry: 'discardCapture',
+              always: { guard: 'allRunsSettled', target: 'uploading' },
+              on: { 'segments.runSettled': { actions: 'recordRunSettled', target: 'settling', reenter: true } },
+              after: { settleTimeout: 'uploading' },
+            },
+            uploading: {
+              description: 'Every segment is queued; wait for the uploader to make them durable.',
+              always: { guard: 'nothingPending', target: '#recorder.draining.finalizing' },
+              on: { 'upload.done': { actions: 'countDurableSegment', target: 'uploading', reenter: true } },
+            },
+          },
+        },
+        finalizing: {
+          description: 'Write manifest.json and end.json; what could not be uploaded stays in the spool.',
+          entry: 'finalizeUploads',
+          on: { 'upload.finalized': { target: '#recorder.finished', actions: 'recordFinalized' } },
+          after: { finalizeReserve: '#recorder.finished' },
+        },
+      },
+    },
+    finished: {
+      description: 'Done: exit 0 when everything is durable, 3 when something is left in the spool.',
+      type: 'final',
+    },
+  },
+  output: ({ context }) => ({
+    exitCode: context.leftInSpool === 0 && context.pendingUploads === 0 ? 0 : 3,
+    leftInSpool: context.leftInSpool,
+    segmentsUploaded: context.segmentsUploaded,
+    bytesUploaded: context.bytesUploaded,
+    stopReason: context.stopReason,
+  }),
+});
+
+/** Restart at once after a layout change; after crashes back off exponentially up to a cap. */
+export function restartDelayMs(context: RecorderContext): number {
+  if (context.restartReason === 'display' || context.consecutiveFailures <= 1) return 0;
+  const exponent = Math.min(context.consecutiveFailures - 2, 16);
+  return Math.min(context.config.restartBackoffBaseMs * 2 ** exponent, context.config.restartBackoffMaxMs);
+}
+
+export type RecorderMachine = typeof recorderMachine;
+export type RecorderActorRef = ActorRefFrom<RecorderMachine>;
