@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { DisplayLayout } from '../../domain/displayLayout';
+import { parseX11Layout } from './parseXrandr';
+import type { DisplayProbe } from './displayProbe';
+
+const run = promisify(execFile);
+
+/** Reads the layout of an X11 display with xrandr (two short process starts, ~10 ms each). */
+export function createX11Probe(options: { display: string; xrandrPath?: string; env?: NodeJS.ProcessEnv }): DisplayProbe {
+  const xrandr = options.xrandrPath ?? 'xrandr';
+  const env = { ...options.env, DISPLAY: options.display };
+  return {
+    description: `X11 display ${options.display}`,
+    async probe(): Promise<DisplayLayout> {
+      try {
+        const [query, monitors] = await Promise.all([
+          run(xrandr, ['--query'], { env, timeout: 5_000 }),
+          run(xrandr, ['--listmonitors'], { env, timeout: 5_000 }),
+        ]);
+        return parseX11Layout(query.stdout, monitors.stdout);
+      } catch (error) {
+        const detail = error instanceof Error ? (error as Error & { stderr?: string }).stderr?.trim() || error.message : String(error);
+        throw new Error(`cannot read X11 display ${options.display} with xrandr: ${detail}`, { cause: error });
+      }
+    },
+    notifications: { command: 'xev', args: ['-display', options.display, '-root', '-event', 'randr'], env },
+  };
+}
