@@ -1,0 +1,285 @@
+import { Option } from 'commander';
+import type { Destination } from './destination';
+import {
+  DEFAULT_INSPECT_PORT,
+  defaultCaptureSource,
+  defaultDisplay,
+  defaultRunDir,
+  defaultSpoolDir,
+  sentinelPathFor,
+  type CaptureSource,
+  type Env,
+} from './defaults';
+import { boolean, decimal, destination, endpointUrl, integer, localPath, oneOf, port, text, type ParseContext, type ValueSchema } from './valueTypes';
+
+export type CommandName = 'record' | 'end' | 'recover';
+export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type { CaptureSource, Destination };
+
+/** Every option's value once validated. Durations are in seconds, as given. */
+export interface RecorderOptions {
+  readonly configFile: string | undefined;
+  readonly destination: Destination;
+  readonly endpoint: string | undefined;
+  readonly region: string | undefined;
+  readonly checksumMode: ChecksumMode;
+  readonly forcePathStyle: boolean;
+  readonly spoolDir: string;
+  readonly runDir: string;
+  readonly sessionId: string | undefined;
+  readonly stack: string | undefined;
+  readonly fleet: string | undefined;
+  readonly user: string | undefined;
+  readonly sentinel: string | undefined;
+  readonly display: string;
+  readonly captureSource: CaptureSource;
+  readonly segmentSeconds: number;
+  readonly frameRate: number;
+  readonly drainTimeout: number;
+  readonly stopTimeout: number;
+  readonly killTimeout: number;
+  readonly endTimeout: number;
+  readonly ffmpegPath: string;
+  readonly minFreeSpaceMb: number;
+  readonly logLevel: LogLevel;
+  readonly insecure: boolean;
+  readonly inspectPort: number | undefined;
+}
+
+export type OptionName = keyof RecorderOptions;
+
+export interface DefaultContext extends ParseContext {
+  readonly env: Env;
+  /** Options earlier in the table, already resolved (defaults may depend on them). */
+  readonly chosen: Partial<RecorderOptions>;
+}
+
+export interface OptionSpec<K extends OptionName = OptionName> {
+  readonly name: K;
+  /** Commander flag syntax: `--segment-seconds <seconds>`, `--insecure`, `--inspect [port]`. */
+  readonly flag: string;
+  /** `SESSION_RECORDER_` + the name in UPPER_SNAKE case. */
+  readonly env: string;
+  /** Key in the JSON config file (the name); absent for `configFile` itself. */
+  readonly fileKey?: K;
+  readonly commands: readonly CommandName[];
+  /** What a valid value looks like, completing "expected ...". */
+  readonly expected: string;
+  readonly schema: (ctx: ParseContext) => ValueSchema<Exclude<RecorderOptions[K], undefined>>;
+  readonly default: (ctx: DefaultContext) => RecorderOptions[K];
+  /** The default as the README and --help show it. */
+  readonly defaultText: string;
+  readonly description: string;
+}
+
+const ALL: readonly CommandName[] = ['record', 'end', 'recover'];
+const RECORD: readonly CommandName[] = ['record'];
+const STORE: readonly CommandName[] = ['record', 'recover'];
+const SESSION: readonly CommandName[] = ['record', 'end'];
+const none = (): undefined => undefined;
+const seconds = (max: number) => () => decimal(0, max);
+const optionalText = () => text();
+
+/**
+ * THE table of options. Order matters: a default may depend only on options above it.
+ * Flags win over environment variables, which win over the config file, which wins over defaults.
+ */
+export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
+  configFile: {
+    name: 'configFile', flag: '--config <file>', env: 'SESSION_RECORDER_CONFIG_FILE', commands: ALL,
+    expected: 'a path to a JSON file', schema: localPath, default: none, defaultText: '(none)',
+    description: 'JSON file with any of the keys in this table; flags and environment variables override it.',
+  },
+  destination: {
+    name: 'destination', flag: '--destination <url>', env: 'SESSION_RECORDER_DESTINATION', fileKey: 'destination', commands: STORE,
+    expected: 's3://bucket/prefix/ or file:///dir', schema: destination,
+    default: (ctx) => destination(ctx).parse('file://./recordings'), defaultText: '`file://./recordings`',
+    description: 'Where recordings go: an S3 bucket and prefix, or a local directory laid out like the bucket.',
+  },
+  endpoint: {
+    name: 'endpoint', flag: '--endpoint <url>', env: 'SESSION_RECORDER_ENDPOINT', fileKey: 'endpoint', commands: STORE,
+    expected: 'an http:// or https:// URL without credentials', schema: endpointUrl, default: none, defaultText: 'AWS S3',
+    description: 'S3-compatible endpoint (MinIO, Ceph, s3rver...). Credentials come only from the AWS SDK default chain.',
+  },
+  region: {
+    name: 'region', flag: '--region <region>', env: 'SESSION_RECORDER_REGION', fileKey: 'region', commands: STORE,
+    expected: 'a region name such as us-east-1', schema: () => text(64), default: none, defaultText: 'AWS SDK default chain',
+    description: 'S3 region; unset, the AWS SDK resolves it (AWS_REGION, profile).',
+  },
+  checksumMode: {
+    name: 'checksumMode', flag: '--checksum-mode <mode>', env: 'SESSION_RECORDER_CHECKSUM_MODE', fileKey: 'checksumMode', commands: STORE,
+    expected: 'WHEN_SUPPORTED or WHEN_REQUIRED', schema: () => oneOf(['WHEN_SUPPORTED', 'WHEN_REQUIRED'] as const),
+    default: (ctx) => (ctx.chosen.endpoint === undefined ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED'),
+    defaultText: '`WHEN_SUPPORTED`; `WHEN_REQUIRED` with `--endpoint`',
+    description:
+      "The SDK's request/response checksum calculation. Many S3-compatible stores corrupt or refuse streamed bodies with the SDK's default trailing checksums; WHEN_REQUIRED avoids that (uploads still carry their own SHA-256 and Content-MD5).",
+  },
+  forcePathStyle: {
+    name: 'forcePathStyle', flag: '--force-path-style', env: 'SESSION_RECORDER_FORCE_PATH_STYLE', fileKey: 'forcePathStyle', commands: STORE,
+    expected: 'true or false', schema: boolean,
+    default: (ctx) => ctx.chosen.endpoint !== undefined, defaultText: 'true with `--endpoint`, else false',
+    description: 'Path-style S3 URLs (http://host/bucket/key), which most S3-compatible stores need.',
+  },
+  spoolDir: {
+    name: 'spoolDir', flag: '--spool-dir <dir>', env: 'SESSION_RECORDER_SPOOL_DIR', fileKey: 'spoolDir', commands: STORE,
+    expected: 'a directory path', schema: localPath, default: (ctx) => defaultSpoolDir(ctx.env, ctx.platform),
+    defaultText: '`/var/spool/session-recorder`; Windows `%ProgramData%\\session-recorder\\spool`',
+    description: 'Local segments wait here until the destination confirms them; root-only (see --insecure).',
+  },
+  runDir: {
+    name: 'runDir', flag: '--run-dir <dir>', env: 'SESSION_RECORDER_RUN_DIR', fileKey: 'runDir', commands: SESSION,
+    expected: 'a directory path', schema: localPath, default: (ctx) => defaultRunDir(ctx.env, ctx.platform),
+    defaultText: '`/run/session-recorder`; Windows `%ProgramData%\\session-recorder\\run`',
+    description: 'Root-only directory holding one subdirectory per session for its sentinel.',
+  },
+  sessionId: {
+    name: 'sessionId', flag: '--session-id <id>', env: 'SESSION_RECORDER_SESSION_ID', fileKey: 'sessionId', commands: SESSION,
+    expected: 'non-empty text', schema: optionalText, default: none, defaultText: 'AppStream_Session_ID',
+    description: 'Session id; overrides the AppStream metadata.',
+  },
+  stack: {
+    name: 'stack', flag: '--stack <name>', env: 'SESSION_RECORDER_STACK', fileKey: 'stack', commands: RECORD,
+    expected: 'non-empty text', schema: optionalText, default: none, defaultText: 'AppStream_Stack_Name',
+    description: 'Stack name; overrides the AppStream metadata.',
+  },
+  fleet: {
+    name: 'fleet', flag: '--fleet <name>', env: 'SESSION_RECORDER_FLEET', fileKey: 'fleet', commands: RECORD,
+    expected: 'non-empty text', schema: optionalText, default: none, defaultText: 'AppStream_Resource_Name',
+    description: 'Fleet name; overrides the AppStream metadata.',
+  },
+  user: {
+    name: 'user', flag: '--user <name>', env: 'SESSION_RECORDER_USER', fileKey: 'user', commands: RECORD,
+    expected: 'non-empty text', schema: optionalText, default: none, defaultText: 'AppStream_UserName',
+    description: 'User name; overrides the AppStream metadata.',
+  },
+  sentinel: {
+    name: 'sentinel', flag: '--sentinel <file>', env: 'SESSION_RECORDER_SENTINEL', fileKey: 'sentinel', commands: SESSION,
+    expected: 'a file path', schema: localPath,
+    default: (ctx) => (ctx.chosen.sessionId === undefined || ctx.chosen.runDir === undefined ? undefined : sentinelPathFor(ctx.chosen.runDir, ctx.chosen.sessionId, ctx.platform)),
+    defaultText: '`<run-dir>/<session>/end`',
+    description: 'File whose appearance ends the recording; the recorder deletes it once drained.',
+  },
+  display: {
+    name: 'display', flag: '--display <display>', env: 'SESSION_RECORDER_DISPLAY', fileKey: 'display', commands: RECORD,
+    expected: 'an X display such as :0 (Windows: desktop)', schema: () => text(256), default: (ctx) => defaultDisplay(ctx.env, ctx.platform),
+    defaultText: '`$DISPLAY`, else `:0`; Windows `desktop`',
+    description: 'What to capture (x11grab display, gdigrab `desktop`, avfoundation device).',
+  },
+  captureSource: {
+    name: 'captureSource', flag: '--capture-source <source>', env: 'SESSION_RECORDER_CAPTURE_SOURCE', fileKey: 'captureSource', commands: RECORD,
+    expected: 'x11grab, gdigrab, avfoundation or lavfi', schema: () => oneOf(['x11grab', 'gdigrab', 'avfoundation', 'lavfi'] as const),
+    default: (ctx) => defaultCaptureSource(ctx.platform), defaultText: 'x11grab; Windows gdigrab; macOS avfoundation',
+    description: 'FFmpeg input device; lavfi records a generated test pattern (demos, tests).',
+  },
+  segmentSeconds: {
+    name: 'segmentSeconds', flag: '--segment-seconds <seconds>', env: 'SESSION_RECORDER_SEGMENT_SECONDS', fileKey: 'segmentSeconds', commands: RECORD,
+    expected: 'a whole number of seconds from 1 to 3600', schema: () => integer(1, 3600), default: () => 60, defaultText: '60',
+    description: 'Length of each video segment (each is uploaded as soon as it closes).',
+  },
+  frameRate: {
+    name: 'frameRate', flag: '--frame-rate <fps>', env: 'SESSION_RECORDER_FRAME_RATE', fileKey: 'frameRate', commands: RECORD,
+    expected: 'frames per second, more than 0 and at most 60', schema: () => decimal(0, 60), default: () => 5, defaultText: '5',
+    description: 'Captured frames per second.',
+  },
+  drainTimeout: {
+    name: 'drainTimeout', flag: '--drain-timeout <seconds>', env: 'SESSION_RECORDER_DRAIN_TIMEOUT', fileKey: 'drainTimeout', commands: STORE,
+    expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 50, defaultText: '50',
+    description: 'Budget to stop FFmpeg and upload what is left once the session ends; the rest stays in the spool (exit 3).',
+  },
+  stopTimeout: {
+    name: 'stopTimeout', flag: '--stop-timeout <seconds>', env: 'SESSION_RECORDER_STOP_TIMEOUT', fileKey: 'stopTimeout', commands: RECORD,
+    expected: 'seconds, more than 0', schema: seconds(600), default: () => 5, defaultText: '5',
+    description: 'Wait after asking FFmpeg to quit ("q") before sending SIGTERM.',
+  },
+  killTimeout: {
+    name: 'killTimeout', flag: '--kill-timeout <seconds>', env: 'SESSION_RECORDER_KILL_TIMEOUT', fileKey: 'killTimeout', commands: RECORD,
+    expected: 'seconds, more than 0', schema: seconds(600), default: () => 3, defaultText: '3',
+    description: "Wait after SIGTERM before killing FFmpeg's process tree.",
+  },
+  endTimeout: {
+    name: 'endTimeout', flag: '--timeout <seconds>', env: 'SESSION_RECORDER_END_TIMEOUT', fileKey: 'endTimeout', commands: ['end'],
+    expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 55, defaultText: '55',
+    description: '`end`: how long to wait for the recorder to drain and delete the sentinel (exit 4 when it does not).',
+  },
+  ffmpegPath: {
+    name: 'ffmpegPath', flag: '--ffmpeg-path <path>', env: 'SESSION_RECORDER_FFMPEG_PATH', fileKey: 'ffmpegPath', commands: RECORD,
+    expected: 'a command name or path', schema: () => text(4096), default: () => 'ffmpeg', defaultText: '`ffmpeg` (from PATH)',
+    description: 'FFmpeg executable.',
+  },
+  minFreeSpaceMb: {
+    name: 'minFreeSpaceMb', flag: '--min-free-space-mb <mb>', env: 'SESSION_RECORDER_MIN_FREE_SPACE_MB', fileKey: 'minFreeSpaceMb', commands: RECORD,
+    expected: 'a whole number of megabytes (0 or more)', schema: () => integer(0), default: () => 500, defaultText: '500',
+    description: 'Free-space floor of the spool file system; below it the recorder warns loudly and never deletes unuploaded segments.',
+  },
+  logLevel: {
+    name: 'logLevel', flag: '--log-level <level>', env: 'SESSION_RECORDER_LOG_LEVEL', fileKey: 'logLevel', commands: ALL,
+    expected: 'fatal, error, warn, info, debug, trace or silent',
+    schema: () => oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), default: () => 'info', defaultText: 'info',
+    description: 'Log level (JSON lines on stderr); debug shows the full FFmpeg command.',
+  },
+  insecure: {
+    name: 'insecure', flag: '--insecure', env: 'SESSION_RECORDER_INSECURE', fileKey: 'insecure', commands: STORE,
+    expected: 'true or false', schema: boolean, default: () => false, defaultText: 'false',
+    description: 'Skip the check that the spool and sentinel directories are owned by this user and not writable by others.',
+  },
+  inspectPort: {
+    name: 'inspectPort', flag: '--inspect [port]', env: 'SESSION_RECORDER_INSPECT_PORT', fileKey: 'inspectPort', commands: RECORD,
+    expected: `a TCP port from 0 to 65535 (bare --inspect: ${DEFAULT_INSPECT_PORT})`, schema: () => port(DEFAULT_INSPECT_PORT), default: none,
+    defaultText: 'off',
+    description: 'Serve the live statechart page on 127.0.0.1:PORT (development aid).',
+  },
+};
+
+export const options: readonly OptionSpec[] = Object.values(optionTable);
+
+export function optionsFor(command: CommandName): readonly OptionSpec[] {
+  return options.filter((o) => o.commands.includes(command));
+}
+
+/** The name commander gives the parsed value (`--inspect` → `inspect`): keys of `command.opts()`. */
+export function flagAttribute(spec: OptionSpec): string {
+  return new Option(spec.flag).attributeName();
+}
+
+/** The long flag alone, for messages: `--segment-seconds`. */
+export function flagName(spec: OptionSpec): string {
+  return spec.flag.split(' ')[0] ?? spec.flag;
+}
+
+/**
+ * Commander options for one command, without defaults (defaults are applied by loadConfig, after
+ * the environment and the config file, so precedence holds) and without value checks (loadConfig
+ * makes one clear error for every source alike).
+ */
+export function commanderOptions(command: CommandName): Option[] {
+  return optionsFor(command).map(
+    (spec) => new Option(spec.flag, `${spec.description} [env ${spec.env}] (default: ${spec.defaultText.replace(/`/g, '')})`),
+  );
+}
+
+function cell(textValue: string): string {
+  return textValue.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The README's configuration table. */
+export function renderOptionsMarkdown(): string {
+  const rows = options.map((o) =>
+    [
+      `\`${o.flag}\``,
+      `\`${o.env}\``,
+      o.fileKey === undefined ? '—' : `\`${o.fileKey}\``,
+      o.defaultText,
+      o.commands.join(', '),
+      o.description,
+    ]
+      .map(cell)
+      .join(' | '),
+  );
+  return [
+    '| Flag | Environment variable | Config-file key | Default | Commands | Description |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r} |`),
+    '',
+  ].join('\n');
+}
