@@ -1,0 +1,66 @@
+/** Run a hook script the way AppStream does (as root, its own process), and time it. */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const repoRoot = join(__dirname, '..', '..');
+export const linuxHooks = join(repoRoot, 'scripts', 'appstream', 'linux');
+export const fakeRecorder = join(__dirname, 'fixtures', 'fake-recorder.sh');
+
+export interface HookResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export function runScript(path: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<HookResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(path, args, { env: options.env ?? { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+    child.on('error', reject);
+    // 'close', not 'exit': a hook that leaves a child holding its stdout open would not return.
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Date.now() - started }); });
+  });
+}
+
+/** Alive and not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+/** The pid a hook recorded for a session, if that process is still alive. */
+export function livePid(stateDir: string, safe: string): number | undefined {
+  const file = join(stateDir, safe, 'pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+/** Poll until fn returns a value, or fail after timeoutMs (no bare sleeps in tests). */
+export async function waitUntil<T>(what: string, fn: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stop a process this test started indirectly (through a hook), by PID, and wait until it is gone. */
+export async function killPid(pid: number | undefined): Promise<void> {
+  if (!pid) return;
+  try { process.kill(pid, 'SIGKILL'); } catch { return; }
+  await waitUntil(`pid ${pid} to exit`, () => (isAlive(pid) ? undefined : true), 5000).catch(() => undefined);
+}
