@@ -200,7 +200,7 @@ describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
     return f;
   };
   const start = (id: string, extra: string[] = [], env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin' }) =>
-    runScript(join(linuxHooks, 'session-start.sh'), ['--session-id', id, '--user', String(user.uid), '--recorder', fakeRecorder, '--launcher', 'setsid', ...dirs(), ...extra], { env });
+    runScript(join(linuxHooks, 'session-start.sh'), ['--session-id', id, '--unix-user', String(user.uid), '--recorder', fakeRecorder, '--launcher', 'setsid', ...dirs(), ...extra], { env });
   const end = (id: string, extra: string[] = []) =>
     runScript(join(linuxHooks, 'session-end.sh'), ['--session-id', id, '--recorder', fakeRecorder, ...dirs(), ...extra]);
   const recorderArgv = (out: string): string[] => {
@@ -227,9 +227,9 @@ describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
 
     // Every value is one argv entry, exactly as given; nothing was evaluated.
     await waitUntil('the recorder to write its argv', () => (readdirSync(out).some((f) => f.startsWith('argv.')) ? true : undefined), 5000);
-    const sentinel = join(root, 'run', safe, 'sentinel');
+    const sentinel = join(root, 'run', safe, 'end');
     expect(recorderArgv(out)).toEqual([
-      '--display', user.display, '--session-id', id, '--spool-dir', join(root, 'spool', safe),
+      '--display', user.display, '--session-id', id, '--spool-dir', join(root, 'spool'), '--run-dir', join(root, 'run'),
       '--sentinel', sentinel, '--destination', 's3://b/p/', '--frame-rate', '5',
     ]);
     expect(existsSync('/tmp/x')).toBe(false);
@@ -239,7 +239,7 @@ describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
     expect(env0.some((e) => e.startsWith('UNRELATED='))).toBe(false);
     // The cookie copy works for root and only root can read it; state and spool are root-only.
     expect(spawnSync('xdpyinfo', [], { env: { DISPLAY: user.display, XAUTHORITY: xauth } }).status).toBe(0);
-    for (const d of ['run', `run/${safe}`, 'spool', `spool/${safe}`, 'log']) expect([d, statSync(join(root, d)).uid, mode(join(root, d))]).toEqual([d, 0, '700']);
+    for (const d of ['run', `run/${safe}`, 'spool', 'log']) expect([d, statSync(join(root, d)).uid, mode(join(root, d))]).toEqual([d, 0, '700']);
     expect(mode(xauth)).toBe('600');
 
     const again = await start(id, ['--env-file', env]);
@@ -283,7 +283,7 @@ describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
     const out = join(root, 'out');
     execFileSync('mkdir', [out]);
     const late = 64121;
-    const r = await start('late-display', ['--user', String(late), '--env-file', envFile([`FAKE_RECORDER_OUT=${out}`])]);
+    const r = await start('late-display', ['--unix-user', String(late), '--env-file', envFile([`FAKE_RECORDER_OUT=${out}`])]);
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(5000);
     expect(r.stderr).toContain('waiting');
@@ -307,13 +307,13 @@ describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
       [['--env-file', loose], 'writable by group or others'],
       [['--launcher', 'nohup'], '--launcher must be'],
       [['--display', 'remote:0'], '--display must be a local display'],
-      [['--user', 'no-such-user-here'], 'no such user'],
+      [['--unix-user', 'no-such-user-here'], 'no such user'],
     ];
     for (const [args, message] of cases) {
       const r = await start('usage', args);
       expect([args, r.code, r.stderr.includes(message)]).toEqual([args, 2, true]);
     }
-    const noId = await runScript(join(linuxHooks, 'session-start.sh'), ['--user', String(user.uid), '--recorder', fakeRecorder, '--profile-dir', root, ...dirs()]);
+    const noId = await runScript(join(linuxHooks, 'session-start.sh'), ['--unix-user', String(user.uid), '--recorder', fakeRecorder, '--profile-dir', root, ...dirs()]);
     expect([noId.code, noId.stderr]).toEqual([2, expect.stringContaining('no session id')]);
   });
 

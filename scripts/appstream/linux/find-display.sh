@@ -13,7 +13,7 @@ umask 077
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 SR_PROG=find-display
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
-# shellcheck source=lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "${SELF%/*}/lib.sh"
 
 user='' display='' xauth_out='' proc_dir=/proc x11_dir=/tmp/.X11-unix

@@ -14,7 +14,7 @@ umask 077
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 SR_PROG=session-end
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
-# shellcheck source=lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "${SELF%/*}/lib.sh"
 
 usage() {
@@ -60,14 +60,13 @@ session_id=$(sr_resolve_session_id "$session_id" "$profile_dir") ||
 sr_valid_session_id "$session_id" || sr_die 2 "session id must be 1-256 characters without control characters"
 safe=$(sr_safe_name "$session_id")
 sess_dir=$state_dir/$safe
-sentinel=$sess_dir/sentinel
+sentinel=$sess_dir/end
 log_file=$log_dir/$safe.log
-spool_dir=$spool_root/$safe
 
 spool_report() {
   local n
-  n=$(find "$spool_dir" -type f 2>/dev/null | wc -l)
-  ((n == 0)) || sr_log "$n file(s) left in $spool_dir (the next recorder on this machine uploads them)"
+  n=$(find "$spool_root" -type f ! -name recorder.lock 2>/dev/null | wc -l)
+  ((n == 0)) || sr_log "$n file(s) in the spool $spool_root (\`session-recorder recover\` or the next recorder uploads them)"
 }
 log_tail() {
   sr_log "last lines of $log_file:"

@@ -14,7 +14,7 @@ umask 077
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 SR_PROG=session-start
 SELF=$(readlink -f -- "${BASH_SOURCE[0]}")
-# shellcheck source=lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "${SELF%/*}/lib.sh"
 
 usage() {
@@ -22,13 +22,16 @@ usage() {
 Usage: session-start.sh [options] [-- extra recorder arguments]
   --session-id ID      session to record (default: $AppStream_Session_ID, then the
                        AppStream_Session_ID in /etc/profile.d/appstream_{user,system}_vars.sh)
-  --user NAME|UID      the streaming user whose display is recorded (default: as2-streaming-user)
+  --unix-user NAME|UID the streaming user's account, whose display is recorded
+                       (default: as2-streaming-user; not the recorder's --user, the AppStream name)
   --display :N         record this display instead of discovering the user's
   --recorder PATH      the recorder command (default: /usr/local/bin/session-recorder)
   --env-file FILE      KEY=VALUE lines for the recorder's environment, read as data, root-owned
                        (default: /etc/session-recorder/recorder.env if it exists)
-  --state-dir DIR      sentinels, pid files, X cookies (default: /run/session-recorder)
-  --spool-root DIR     per-session spool dirs (default: /var/spool/session-recorder)
+  --state-dir DIR      per-session sentinel ("end"), pid, status, X cookie: the recorder's
+                       --run-dir (default: /run/session-recorder)
+  --spool-root DIR     the recorder's --spool-dir, shared by all sessions so `recover` finds
+                       what any of them left (default: /var/spool/session-recorder)
   --log-dir DIR        per-session recorder logs (default: /var/log/session-recorder)
   --launcher MODE      auto | unit | systemd-run | setsid (default: auto)
   --display-wait SEC   how long stage 2 waits for the display (default: 120)
@@ -47,13 +50,13 @@ setenv=() extra=()
 parse_args() {
   while (($#)); do
     case $1 in
-      --session-id | --user | --display | --recorder | --env-file | --state-dir | --spool-root | \
+      --session-id | --unix-user | --display | --recorder | --env-file | --state-dir | --spool-root | \
         --log-dir | --launcher | --display-wait | --confirm-seconds | --profile-dir | --proc-dir | \
         --x11-dir | --setenv | --stage2)
         (($# >= 2)) || sr_die 2 "$1 needs a value"
         case $1 in
           --session-id) session_id=$2 ;;
-          --user) user=$2 ;;
+          --unix-user) user=$2 ;;
           --display) display=$2 ;;
           --recorder) recorder=$2 ;;
           --env-file) env_file=$2 env_file_given=1 ;;
@@ -104,7 +107,7 @@ validate() {
   (((8#$(stat -L -c %a -- "$recorder") & 8#022) == 0)) || sr_die 2 "--recorder $recorder is writable by group or others"
   local d
   for d in "$state_dir" "$spool_root" "$log_dir"; do [[ $d == /* ]] || sr_die 2 "directories must be absolute paths, got \"$d\""; done
-  uid=$(sr_resolve_uid "$user") || sr_die 2 "--user $user: no such user"
+  uid=$(sr_resolve_uid "$user") || sr_die 2 "--unix-user $user: no such user"
 }
 
 resolve_session() {
@@ -113,8 +116,7 @@ resolve_session() {
   sr_valid_session_id "$session_id" || sr_die 2 "session id must be 1-256 characters without control characters"
   safe=$(sr_safe_name "$session_id")
   sess_dir=$state_dir/$safe
-  spool_dir=$spool_root/$safe
-  sentinel=$sess_dir/sentinel
+  sentinel=$sess_dir/end
   args_file=$sess_dir/stage2.args
   pid_file=$sess_dir/pid
   status_file=$sess_dir/status
@@ -147,7 +149,8 @@ stage2() {
   local envv=(PATH="$SR_PATH" HOME=/root LANG=C.UTF-8 DISPLAY="$SR_DISPLAY")
   [[ -z $xa ]] || envv+=(XAUTHORITY="$xa")
   envv+=("${setenv[@]}")
-  local argv=("$recorder" record --display "$SR_DISPLAY" --session-id "$session_id" --spool-dir "$spool_dir" --sentinel "$sentinel" "${extra[@]}")
+  local argv=("$recorder" record --display "$SR_DISPLAY" --session-id "$session_id" --spool-dir "$spool_root"
+    --run-dir "$state_dir" --sentinel "$sentinel" "${extra[@]}")
   set_status "recording $SR_DISPLAY"
   sr_log "exec: ${argv[*]}"
   exec env -i "${envv[@]}" "${argv[@]}"
@@ -168,7 +171,7 @@ running_pid() {
 }
 
 write_args_file() {
-  local a=(--session-id "$session_id" --user "$uid" --recorder "$recorder" --state-dir "$state_dir"
+  local a=(--session-id "$session_id" --unix-user "$uid" --recorder "$recorder" --state-dir "$state_dir"
     --spool-root "$spool_root" --log-dir "$log_dir" --display-wait "$display_wait"
     --proc-dir "$proc_dir" --x11-dir "$x11_dir")
   [[ -z $display ]] || a+=(--display "$display")
@@ -180,7 +183,7 @@ write_args_file() {
 
 stage1() {
   local name unit='' pid='' rc=0
-  for d in "$state_dir" "$sess_dir" "$spool_root" "$spool_dir" "$log_dir"; do
+  for d in "$state_dir" "$sess_dir" "$spool_root" "$log_dir"; do
     sr_make_private_dir "$d" || sr_die 2 "cannot make $d a root-only (0700) directory"
   done
   if ((env_file_given)); then
