@@ -1,0 +1,223 @@
+/**
+ * The session manifest: every durable segment, in upload order, each entry carrying the SHA-256
+ * of the previous entry's canonical JSON. Cutting, reordering or editing an entry breaks the
+ * chain; end.json pins the last link, so a cut at the tail shows too. Pure except for hashing.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { DurableSegment } from './segment';
+
+export const MANIFEST_FORMAT = 'session-recorder.manifest/1';
+export const END_FORMAT = 'session-recorder.end/1';
+/** prevEntrySha256 of the first entry. */
+export const GENESIS_SHA256 = '0'.repeat(64);
+
+export interface ManifestEntry {
+  readonly key: string;
+  readonly runId: string;
+  readonly index: number;
+  /** ISO 8601 UTC. */
+  readonly start: string;
+  readonly end: string;
+  readonly durationSeconds: number;
+  readonly bytes: number;
+  /** Hex SHA-256 of the object's bytes. */
+  readonly sha256: string;
+  readonly width: number;
+  readonly height: number;
+  readonly complete: boolean;
+  /** Hex SHA-256 of the previous entry's canonical JSON; GENESIS_SHA256 for the first. */
+  readonly prevEntrySha256: string;
+}
+
+export type NewManifestEntry = Omit<ManifestEntry, 'prevEntrySha256'>;
+
+/** A metadata object uploaded for this session (a successor recorder adds its own). */
+export interface MetadataRef {
+  readonly key: string;
+  readonly sha256: string;
+}
+
+export interface Manifest {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly sessionPrefix: string;
+  readonly metadata: readonly MetadataRef[];
+  readonly entries: readonly ManifestEntry[];
+}
+
+export interface ManifestTotals {
+  readonly segments: number;
+  readonly bytes: number;
+  readonly seconds: number;
+}
+
+export interface EndMarker extends ManifestTotals {
+  readonly format: typeof END_FORMAT;
+  readonly sessionPrefix: string;
+  readonly endedAt: string;
+  readonly reason: string;
+  /** true when every segment and the manifest are durable: nothing was left in the spool. */
+  readonly complete: boolean;
+  readonly leftInSpool: number;
+  /** Hash of the last manifest entry (the chain's head): a cut at the tail shows. */
+  readonly lastEntrySha256: string;
+  /** Hex SHA-256 of the manifest.json bytes uploaded with this marker. */
+  readonly manifestSha256: string;
+}
+
+export interface ChainProblem {
+  readonly index: number;
+  readonly key: string;
+  readonly expectedPrev: string;
+  readonly actualPrev: string;
+}
+
+export interface ChainReport {
+  readonly ok: boolean;
+  /** Hash of the last entry (GENESIS_SHA256 when empty). */
+  readonly head: string;
+  readonly problems: readonly ChainProblem[];
+}
+
+export function emptyManifest(sessionPrefix: string): Manifest {
+  return { format: MANIFEST_FORMAT, sessionPrefix, metadata: [], entries: [] };
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** JSON with object keys sorted at every level: the bytes an entry's hash is taken over. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const fields = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`);
+  return `{${fields.join(',')}}`;
+}
+
+export function entrySha256(entry: ManifestEntry): string {
+  return sha256Hex(canonicalJson(entry));
+}
+
+/** The chain's head: the hash the next entry must carry as prevEntrySha256. */
+export function chainHead(manifest: Manifest): string {
+  const last = manifest.entries[manifest.entries.length - 1];
+  return last === undefined ? GENESIS_SHA256 : entrySha256(last);
+}
+
+export function entryFromSegment(segment: DurableSegment, complete: boolean): NewManifestEntry {
+  return {
+    key: segment.key,
+    runId: segment.runId,
+    index: segment.index,
+    start: new Date(segment.startMs).toISOString(),
+    end: new Date(segment.endMs).toISOString(),
+    durationSeconds: Math.round(segment.endMs - segment.startMs) / 1000,
+    bytes: segment.bytes,
+    sha256: segment.sha256,
+    width: segment.width,
+    height: segment.height,
+    complete,
+  };
+}
+
+export function appendEntry(manifest: Manifest, entry: NewManifestEntry): Manifest {
+  const linked: ManifestEntry = { ...entry, prevEntrySha256: chainHead(manifest) };
+  return { ...manifest, entries: [...manifest.entries, linked] };
+}
+
+export function addMetadata(manifest: Manifest, ref: MetadataRef): Manifest {
+  if (manifest.metadata.some((m) => m.key === ref.key && m.sha256 === ref.sha256)) return manifest;
+  return { ...manifest, metadata: [...manifest.metadata, ref] };
+}
+
+export function findEntry(manifest: Manifest, runId: string, index: number): ManifestEntry | undefined {
+  return manifest.entries.find((e) => e.runId === runId && e.index === index);
+}
+
+export function verifyChain(manifest: Manifest): ChainReport {
+  const problems: ChainProblem[] = [];
+  let expectedPrev = GENESIS_SHA256;
+  manifest.entries.forEach((entry, index) => {
+    if (entry.prevEntrySha256 !== expectedPrev) {
+      problems.push({ index, key: entry.key, expectedPrev, actualPrev: entry.prevEntrySha256 });
+    }
+    expectedPrev = entrySha256(entry);
+  });
+  return { ok: problems.length === 0, head: expectedPrev, problems };
+}
+
+export function manifestTotals(manifest: Manifest): ManifestTotals {
+  let bytes = 0;
+  let ms = 0;
+  for (const e of manifest.entries) {
+    bytes += e.bytes;
+    ms += Math.round(e.durationSeconds * 1000);
+  }
+  return { segments: manifest.entries.length, bytes, seconds: ms / 1000 };
+}
+
+export function buildEndMarker(
+  manifest: Manifest,
+  closing: { endedAtMs: number; reason: string; leftInSpool: number; manifestSha256: string },
+): EndMarker {
+  return {
+    format: END_FORMAT,
+    sessionPrefix: manifest.sessionPrefix,
+    endedAt: new Date(closing.endedAtMs).toISOString(),
+    reason: closing.reason,
+    complete: closing.leftInSpool === 0,
+    leftInSpool: closing.leftInSpool,
+    ...manifestTotals(manifest),
+    lastEntrySha256: chainHead(manifest),
+    manifestSha256: closing.manifestSha256,
+  };
+}
+
+/** The bytes stored as manifest.json (locally and in the destination). */
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a 64-character lowercase hex SHA-256');
+const entrySchema = z.object({
+  key: z.string().min(1),
+  runId: z.string(),
+  index: z.number().int().nonnegative(),
+  start: z.string(),
+  end: z.string(),
+  durationSeconds: z.number().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  sha256: hex64,
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+  complete: z.boolean(),
+  prevEntrySha256: hex64,
+});
+const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  sessionPrefix: z.string(),
+  metadata: z.array(z.object({ key: z.string().min(1), sha256: hex64 })),
+  entries: z.array(entrySchema),
+});
+
+/** Parses manifest.json text; throws an Error saying what is wrong. Does not check the chain. */
+export function parseManifest(text: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`Expected manifest.json to be JSON, got a parse error: ${(e as Error).message}`);
+  }
+  const result = manifestSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue ? issue.path.join('.') || '(root)' : '(root)';
+    throw new Error(`Expected a ${MANIFEST_FORMAT} manifest, but "${where}" is invalid: ${issue?.message ?? 'unknown'}`);
+  }
+  return result.data as Manifest;
+}
