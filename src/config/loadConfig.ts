@@ -80,9 +80,9 @@ function parseValue(spec: OptionSpec, raw: RawValue, ctx: { platform: string; cw
   const result = spec.schema(ctx).safeParse(raw.value);
   if (result.success) return result.data;
   const detail = customProblem(result.error);
-  throw new ConfigError(
-    `${flagName(spec)}: expected ${spec.expected}, got ${show(raw.value)}${raw.where}${detail === undefined ? '' : `: ${detail}`}`,
-  );
+  // A custom check (the destination parser) already says what was wrong, with the value.
+  const what = detail ?? `expected ${spec.expected}, got ${show(raw.value)}`;
+  throw new ConfigError(`${flagName(spec)}: ${what}${raw.where}`);
 }
 
 /** A value as the user typed it, quoted and escaped so control characters stay on one line. */

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { Destination } from './destination';
+import type { Destination } from '../adapters/destination';
 import {
   DEFAULT_INSPECT_PORT,
   defaultCaptureSource,
@@ -45,6 +45,8 @@ export interface RecorderOptions {
   readonly logLevel: LogLevel;
   readonly insecure: boolean;
   readonly inspectPort: number | undefined;
+  readonly maxDuration: number | undefined;
+  readonly waitForDisplay: number;
 }
 
 export type OptionName = keyof RecorderOptions;
@@ -228,6 +230,16 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     expected: `a TCP port from 0 to 65535 (bare --inspect: ${DEFAULT_INSPECT_PORT})`, schema: () => port(DEFAULT_INSPECT_PORT), default: none,
     defaultText: 'off',
     description: 'Serve the live statechart page on 127.0.0.1:PORT (development aid).',
+  },
+  maxDuration: {
+    name: 'maxDuration', flag: '--max-duration <seconds>', env: 'SESSION_RECORDER_MAX_DURATION', fileKey: 'maxDuration', commands: RECORD,
+    expected: 'seconds, more than 0', schema: seconds(7 * 86_400), default: none, defaultText: 'none (the demo: 20)',
+    description: 'Stop and drain by itself after this long, as if the sentinel had appeared (demos, tests, a hard cap).',
+  },
+  waitForDisplay: {
+    name: 'waitForDisplay', flag: '--wait-for-display <seconds>', env: 'SESSION_RECORDER_WAIT_FOR_DISPLAY', fileKey: 'waitForDisplay', commands: RECORD,
+    expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 120, defaultText: '120',
+    description: "How long to wait for the user's display to answer before giving up with exit 2.",
   },
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseDestination, type Destination } from './destination';
+import { parseDestination, type Destination } from '../adapters/destination';
+import { ConfigError } from '../domain/errors';
 import { pathFor } from './defaults';
 
 /**
@@ -73,12 +74,16 @@ export function endpointUrl(): ValueSchema<string> {
   });
 }
 
+/** Parsed by the destination adapter (its one-line ConfigError becomes the detail of ours). */
 export function destination(ctx: ParseContext): ValueSchema<Destination> {
   return z.string().transform((raw, zctx) => {
-    const parsed = parseDestination(raw, ctx.platform, ctx.cwd);
-    if (parsed.ok) return parsed.value;
-    zctx.issues.push({ code: 'custom', message: parsed.problem, input: raw });
-    return z.NEVER;
+    try {
+      return parseDestination(raw, ctx.cwd);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      zctx.issues.push({ code: 'custom', message: err.message, input: raw });
+      return z.NEVER;
+    }
   });
 }
 
