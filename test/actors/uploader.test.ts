@@ -211,14 +211,19 @@ test('a checksum rejection (400 BadDigest) keeps the local file and the upload i
   expect((await s3.getObject('rec/stack/fleet/digest/20261127T062409.223Z-video.mp4')).equals(segments[0]!.data)).toBe(true);
 });
 
-test('finalize while the store is down returns leftInSpool > 0 within its bounded time and keeps every file', async () => {
+test('drain shortens the retry delays; finalize while the store is down returns leftInSpool > 0 within its bounded time and keeps every file', async () => {
   const { dir, segments } = await spool('down-finalize', 2);
   await s3.down();
   try {
     const h = harness({ store: s3Store(), spoolDir: dir, finalizeStepTimeoutMs: 300, abortGraceMs: 500 });
     for (const { segment } of segments) h.send({ type: 'uploader.enqueue', segment });
-    await h.until((e) => count('upload.failed')(e) >= 1);
+    await h.until((e) => count('upload.failed')(e) >= 4);
     h.send({ type: 'uploader.drain' });
+    const before = count('upload.failed')(h.events());
+    const all = await h.until((e) => count('upload.failed')(e) >= before + 3);
+    const drained = all.flatMap((e) => (e.type === 'upload.failed' ? [e.retryInMs] : [])).slice(before + 1);
+    expect(drained.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...drained)).toBeLessThanOrEqual(FAST.drainMaxDelayMs);
 
     const started = Date.now();
     h.send({ type: 'uploader.finalize', reason: 'sentinel' });
@@ -327,4 +332,37 @@ test('the same flow on a local directory destination lands the same layout', asy
   ]);
   expect((await readFile(join(session, '20261127T062414.223Z-video.mp4'))).equals(segments[1]!.data)).toBe(true);
   expect(JSON.parse(await readFile(join(session, 'end.json'), 'utf8'))).toMatchObject({ complete: true, segments: 2 });
+});
+
+test('finalize aborts an upload in flight; a segment already durable then is not counted as left', async () => {
+  const proxy = await startS3Proxy(s3.endpoint);
+  proxies.push(proxy);
+  const prefix = 'stack/fleet/inflight/';
+  let hangManifest = false;
+  let hung = 0;
+  proxy.fault = (r) => {
+    if (!hangManifest || r.method !== 'PUT' || !r.url.includes('manifest.json')) return undefined;
+    hung += 1;
+    return 'hang';
+  };
+  const { dir, segments } = await spool('inflight', 1);
+  const h = harness({ store: s3Store(proxy.endpoint), spoolDir: dir, sessionPrefix: prefix, finalizeStepTimeoutMs: 2_000 });
+  await h.until((e) => count('upload.idle')(e) === 1); // metadata and the first manifest are in
+  hangManifest = true;
+  h.send({ type: 'uploader.enqueue', segment: segments[0]!.segment });
+  // The segment's PUT goes through; the manifest PUT after it hangs.
+  const deadline = Date.now() + 5_000;
+  while (hung === 0) {
+    if (Date.now() > deadline) throw new Error('the manifest PUT never started');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  hangManifest = false;
+  h.send({ type: 'uploader.finalize', reason: 'drain budget spent' });
+
+  const events = await h.until((e) => count('upload.finalized')(e) === 1);
+  expect(events.find((e) => e.type === 'upload.finalized')).toEqual({ type: 'upload.finalized', leftInSpool: 0 });
+  expect(count('upload.done')(events)).toBe(0); // it was interrupted before its upload.done ...
+  expect(await exists(segments[0]!.segment.path)).toBe(false); // ... but is durable, so it is gone from the spool
+  const manifest = parseManifest((await s3.getObject(`rec/${prefix}manifest.json`)).toString());
+  expect(manifest.entries.map((e) => e.sha256)).toEqual([sha256Hex(segments[0]!.data)]);
 });
