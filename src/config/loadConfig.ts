@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../domain/errors';
 import type { Env } from './defaults';
-import { flagAttribute, flagName, options, type CommandName, type OptionName, type OptionSpec, type RecorderOptions } from './options';
+import { flagAttribute, flagName, optionTable, options, type CommandName, type OptionName, type OptionSpec, type RecorderOptions } from './options';
 import { customProblem } from './valueTypes';
 
 export type OptionOrigin = 'flag' | 'env' | 'file' | 'default';
@@ -37,9 +37,8 @@ export function loadConfig(input: LoadConfigInput): RecorderConfig {
   const command = input.command ?? 'record';
   const ctx = { platform, cwd };
   checkEnvNames(env);
-  const configSpec = options.find((o) => o.name === 'configFile') as OptionSpec<'configFile'>;
-  const configRaw = pick(configSpec, flags, env, undefined);
-  const configFile = configRaw === undefined ? undefined : (parseValue(configSpec, configRaw, ctx) as string);
+  const configRaw = pick(optionTable.configFile, flags, env, undefined);
+  const configFile = configRaw === undefined ? undefined : (parseValue(optionTable.configFile, configRaw, ctx) as string);
   const file = configFile === undefined ? undefined : readConfigFile(configFile, input.readFile ?? ((p) => readFileSync(p, 'utf8')));
 
   const chosen: Record<string, unknown> = {};

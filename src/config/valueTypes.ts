@@ -81,7 +81,7 @@ export function destination(ctx: ParseContext): ValueSchema<Destination> {
       return parseDestination(raw, ctx.cwd);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      zctx.issues.push({ code: 'custom', message: err.message, input: raw });
+      zctx.issues.push({ code: 'custom', message: err.message, input: raw, params: { detail: true } });
       return z.NEVER;
     }
   });
@@ -92,8 +92,7 @@ export function port(bareValue: number): ValueSchema<number> {
   return z.union([z.literal(true).transform(() => bareValue), integer(0, 65535)]);
 }
 
-/** The first message a custom check left, to add to the one-line error (zod's own are generic). */
+/** The message a check of ours left (marked `params.detail`), to use in the one-line error; zod's own are generic. */
 export function customProblem(error: z.ZodError): string | undefined {
-  const custom = error.issues.find((issue) => issue.code === 'custom' && issue.message !== 'Invalid input');
-  return custom?.message;
+  return error.issues.find((issue) => issue.code === 'custom' && issue.params?.['detail'] === true)?.message;
 }
