@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything session-recorder and its tests need on Debian 12 (run as root):
+# FFmpeg, X servers (Xvfb, and TigerVNC's Xvnc which can be resized), X11 tools for the display
+# probe and the demo scene, the Debian aws CLI (an independent S3 client for tests), Chromium for
+# the browser tests, then the npm dependencies and the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  ffmpeg xvfb tigervnc-standalone-server x11-xserver-utils x11-utils x11-apps xterm xdotool \
+  awscli chromium procps ca-certificates >/dev/null
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "session-recorder needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "Install it from https://nodejs.org or NodeSource, then run this script again." >&2
+  exit 2
+fi
+npm ci --no-audit --no-fund
+npm run build

@@ -1,0 +1,170 @@
+import { readdir, rm } from 'node:fs/promises';
+import { createActor, toPromise, type InspectionEvent } from 'xstate';
+import type { Logger } from 'pino';
+import type { RecorderConfig } from '../config/loadConfig';
+import { createX11Probe } from '../adapters/display/x11Probe';
+import { createStaticProbe } from '../adapters/display/staticProbe';
+import type { DisplayProbe } from '../adapters/display/displayProbe';
+import { startVirtualDisplay, type VirtualDisplay } from '../adapters/virtualDisplay';
+import { describeLayout } from '../domain/displayLayout';
+import { EnvironmentError, ExitCode } from '../domain/errors';
+import { checkFfmpeg } from '../preflight';
+import { SessionLockedError } from '../sessionLock';
+import { machineTimings, provideRealActors } from './recorderActors';
+import { prepareSession } from './recordSession';
+import { storeFor } from './storeFor';
+import { describeTransition } from './transitionLog';
+
+export interface RecordIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly platform: NodeJS.Platform;
+  readonly logger: Logger;
+  readonly version: string;
+  /** Human summary lines (stdout). */
+  readonly print: (line: string) => void;
+  /** Where process signals are subscribed; tests pass their own emitter. */
+  readonly signals: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+/** The demo's length when no display was configured and the recorder made its own. */
+export const DEMO_SECONDS = 20;
+
+/**
+ * `session-recorder record`: prepares the session, runs the statechart with the real actors until
+ * it finishes, then deletes the sentinel (the end hook waits for that) and returns the exit code:
+ * 0 all durable, 3 something left in the spool for `recover`.
+ */
+export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<number> {
+  const { logger } = io;
+  await checkFfmpeg(config.ffmpegPath);
+  const { display, probe, demo } = await chooseDisplay(config, io);
+  try {
+    let session;
+    try {
+      session = await prepareSession({ config, env: io.env, platform: io.platform, logger, version: io.version, now: new Date() });
+    } catch (error) {
+      if (error instanceof SessionLockedError) {
+        io.print(`${error.message}: nothing to do.`);
+        return ExitCode.ok;
+      }
+      throw error;
+    }
+    const { store, close } = storeFor(config);
+    logger.info(
+      { session: session.metadata.sessionId, destination: store.description, prefix: session.sessionPrefix, spool: session.sessionSpoolDir, sentinel: session.sentinelPath },
+      'recording session',
+    );
+    const machine = provideRealActors({ config, display, probe, store, logger, ...session });
+    let root: unknown; // the machine itself, set below: only its transitions are logged
+    const actor = createActor(machine, {
+      input: { config: machineTimings(config) },
+      inspect: (event: InspectionEvent) => {
+        const line = describeTransition(event, root);
+        if (line) logger.info(line.fields, line.message);
+      },
+    });
+    root = actor;
+    const stop = (reason: string) => () => actor.send({ type: 'recorder.stop', reason });
+    const onSigterm = stop('SIGTERM');
+    const onSigint = stop('SIGINT');
+    io.signals.on('SIGTERM', onSigterm);
+    io.signals.on('SIGINT', onSigint);
+    const maxDuration = config.maxDuration ?? (demo ? DEMO_SECONDS : undefined);
+    const timer = maxDuration === undefined ? undefined : setTimeout(stop(`max duration ${maxDuration} s`), maxDuration * 1000);
+    if (demo) io.print(`No display configured: recording a virtual demo display ${display} (clock, eyes, top) for ${maxDuration} s. Pass --display to record a real one.`);
+    let exitCode: number | undefined;
+    try {
+      actor.start();
+      const output = await toPromise(actor);
+      const where = `${config.destination.url.replace(/\/?$/, '/')}${session.sessionPrefix}`;
+      io.print(
+        output.exitCode === ExitCode.ok
+          ? `Recorded ${output.segmentsUploaded} segment(s), ${(output.bytesUploaded / 1e6).toFixed(1)} MB, to ${where}`
+          : `Drained with ${output.leftInSpool ?? 'unknown'} item(s) left in ${session.sessionSpoolDir}; run "session-recorder recover" to upload them (exit 3).`,
+      );
+      exitCode = output.exitCode;
+      return exitCode;
+    } finally {
+      clearTimeout(timer);
+      io.signals.off('SIGTERM', onSigterm);
+      io.signals.off('SIGINT', onSigint);
+      close();
+      // Last: the end hook is waiting for the sentinel to vanish.
+      await rm(session.sentinelPath, { force: true });
+      await session.lock.release();
+      if (exitCode === ExitCode.ok) await removeDrainedSpool(session.sessionSpoolDir, logger);
+    }
+  } finally {
+    await demo?.stop();
+  }
+}
+
+/**
+ * A session whose every segment is durable leaves only bookkeeping in its spool dir (run lists,
+ * the local manifest copy): remove it, unless a video file is somehow still there.
+ */
+async function removeDrainedSpool(dir: string, logger: Logger): Promise<void> {
+  const entries = (await readdir(dir, { recursive: true }).catch(() => [])).map(String);
+  const videos = entries.filter((name) => /\.(mp4|ts|mkv)$/.test(name));
+  if (videos.length > 0) {
+    logger.warn({ dir, videos }, 'spool still holds video files after a complete drain; keeping it for recover');
+    return;
+  }
+  await rm(dir, { recursive: true, force: true });
+}
+
+interface ChosenDisplay {
+  readonly display: string;
+  readonly probe: DisplayProbe;
+  readonly demo?: VirtualDisplay;
+}
+
+/**
+ * The display to record. With no display configured anywhere (no --display, no $DISPLAY) and
+ * none answering at :0, the recorder starts its own virtual display with a moving scene: the
+ * quick start records something real on a server without a screen.
+ */
+async function chooseDisplay(config: RecorderConfig, io: RecordIo): Promise<ChosenDisplay> {
+  if (config.captureSource === 'lavfi') return { display: 'lavfi', probe: createStaticProbe(1280, 720) };
+  if (config.captureSource !== 'x11grab') {
+    throw new EnvironmentError(`capture source ${config.captureSource} has no display probe in this version; use x11grab or lavfi`);
+  }
+  const probe = createX11Probe({ display: config.display, env: io.env });
+  const unconfigured = config.origins.display === 'default' && !io.env['DISPLAY'];
+  if (unconfigured && !(await answers(probe))) {
+    const demo = await startVirtualDisplay({ width: 1280, height: 720 });
+    return { display: demo.display, probe: createX11Probe({ display: demo.display, env: io.env }), demo };
+  }
+  await waitForDisplay(probe, config.waitForDisplay * 1000, config.display, io.logger);
+  return { display: config.display, probe };
+}
+
+async function answers(probe: DisplayProbe): Promise<boolean> {
+  try {
+    await probe.probe();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The hook may start us before the user's X server is up: wait, then fail clearly. */
+async function waitForDisplay(probe: DisplayProbe, timeoutMs: number, display: string, logger: Logger): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const layout = await probe.probe();
+      logger.debug({ layout: describeLayout(layout) }, 'display answers');
+      return;
+    } catch (error) {
+      lastError = (error as Error).message;
+      if (attempt === 0) logger.info({ display }, 'waiting for the display');
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new EnvironmentError(
+    `no X display at ${display} after ${Math.round(timeoutMs / 1000)} s (${lastError}): start the session's X server, pass --display, or allow root to connect (xhost +si:localuser:root)`,
+  );
+}

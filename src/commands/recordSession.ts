@@ -1,0 +1,84 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import type { RecorderConfig } from '../config/loadConfig';
+import { ensureSecureDir } from '../adapters/permissions';
+import { metadataFromConfig, platformMetadataSources, resolveMetadata } from '../adapters/metadata/resolveMetadata';
+import { writeFileAtomic } from '../adapters/atomicWrite';
+import { sanitizeComponent, sessionPrefix } from '../domain/sanitize';
+import type { SessionMetadata } from '../domain/sessionMetadata';
+import { acquireSessionLock, sessionLockPath, type SessionLock } from '../sessionLock';
+import { optionTable } from '../config/options';
+
+const execFileAsync = promisify(execFile);
+
+/** Written into each session's spool dir so `recover` can finish a session without its recorder. */
+export const SESSION_FILE = 'session.json';
+
+export interface SessionSpoolInfo {
+  readonly format: 'session-recorder.session/1';
+  readonly metadata: SessionMetadata;
+  /** Key prefix inside the destination: `<stack>/<fleet>/<session>/`, sanitized. */
+  readonly sessionPrefix: string;
+  readonly destination: string;
+}
+
+export interface PreparedSession {
+  readonly metadata: SessionMetadata;
+  readonly sessionPrefix: string;
+  readonly sessionSpoolDir: string;
+  readonly sentinelPath: string;
+  readonly lock: SessionLock;
+}
+
+export interface PrepareInput {
+  readonly config: RecorderConfig;
+  readonly env: NodeJS.ProcessEnv;
+  readonly platform: NodeJS.Platform;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly now: Date;
+}
+
+/**
+ * Everything decided once before capture starts: who and where (metadata, sanitized key prefix),
+ * root-only spool and sentinel directories, and the per-session lock that keeps a second recorder
+ * off the same session. Throws EnvironmentError/ConfigError (exit 2) or SessionLockedError.
+ */
+export async function prepareSession(input: PrepareInput): Promise<PreparedSession> {
+  const { config, platform, logger } = input;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const resolved = await resolveMetadata({
+    flags: metadataFromConfig(config),
+    sources: platformMetadataSources({
+      platform,
+      env: input.env,
+      readFile: (path) => readFile(path, 'utf8'),
+      runReg: async (args) => (await execFileAsync('reg', [...args], { timeout: 10_000, windowsHide: true })).stdout,
+      ...(config.sessionId === undefined ? {} : { sessionIdHint: config.sessionId }),
+      warn: (message) => logger.warn(message),
+    }),
+    platform,
+    hostname: hostname(),
+    now: input.now,
+    recorderVersion: input.version,
+  });
+  for (const warning of resolved.warnings) logger.warn(warning);
+  const metadata = resolved.metadata;
+
+  await ensureSecureDir({ dir: config.spoolDir, role: 'spool directory', flag: optionTable.spoolDir.flag.split(' ')[0]!, insecure: config.insecure, platform, uid });
+  const sentinelPath = config.sentinel ?? join(config.runDir, sanitizeComponent(metadata.sessionId), 'end');
+  const sentinelDir = join(sentinelPath, '..');
+  await ensureSecureDir({ dir: sentinelDir, role: 'sentinel directory', flag: optionTable.sentinel.flag.split(' ')[0]!, insecure: config.insecure, platform, uid });
+
+  const lockPath = sessionLockPath(config.spoolDir, metadata.sessionId);
+  const lock = await acquireSessionLock({ lockPath, sessionId: metadata.sessionId, pid: process.pid, now: input.now });
+  const sessionSpoolDir = join(config.spoolDir, sanitizeComponent(metadata.sessionId));
+  const prefix = sessionPrefix(metadata);
+  const info: SessionSpoolInfo = { format: 'session-recorder.session/1', metadata, sessionPrefix: prefix, destination: config.destination.url };
+  await writeFileAtomic(join(sessionSpoolDir, SESSION_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  return { metadata, sessionPrefix: prefix, sessionSpoolDir, sentinelPath, lock };
+}

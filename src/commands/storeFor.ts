@@ -1,0 +1,23 @@
+import type { RecorderConfig } from '../config/loadConfig';
+import { createLocalStore } from '../adapters/localStore';
+import { createS3Store } from '../adapters/s3Store';
+import type { SegmentStore } from '../domain/segmentStore';
+
+export interface OpenStore {
+  readonly store: SegmentStore;
+  close(): void;
+}
+
+/** The destination's store: S3 (credentials from the SDK's default chain only) or a local directory. */
+export function storeFor(config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'>): OpenStore {
+  const destination = config.destination;
+  if (destination.kind === 'file') return { store: createLocalStore(destination.dir), close: () => undefined };
+  const store = createS3Store({
+    bucket: destination.bucket,
+    prefix: destination.prefix,
+    ...(config.region === undefined ? {} : { region: config.region }),
+    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    checksumMode: config.checksumMode,
+  });
+  return { store, close: () => store.destroy() };
+}
