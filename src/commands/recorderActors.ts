@@ -76,7 +76,10 @@ export function provideRealActors(wiring: RecorderWiring) {
         spoolDir: wiring.sessionSpoolDir,
         metadata: wiring.metadata,
         logger,
-        finalizeStepTimeoutMs: Math.floor(timings.finalizeReserveMs / 3.5),
+        // Finalize = abort what is in flight, then metadata (if still pending), manifest, end
+        // marker: all of it inside the machine's finalize reserve.
+        abortGraceMs: Math.min(2_000, Math.floor(timings.finalizeReserveMs / 4)),
+        finalizeStepTimeoutMs: Math.floor((timings.finalizeReserveMs - Math.min(2_000, Math.floor(timings.finalizeReserveMs / 4))) / 3.2),
       }),
     },
   });

@@ -41,7 +41,7 @@ export type SegmentWatcherCommand = { type: 'segments.runEnded'; runId: string }
 /** Commands the machine sends to its uploader child. */
 export type UploaderCommand =
   | { type: 'uploader.enqueue'; segment: ClosedSegment }
-  /** Stop retrying forever: from now on each upload gets a bounded number of tries. */
+  /** The session ended: keep retrying, with short delays; the machine's drain budget bounds the time. */
   | { type: 'uploader.drain' }
   /** Write manifest.json and end.json, then report `upload.finalized`. */
   | { type: 'uploader.finalize'; reason: string };

@@ -1,0 +1,20 @@
+import { createLogger } from '../logger';
+import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
+import { runRecord } from './record';
+
+export const registerRecord: CommandRegistration = (program, ctx) => {
+  withTableOptions(program.command('record').description('Record one session until its sentinel appears (or SIGTERM), then drain.'), 'record').action(
+    async (flags: Record<string, unknown>) => {
+      const config = configFor(ctx, 'record', flags);
+      const code = await runRecord(config, {
+        env: ctx.env,
+        platform: ctx.platform,
+        logger: createLogger(config.logLevel),
+        version: ctx.version,
+        print: (line) => ctx.stdout.write(`${line}\n`),
+        signals: process,
+      });
+      ctx.setExitCode(code);
+    },
+  );
+};
