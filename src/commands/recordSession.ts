@@ -11,7 +11,8 @@ import { writeFileAtomic } from '../adapters/atomicWrite';
 import { sanitizeComponent, sessionPrefix } from '../domain/sanitize';
 import type { SessionMetadata } from '../domain/sessionMetadata';
 import { acquireSessionLock, sessionLockPath, type SessionLock } from '../sessionLock';
-import { optionTable } from '../config/options';
+import { flagName, optionTable } from '../config/options';
+import { sentinelPathFor } from '../config/defaults';
 
 const execFileAsync = promisify(execFile);
 
@@ -69,10 +70,10 @@ export async function prepareSession(input: PrepareInput): Promise<PreparedSessi
   for (const warning of resolved.warnings) logger.warn(warning);
   const metadata = resolved.metadata;
 
-  await ensureSecureDir({ dir: config.spoolDir, role: 'spool directory', flag: optionTable.spoolDir.flag.split(' ')[0]!, insecure: config.insecure, platform, uid });
-  const sentinelPath = config.sentinel ?? join(config.runDir, sanitizeComponent(metadata.sessionId), 'end');
+  await ensureSecureDir({ dir: config.spoolDir, role: 'spool directory', flag: flagName(optionTable.spoolDir), insecure: config.insecure, platform, uid });
+  const sentinelPath = config.sentinel ?? sentinelPathFor(config.runDir, metadata.sessionId, platform);
   const sentinelDir = join(sentinelPath, '..');
-  await ensureSecureDir({ dir: sentinelDir, role: 'sentinel directory', flag: optionTable.sentinel.flag.split(' ')[0]!, insecure: config.insecure, platform, uid });
+  await ensureSecureDir({ dir: sentinelDir, role: 'sentinel directory', flag: flagName(optionTable.sentinel), insecure: config.insecure, platform, uid });
 
   const lockPath = sessionLockPath(config.spoolDir, metadata.sessionId);
   const lock = await acquireSessionLock({ lockPath, sessionId: metadata.sessionId, pid: process.pid, now: input.now });

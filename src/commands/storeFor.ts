@@ -15,7 +15,8 @@ export function storeFor(config: Pick<RecorderConfig, 'destination' | 'endpoint'
   const store = createS3Store({
     bucket: destination.bucket,
     prefix: destination.prefix,
-    ...(config.region === undefined ? {} : { region: config.region }),
+    // An S3-compatible endpoint rarely has regions, but the SDK insists on one for signing.
+    ...(config.region !== undefined ? { region: config.region } : config.endpoint !== undefined ? { region: 'us-east-1' } : {}),
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     checksumMode: config.checksumMode,
   });

@@ -24,7 +24,6 @@ export interface RecorderOptions {
   readonly endpoint: string | undefined;
   readonly region: string | undefined;
   readonly checksumMode: ChecksumMode;
-  readonly forcePathStyle: boolean;
   readonly spoolDir: string;
   readonly runDir: string;
   readonly sessionId: string | undefined;
@@ -116,12 +115,6 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     defaultText: '`WHEN_SUPPORTED`; `WHEN_REQUIRED` with `--endpoint`',
     description:
       "The SDK's request/response checksum calculation. Many S3-compatible stores corrupt or refuse streamed bodies with the SDK's default trailing checksums; WHEN_REQUIRED avoids that (uploads still carry their own SHA-256 and Content-MD5).",
-  },
-  forcePathStyle: {
-    name: 'forcePathStyle', flag: '--force-path-style', env: 'SESSION_RECORDER_FORCE_PATH_STYLE', fileKey: 'forcePathStyle', commands: STORE,
-    expected: 'true or false', schema: boolean,
-    default: (ctx) => ctx.chosen.endpoint !== undefined, defaultText: 'true with `--endpoint`, else false',
-    description: 'Path-style S3 URLs (http://host/bucket/key), which most S3-compatible stores need.',
   },
   spoolDir: {
     name: 'spoolDir', flag: '--spool-dir <dir>', env: 'SESSION_RECORDER_SPOOL_DIR', fileKey: 'spoolDir', commands: STORE,

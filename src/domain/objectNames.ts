@@ -1,6 +1,6 @@
 /**
  * Object names inside one session prefix (`<prefix><stack>/<fleet>/<session>/`). Pure.
- * The session prefix arrives already sanitized (see keys.ts); this module only joins names to it.
+ * The session prefix arrives already sanitized (see sanitize.ts); this module only joins names to it.
  *
  *   <startUtc>-metadata.json   who/where/when, written first
  *   <startUtc>-video.<ext>     one per segment, named by its start time

@@ -1,7 +1,7 @@
 /**
  * Who, where and when. Raw values as resolved (flags, AppStream variables, environment):
  * some are controlled by the streaming user, so they are only ever used in keys after
- * sanitizing (see keys.ts), and are stored JSON-escaped in the metadata file.
+ * sanitizing (see sanitize.ts), and are stored JSON-escaped in the metadata file.
  */
 export interface SessionMetadata {
   readonly sessionId: string;

@@ -38,7 +38,6 @@ describe('defaults', () => {
       destination: { kind: 'file', url: 'file:///work/here/recordings', dir: '/work/here/recordings' },
       endpoint: undefined,
       checksumMode: 'WHEN_SUPPORTED',
-      forcePathStyle: false,
       spoolDir: '/var/spool/session-recorder',
       runDir: '/run/session-recorder',
       sentinel: undefined,
@@ -72,11 +71,12 @@ describe('defaults', () => {
     expect(load({ platform: 'darwin' }).captureSource).toBe('avfoundation');
   });
 
-  test('an endpoint switches on path style and WHEN_REQUIRED checksums, unless told otherwise', () => {
+  test('an endpoint switches on WHEN_REQUIRED checksums, unless told otherwise (path style is implied by the endpoint)', () => {
     const c = load({ flags: { endpoint: 'http://127.0.0.1:4568' } });
-    expect(c).toMatchObject({ forcePathStyle: true, checksumMode: 'WHEN_REQUIRED' });
-    const told = load({ flags: { endpoint: 'https://s3.example.net' }, env: { SESSION_RECORDER_FORCE_PATH_STYLE: 'false', SESSION_RECORDER_CHECKSUM_MODE: 'WHEN_SUPPORTED' } });
-    expect(told).toMatchObject({ forcePathStyle: false, checksumMode: 'WHEN_SUPPORTED' });
+    expect(c).toMatchObject({ checksumMode: 'WHEN_REQUIRED' });
+    const told = load({ flags: { endpoint: 'https://s3.example.net' }, env: { SESSION_RECORDER_CHECKSUM_MODE: 'WHEN_SUPPORTED' } });
+    expect(told).toMatchObject({ checksumMode: 'WHEN_SUPPORTED' });
+    expect(() => load({ env: { SESSION_RECORDER_FORCE_PATH_STYLE: 'false' } })).toThrow(/SESSION_RECORDER_FORCE_PATH_STYLE/);
   });
 
   test('the sentinel defaults to <run-dir>/<sanitized session>/end once the session id is known', () => {
