@@ -8,7 +8,7 @@
  * A segment whose (runId, index, sha256) is already in the spool's manifest is not uploaded again,
  * only deleted: a crash between any two steps above is repaired by simply running again.
  */
-import { rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { writeFileAtomic } from '../adapters/atomicWrite';
@@ -24,7 +24,7 @@ import {
   serializeManifest,
   sha256Hex,
 } from '../domain/manifest';
-import { END_NAME, MANIFEST_NAME, contentTypeFor, endKey, manifestKey, metadataKey, segmentKey } from '../domain/objectNames';
+import { END_NAME, MANIFEST_NAME, contentTypeFor, endKey, joinKey, manifestKey, metadataName, segmentKey } from '../domain/objectNames';
 import type { ClosedSegment, DurableSegment } from '../domain/segment';
 import type { SegmentStore } from '../domain/segmentStore';
 import type { SessionMetadata } from '../domain/sessionMetadata';
@@ -47,7 +47,7 @@ export interface UploaderDeps {
   readonly store: SegmentStore;
   /** `<prefix-inside-destination><stack>/<fleet>/<session>/`, already sanitized. */
   readonly sessionPrefix: string;
-  /** This session's spool directory: manifest.json (and end.json until uploaded) live here. */
+  /** This session's spool directory: manifest.json (and `<start>-metadata.json`, end.json until uploaded) live here. */
   readonly spoolDir: string;
   readonly metadata: SessionMetadata;
   readonly logger: Logger;
@@ -64,6 +64,20 @@ export interface UploaderDeps {
   /** Segment container extension. Default: objectNames' SEGMENT_EXTENSION. */
   readonly segmentExtension?: string;
 }
+
+/**
+ * A metadata object still to upload. Its bytes wait in the session's spool dir under the object's
+ * own name (`<start>-metadata.json`) until the store confirmed them, so a crash before that loses
+ * nothing: the next uploader over this spool (a restarted recorder, `recover`) sends them.
+ */
+interface PendingMetadata {
+  readonly name: string;
+  readonly key: string;
+  readonly body: Buffer;
+}
+
+/** `20261127T062409.123Z-metadata.json`: a metadata object's name, as kept in the spool. */
+const METADATA_FILE = /^\d{8}T\d{6}\.\d{3}Z-metadata\.json$/;
 
 /** A segment that retrying cannot help (its file is gone, or differs from what was uploaded). */
 class SkipSegment extends Error {}
@@ -89,14 +103,13 @@ export class UploadWorker {
   private readonly retry: RetryPolicy;
   private readonly random: () => number;
   private readonly manifestPath: string;
-  private readonly metadataBody: Buffer;
-  private readonly metadataKey: string;
+  /** This uploader's own metadata first known, then any an earlier run left in the spool; oldest first. */
+  private pendingMetadata: PendingMetadata[];
   private readonly queue: ClosedSegment[] = [];
   /** Segments that conflict with what was already uploaded: never overwritten, left in the spool. */
   private readonly kept: ClosedSegment[] = [];
   private manifest: Manifest;
   private manifestUploaded = false;
-  private metadataPending = true;
   private inFlight: AbortController | undefined;
   private waiting: Waiting | undefined;
   private draining = false;
@@ -119,13 +132,14 @@ export class UploadWorker {
     this.random = deps.random ?? Math.random;
     this.manifestPath = join(deps.spoolDir, MANIFEST_NAME);
     this.manifest = emptyManifest(deps.sessionPrefix);
-    this.metadataBody = Buffer.from(`${JSON.stringify(deps.metadata, null, 2)}\n`);
+    const metadataBody = Buffer.from(`${JSON.stringify(deps.metadata, null, 2)}\n`);
     let startMs = Date.parse(deps.metadata.startedAt);
     if (Number.isNaN(startMs)) {
       startMs = this.clock.now();
       this.logger.warn({ startedAt: deps.metadata.startedAt }, 'metadata.startedAt is not a date; naming the metadata object by the current time');
     }
-    this.metadataKey = metadataKey(deps.sessionPrefix, startMs);
+    const name = metadataName(startMs);
+    this.pendingMetadata = [{ name, key: joinKey(deps.sessionPrefix, name), body: metadataBody }];
   }
 
   private get halted(): boolean {
@@ -182,7 +196,13 @@ export class UploadWorker {
 
   private async run(): Promise<void> {
     this.manifest = await loadSpoolManifest(this.manifestPath, this.deps.sessionPrefix, this.logger, this.clock.now());
-    if (!(await this.withRetry(this.metadataKey, (attempt, signal) => this.uploadMetadata(attempt, signal)))) return;
+    await this.keepMetadataInSpool();
+    // Always at least this uploader's own metadata: uploading it also sends a manifest left unsent.
+    for (let next = this.pendingMetadata[0]; next !== undefined; next = this.pendingMetadata[0]) {
+      const pending = next;
+      if (!(await this.withRetry(pending.key, (attempt, signal) => this.uploadMetadata(pending, attempt, signal)))) return;
+      this.pendingMetadata.shift();
+    }
     while (!this.halted) {
       const segment = this.queue[0];
       if (segment === undefined) {
@@ -303,15 +323,46 @@ export class UploadWorker {
     if (this.manifest === current) this.manifestUploaded = true;
   }
 
-  private async uploadMetadata(attempt: number, signal: AbortSignal): Promise<void> {
-    const sums = checksumsOf(this.metadataBody);
-    if (!this.manifest.metadata.some((m) => m.key === this.metadataKey && m.sha256 === sums.sha256Hex)) {
-      this.send({ type: 'upload.started', key: this.metadataKey, attempt } satisfies RecorderEvent);
-      await this.store.put(this.metadataKey, { data: this.metadataBody }, { ...sums, contentType: 'application/json', signal });
-      await this.commit(addMetadata(this.manifest, { key: this.metadataKey, sha256: sums.sha256Hex }));
-      this.logger.info({ key: this.metadataKey }, 'metadata durable');
+  private metadataDurable(pending: PendingMetadata): boolean {
+    const sha256 = sha256Hex(pending.body);
+    return this.manifest.metadata.some((m) => m.key === pending.key && m.sha256 === sha256);
+  }
+
+  /**
+   * Writes this uploader's metadata into the spool (unless the manifest already has it) and picks
+   * up metadata an earlier run left there. A failure to write is logged, never fatal: the bytes
+   * are still in memory and uploaded first.
+   */
+  private async keepMetadataInSpool(): Promise<void> {
+    const own = this.pendingMetadata[0];
+    if (own === undefined) return;
+    if (!this.metadataDurable(own)) {
+      await writeFileAtomic(join(this.deps.spoolDir, own.name), own.body).catch((e: unknown) => {
+        this.logger.error({ key: own.key, err: messageOf(e) }, 'cannot keep the metadata in the spool; it is only in memory until uploaded');
+      });
     }
-    this.metadataPending = false;
+    const names = await readdir(this.deps.spoolDir).catch(() => [] as string[]);
+    const found: PendingMetadata[] = [];
+    for (const name of names) {
+      if (!METADATA_FILE.test(name) || name === own.name) continue;
+      const body = await readFile(join(this.deps.spoolDir, name)).catch(() => undefined);
+      if (body !== undefined) found.push({ name, key: joinKey(this.deps.sessionPrefix, name), body });
+    }
+    if (found.length > 0) this.logger.info({ names: found.map((f) => f.name) }, 'metadata left in the spool by an earlier run; uploading it too');
+    this.pendingMetadata = [...found, own].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private async uploadMetadata(pending: PendingMetadata, attempt: number, signal: AbortSignal): Promise<void> {
+    if (!this.metadataDurable(pending)) {
+      const sums = checksumsOf(pending.body);
+      this.send({ type: 'upload.started', key: pending.key, attempt } satisfies RecorderEvent);
+      await this.store.put(pending.key, { data: pending.body }, { ...sums, contentType: 'application/json', signal });
+      await this.commit(addMetadata(this.manifest, { key: pending.key, sha256: sums.sha256Hex }));
+      this.logger.info({ key: pending.key }, 'metadata durable');
+    }
+    await rm(join(this.deps.spoolDir, pending.name), { force: true }).catch((e: unknown) => {
+      this.logger.warn({ key: pending.key, err: messageOf(e) }, 'metadata is durable but its spool copy could not be deleted');
+    });
     await this.uploadManifest(signal);
   }
 
@@ -366,10 +417,15 @@ export class UploadWorker {
     const unwound = await settlesWithin(this.clock, this.loop, graceMs);
     if (!unwound) this.logger.warn({ graceMs }, 'an aborted upload did not unwind in time; finalizing anyway');
     const problems: string[] = [];
-    if (this.metadataPending) await this.step('metadata', (signal) => this.uploadMetadata(1, signal), problems);
+    for (const pending of [...this.pendingMetadata]) {
+      if (await this.step(pending.key, (signal) => this.uploadMetadata(pending, 1, signal), problems)) {
+        this.pendingMetadata = this.pendingMetadata.filter((p) => p !== pending);
+      }
+    }
     await this.step(MANIFEST_NAME, (signal) => this.uploadManifest(signal), problems);
 
-    let left = (this.metadataPending ? 1 : 0) + (this.manifestUploaded ? 0 : 1) + (await this.settleQueue());
+    const metadataLeft = this.pendingMetadata.filter((p) => !this.metadataDurable(p)).length;
+    let left = metadataLeft + (this.manifestUploaded ? 0 : 1) + (await this.settleQueue());
     for (const segment of this.kept) {
       if (await stat(segment.path).then(() => true, () => false)) left += 1;
     }
