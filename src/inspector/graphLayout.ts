@@ -1,11 +1,12 @@
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import { curveBetween, placeCurveLabel, round, type Box } from './crossingEdges';
+import { initialId, labelSize, mergeEdges, nodeLines, stateBoxSize, title, type DrawnEdge, type LaidOutLine } from './diagramText';
 import { startElkRunner, type ElkRunner } from './elkWorker';
 import type { GraphEdge, GraphNode, MachineGraph } from './machineGraph';
 
 /**
  * Coordinates for the statechart, computed once in the server with ELK (layered, nested boxes for
- * compound states) so the page only draws SVG. Text sizes are estimated for the page's fonts
- * (DejaVu Sans / Sans Mono, or the system's equivalents): generous, never measured.
+ * compound states) so the page only draws SVG.
  */
 export interface LaidOutNode {
   readonly id: string;
@@ -20,14 +21,6 @@ export interface LaidOutNode {
   readonly initialMarker: { readonly x: number; readonly y: number } | null;
 }
 
-export interface LaidOutLine {
-  readonly kind: 'actor' | 'internal';
-  readonly text: string;
-  /** Graph edge ids the line stands for (internal transitions), for highlighting. */
-  readonly edgeIds: readonly string[];
-}
-
-/** One drawn arrow: transitions with the same source and target share it, one label line each. */
 export interface LaidOutEdge {
   readonly id: string;
   readonly edgeIds: readonly string[];
@@ -47,23 +40,6 @@ export interface GraphLayout {
   readonly edges: readonly LaidOutEdge[];
 }
 
-/** Font metrics the page uses (see pageStyle.ts): keep in step. */
-export const metrics = {
-  titleSize: 14,
-  titleCharWidth: 8.8,
-  lineSize: 11,
-  lineCharWidth: 6.7,
-  lineHeight: 15,
-  labelSize: 11,
-  labelCharWidth: 6.7,
-  labelLineHeight: 14,
-  padX: 14,
-  /** Height of the title band of a state box. */
-  titleBand: 30,
-} as const;
-
-const maxLineChars = 46;
-
 export type Direction = 'RIGHT' | 'DOWN';
 
 export interface LayoutOptions {
@@ -74,6 +50,8 @@ export interface LayoutOptions {
   readonly viewport?: { readonly width: number; readonly height: number };
   /** Fix the flow direction per compound state id (the root included) instead of searching. */
   readonly directions?: Readonly<Record<string, Direction>>;
+  /** Stops the layout worker (the promise then rejects). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -93,7 +71,10 @@ export async function layoutGraph(graph: MachineGraph, options: LayoutOptions = 
       candidates.push(Object.fromEntries(compounds.map((id, i) => [id, (mask >> i) & 1 ? 'RIGHT' : 'DOWN'])));
     }
   }
+  options.signal?.throwIfAborted();
   const elk = startElkRunner();
+  const stop = (): void => void elk.close();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
     const layouts = await Promise.all(candidates.map((directions) => layoutOnce(elk, graph, directions)));
     let best: { layout: GraphLayout; scale: number } | null = null;
@@ -104,6 +85,7 @@ export async function layoutGraph(graph: MachineGraph, options: LayoutOptions = 
     if (best === null) throw new Error('layoutGraph: no layout candidate');
     return best.layout;
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     await elk.close();
   }
 }
@@ -147,10 +129,7 @@ async function layoutOnce(elk: ElkRunner, graph: MachineGraph, directions: Reado
 
   const toElk = (n: GraphNode): ElkNode => {
     const lines = linesOf.get(n.id) ?? [];
-    const titleWidth = title(n, graph).length * metrics.titleCharWidth;
-    const linesWidth = Math.max(0, ...lines.map((l) => l.text.length * metrics.lineCharWidth));
-    const minWidth = Math.ceil(Math.max(titleWidth, linesWidth) + 2 * metrics.padX + (n.type === 'final' ? 8 : 0));
-    const header = metrics.titleBand + lines.length * metrics.lineHeight + (lines.length > 0 ? 6 : 0);
+    const { minWidth, header } = stateBoxSize(n, graph, lines);
     const kids = children.get(n.id) ?? [];
     if (kids.length === 0) return { id: n.id, width: Math.max(minWidth, 116), height: Math.max(header + 8, 44) };
     return {
@@ -224,13 +203,6 @@ async function layoutOnce(elk: ElkRunner, graph: MachineGraph, directions: Reado
   return { width: Math.ceil(out.width ?? 0), height: Math.ceil(out.height ?? 0), nodes, edges: laidEdges };
 }
 
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 function layeredOptions(direction: Direction): Record<string, string> {
   return {
     'elk.algorithm': 'layered',
@@ -253,12 +225,7 @@ function layeredOptions(direction: Direction): Record<string, string> {
 }
 
 function elkLabels(lines: readonly string[]): ElkExtendedEdge['labels'] {
-  if (lines.length === 0) return [];
-  return [{
-    text: lines.join('\n'),
-    width: Math.ceil(Math.max(...lines.map((l) => l.length)) * metrics.labelCharWidth + 8),
-    height: lines.length * metrics.labelLineHeight + 4,
-  }];
+  return lines.length === 0 ? [] : [{ text: lines.join('\n'), ...labelSize(lines) }];
 }
 
 /** Ancestor ids of a node (or an initial marker), nearest first. */
@@ -272,119 +239,3 @@ function ancestors(byId: ReadonlyMap<string, GraphNode>, id: string): string[] {
   return out;
 }
 
-/** A cubic curve from the side of `s` that faces `t` to the side of `t` that faces `s`. */
-function curveBetween(s: Box, t: Box): { x: number; y: number }[] {
-  const sc = { x: s.x + s.width / 2, y: s.y + s.height / 2 };
-  const tc = { x: t.x + t.width / 2, y: t.y + t.height / 2 };
-  const dx = tc.x - sc.x;
-  const dy = tc.y - sc.y;
-  const vertical = Math.abs(dy) > Math.abs(dx) * 0.6;
-  const start = vertical ? { x: sc.x + Math.sign(dx) * Math.min(s.width / 4, Math.abs(dx)), y: dy > 0 ? s.y + s.height : s.y } : { x: dx > 0 ? s.x + s.width : s.x, y: sc.y };
-  const end = vertical ? { x: tc.x - Math.sign(dx) * Math.min(t.width / 4, Math.abs(dx)), y: dy > 0 ? t.y : t.y + t.height } : { x: dx > 0 ? t.x : t.x + t.width, y: tc.y };
-  const pull = Math.max(40, (vertical ? Math.abs(end.y - start.y) : Math.abs(end.x - start.x)) * 0.45);
-  const c1 = vertical ? { x: start.x, y: start.y + Math.sign(dy) * pull } : { x: start.x + Math.sign(dx) * pull, y: start.y };
-  const c2 = vertical ? { x: end.x, y: end.y - Math.sign(dy) * pull } : { x: end.x - Math.sign(dx) * pull, y: end.y };
-  return [start, c1, c2, end].map((p) => ({ x: round(p.x), y: round(p.y) }));
-}
-
-function placeCurveLabel(points: readonly { x: number; y: number }[], lines: readonly string[], taken: readonly Box[]): LaidOutEdge['label'] {
-  if (lines.length === 0) return null;
-  const [p0, p1, p2, p3] = points as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
-  const width = Math.ceil(Math.max(...lines.map((l) => l.length)) * metrics.labelCharWidth + 8);
-  const height = lines.length * metrics.labelLineHeight + 4;
-  const at = (t: number) => {
-    const u = 1 - t;
-    return { x: u * u * u * p0.x + 3 * u * u * t * p1.x + 3 * u * t * t * p2.x + t * t * t * p3.x, y: u * u * u * p0.y + 3 * u * u * t * p1.y + 3 * u * t * t * p2.y + t * t * t * p3.y };
-  };
-  const candidates: Box[] = [];
-  for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
-    const p = at(t);
-    candidates.push({ x: p.x + 6, y: p.y - height / 2, width, height }, { x: p.x - 6 - width, y: p.y - height / 2, width, height });
-  }
-  const free = candidates.find((c) => !taken.some((b) => overlaps(c, b))) ?? candidates[0];
-  if (!free) return null;
-  return { lines, x: round(free.x), y: round(free.y), width, height };
-}
-
-function overlaps(a: Box, b: Box): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-}
-
-interface DrawnEdge {
-  id: string;
-  source: string;
-  target: string;
-  edgeIds: string[];
-  lines: string[];
-  initial: boolean;
-}
-
-/** One arrow per (source, target); initial markers get an unlabelled arrow to their target. */
-function mergeEdges(graph: MachineGraph): DrawnEdge[] {
-  const drawn = new Map<string, DrawnEdge>();
-  for (const n of graph.nodes) {
-    if (n.initial === null) continue;
-    const id = `${initialId(n.id)}->${n.initial}`;
-    drawn.set(id, { id, source: initialId(n.id), target: n.initial, edgeIds: [], lines: [], initial: true });
-  }
-  for (const e of graph.edges) {
-    if (e.target === null) continue;
-    const id = `${e.source}->${e.target}`;
-    const d = drawn.get(id) ?? { id, source: e.source, target: e.target, edgeIds: [], lines: [], initial: false };
-    d.edgeIds.push(e.id);
-    for (const line of labelLines(e)) if (!d.lines.includes(line)) d.lines.push(line);
-    drawn.set(id, d);
-  }
-  return [...drawn.values()];
-}
-
-/** A long label breaks before its guard: "ffmpeg.exited" over "[isCurrentRun]". */
-function labelLines(e: GraphEdge): string[] {
-  if (e.label === '') return [];
-  if (e.guard === null || e.label.length <= 20) return [e.label];
-  const guard = `[${e.guard}]`;
-  const head = e.label.slice(0, e.label.length - guard.length).trim();
-  return head === '' ? [guard] : [head, `  ${guard}`];
-}
-
-function nodeLines(n: GraphNode, internal: readonly GraphEdge[]): LaidOutLine[] {
-  const lines: LaidOutLine[] = [];
-  const actors = [...n.invokes.map((i) => i.src), ...n.spawns];
-  if (actors.length > 0) {
-    const verb = n.invokes.length > 0 ? 'invokes' : 'spawns';
-    const tokens = actors.map((a, i) => ({ text: i === 0 ? `${verb} ${a}` : a, edgeIds: [] as string[] }));
-    for (const line of wrapTokens(tokens)) lines.push({ kind: 'actor', ...line });
-  }
-  // Transitions that keep the state (actions only): a line each, or packed when there are many.
-  const tokens = internal.map((e, i) => ({ text: i === 0 ? `↻ ${e.label}` : e.label, edgeIds: [e.id] }));
-  const packed = internal.length > 2 ? wrapTokens(tokens) : tokens.map((t) => ({ text: t.text.startsWith('↻') ? t.text : `↻ ${t.text}`, edgeIds: t.edgeIds }));
-  for (const line of packed) lines.push({ kind: 'internal', ...line });
-  return lines;
-}
-
-/** Joins tokens with " · ", breaking lines at maxLineChars. */
-function wrapTokens(tokens: readonly { text: string; edgeIds: readonly string[] }[]): { text: string; edgeIds: string[] }[] {
-  const out: { text: string; edgeIds: string[] }[] = [];
-  let line: { text: string; edgeIds: string[] } | null = null;
-  for (const t of tokens) {
-    if (line !== null && line.text.length + 3 + t.text.length > maxLineChars) {
-      out.push(line);
-      line = null;
-    }
-    line = line === null ? { text: out.length > 0 ? `  ${t.text}` : t.text, edgeIds: [...t.edgeIds] } : { text: `${line.text} · ${t.text}`, edgeIds: [...line.edgeIds, ...t.edgeIds] };
-  }
-  if (line !== null) out.push(line);
-  return out;
-}
-
-function title(n: GraphNode, graph: MachineGraph): string {
-  return n.id === graph.rootId ? graph.machineId : n.key;
-}
-
-function initialId(id: string): string {
-  return `${id}.__initial`;
-}
-
-function round(v: number): number {
-  return Math.round(v * 10) / 10;
-}

@@ -55,8 +55,9 @@ export async function startInspector(options: InspectorServerOptions): Promise<I
     throw new Error(`Expected the inspector port to be an integer from 0 to 65535, got ${JSON.stringify(options.port)}`);
   }
   const { graph, stream } = options;
+  const stopLayout = new AbortController();
   let layout: Promise<GraphLayout> | null = options.layout ? Promise.resolve(options.layout) : null;
-  const getLayout = (): Promise<GraphLayout> => (layout ??= layoutGraph(graph));
+  const getLayout = (): Promise<GraphLayout> => (layout ??= layoutGraph(graph, { signal: stopLayout.signal }));
   const live = new Set<{ end(): void }>();
   let port = 0;
 
@@ -159,7 +160,9 @@ export async function startInspector(options: InspectorServerOptions): Promise<I
   });
   port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}/`;
-  void getLayout().catch((err: unknown) => options.logger?.warn({ err }, 'inspector: laying out the statechart failed'));
+  void getLayout().catch((err: unknown) => {
+    if (!stopLayout.signal.aborted) options.logger?.warn({ err }, 'inspector: laying out the statechart failed');
+  });
 
   let closing: Promise<void> | null = null;
   return {
@@ -167,6 +170,7 @@ export async function startInspector(options: InspectorServerOptions): Promise<I
     port,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        stopLayout.abort();
         for (const entry of [...live]) entry.end();
         const force = setTimeout(() => server.closeAllConnections(), 1_000);
         force.unref();

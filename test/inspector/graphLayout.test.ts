@@ -1,3 +1,4 @@
+import { startElkRunner } from '../../src/inspector/elkWorker';
 import { layoutGraph, type GraphLayout } from '../../src/inspector/graphLayout';
 import { buildMachineGraph } from '../../src/inspector/machineGraph';
 import { recorderMachine } from '../../src/machines/recorderMachine';
@@ -57,4 +58,17 @@ describe('layoutGraph (ELK in a worker thread)', () => {
     expect(allDown.height).toBeGreaterThan(allDown.width);
     expect(scale(layout)).toBeGreaterThanOrEqual(scale(allDown));
   }, 60_000);
+});
+
+describe('startElkRunner', () => {
+  test('an ELK failure rejects the layout and leaves this process alone', async () => {
+    const elk = startElkRunner();
+    try {
+      const broken = { id: 'root', layoutOptions: { 'elk.algorithm': 'layered' }, children: [{ id: 'a', width: 10, height: 10 }], edges: [{ id: 'e', sources: ['a'], targets: ['missing'] }] };
+      await expect(elk.layout(broken)).rejects.toThrow(/ELK could not lay out the statechart|worker exited/);
+    } finally {
+      await elk.close();
+    }
+    expect(process.exitCode ?? 0).toBe(0);
+  }, 30_000);
 });
