@@ -1,0 +1,208 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Logger } from 'pino';
+import { fromCallback } from 'xstate';
+import { buildCaptureArgs, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
+import { errorSummary, firstFrameAtMs, StderrScanner } from '../adapters/ffmpegStderr';
+import { killTree, killTreeSync, signalGroup, spawnDetached } from '../adapters/processTree';
+import { createRunDir, runIdFor, writeRunInfo, type RunInfo } from '../adapters/spoolRun';
+import type { FfmpegActorInput } from '../machines/recorderMachine';
+import type { FfmpegCommand, RecorderEvent } from '../machines/recorderEvents';
+
+/** What to capture and how to encode it; the layout comes per run as the actor's input. */
+export interface CaptureOptions {
+  readonly source: CaptureSource;
+  readonly frameRate: number;
+  readonly segmentSeconds: number;
+  /** Defaults: `defaultEncoderSettings` (veryfast, zerolatency, crf 23). */
+  readonly encoder?: Partial<EncoderSettings>;
+  /** Default `mp4` (fragmented). */
+  readonly container?: SegmentContainer;
+  /** fMP4 fragment flush interval in seconds; default 1. */
+  readonly fragmentSeconds?: number;
+}
+
+export interface FfmpegActorDeps {
+  /** Executable to spawn, e.g. "ffmpeg" (looked up in PATH) or an absolute path. */
+  readonly ffmpegPath: string;
+  /** The session's spool dir; each run gets `run-<startedAtMs>/` inside it. */
+  readonly sessionSpoolDir: string;
+  readonly capture: CaptureOptions;
+  readonly logger: Logger;
+  /** Epoch ms; default Date.now. */
+  readonly clock?: () => number;
+  /** Characters of stderr kept for `ffmpeg.exited`; default 4000. */
+  readonly stderrTailChars?: number;
+  /** How the tree is killed; default the running platform. */
+  readonly platform?: NodeJS.Platform;
+  /** After `exit`, how long to wait for stderr to close before reporting anyway; default 1000 ms. */
+  readonly stderrGraceMs?: number;
+}
+
+/**
+ * One FFmpeg run per actor instance: creates the run dir and run.json, spawns FFmpeg detached
+ * (own process group) with stdin piped, and reports `ffmpeg.started`, then exactly one of
+ * `ffmpeg.exited` (ANY exit, code 0 included) or `ffmpeg.failedToStart`.
+ * Commands: `ffmpeg.finish` ("q" on stdin: the last segment is finalized and listed),
+ * `ffmpeg.terminate` (SIGTERM to the group), `ffmpeg.kill` (SIGKILL of the tree).
+ * Stopping the actor kills the tree synchronously if FFmpeg still runs: never an orphan.
+ */
+export function createFfmpegActor(deps: FfmpegActorDeps) {
+  const clock = deps.clock ?? Date.now;
+  const platform = deps.platform ?? process.platform;
+  return fromCallback<FfmpegCommand, FfmpegActorInput>(({ input, sendBack, receive }) => {
+    const log = deps.logger.child({ actor: 'ffmpeg' });
+    const requestedAtMs = clock();
+    let info: RunInfo;
+    let args: string[];
+    let runDir: string;
+    try {
+      const run = createRunDir(deps.sessionSpoolDir, requestedAtMs);
+      runDir = run.runDir;
+      args = buildCaptureArgs({ ...deps.capture, layout: input.layout, runDir: run.runDir });
+      const size = encodedSize(input.layout);
+      info = {
+        runId: run.runId, startedAtMs: run.startedAtMs, firstFrameAtMs: null, pid: null, layout: input.layout,
+        width: size.width, height: size.height, frameRate: deps.capture.frameRate, segmentSeconds: deps.capture.segmentSeconds,
+        segmentExtension: segmentExtension[deps.capture.container ?? 'mp4'], command: [deps.ffmpegPath, ...args],
+      };
+      writeRunInfo(run.runDir, info);
+    } catch (err) {
+      const runId = runIdFor(requestedAtMs);
+      const message = `Cannot prepare capture run ${runId} in "${deps.sessionSpoolDir}": ${(err as Error).message}. ` +
+        'Check that the spool dir is writable and has free space.';
+      log.error({ err, runId }, message);
+      sendBack({ type: 'ffmpeg.failedToStart', runId, message } satisfies RecorderEvent);
+      return undefined;
+    }
+    const { runId } = info;
+    const update = (patch: Partial<RunInfo>): void => {
+      info = { ...info, ...patch };
+      try {
+        writeRunInfo(runDir, info);
+      } catch (err) {
+        log.warn({ err, runId }, 'could not update run.json');
+      }
+    };
+
+    log.debug({ runId, command: info.command.map(quoteArg).join(' ') }, 'ffmpeg command');
+    const scanner = new StderrScanner(deps.stderrTailChars ?? 4000);
+    let phase: 'starting' | 'running' | 'exited' | 'failed' = 'starting';
+    let child: ChildProcess;
+    try {
+      child = spawnDetached(deps.ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    } catch (err) {
+      // spawn() throws synchronously only for invalid arguments (e.g. an empty path).
+      phase = 'failed';
+      sendBack({ type: 'ffmpeg.failedToStart', runId, message: describeSpawnFailure(deps.ffmpegPath, err as Error) } satisfies RecorderEvent);
+      return undefined;
+    }
+
+    child.once('spawn', () => {
+      if (phase !== 'starting') return;
+      phase = 'running';
+      const pid = child.pid as number;
+      update({ pid });
+      log.info({ runId, pid, width: info.width, height: info.height }, 'ffmpeg started');
+      sendBack({ type: 'ffmpeg.started', runId, pid, startedAtMs: info.startedAtMs } satisfies RecorderEvent);
+    });
+    child.on('error', (err) => {
+      if (phase === 'starting') {
+        phase = 'failed';
+        const message = describeSpawnFailure(deps.ffmpegPath, err);
+        log.error({ runId, err }, message);
+        sendBack({ type: 'ffmpeg.failedToStart', runId, message } satisfies RecorderEvent);
+      } else {
+        log.warn({ runId, err }, 'ffmpeg child process error');
+      }
+    });
+
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      for (const fact of scanner.push(chunk)) {
+        if (fact.kind === 'inputStart') {
+          const ms = firstFrameAtMs(fact.seconds, info.startedAtMs);
+          if (ms !== null) {
+            log.debug({ runId, firstFrameAtMs: ms, afterSpawnMs: ms - info.startedAtMs }, 'first frame');
+            update({ firstFrameAtMs: ms });
+          }
+        } else if (fact.width !== info.width || fact.height !== info.height) {
+          update({ width: fact.width, height: fact.height });
+        }
+      }
+    });
+    child.stdin?.on('error', (err) => log.debug({ runId, err }, 'ffmpeg stdin closed'));
+
+    let exit: { code: number | null; signal: string | null } | null = null;
+    let reported = false;
+    const report = (): void => {
+      if (reported || exit === null || phase === 'failed') return;
+      reported = true;
+      scanner.end();
+      const stderrTail = scanner.tail();
+      const fields = { runId, code: exit.code, signal: exit.signal };
+      if (exit.code === 0) log.info(fields, 'ffmpeg exited');
+      else log.warn({ ...fields, error: errorSummary(stderrTail) }, 'ffmpeg exited');
+      sendBack({ type: 'ffmpeg.exited', runId, code: exit.code, signal: exit.signal, stderrTail } satisfies RecorderEvent);
+    };
+    child.once('exit', (code, signal) => {
+      // Never spawned (Node simulates an exit after ENOENT): 'error' reports it.
+      if (phase === 'failed' || phase === 'starting') return;
+      phase = 'exited';
+      exit = { code, signal };
+      // 'close' follows once stderr is drained; do not wait forever if something holds the pipe.
+      setTimeout(report, deps.stderrGraceMs ?? 1000).unref();
+    });
+    child.once('close', report);
+
+    receive((command) => {
+      const pid = child.pid;
+      if (phase !== 'running' || pid === undefined) {
+        log.debug({ runId, command: command.type, phase }, 'ffmpeg not running: command ignored');
+        return;
+      }
+      log.info({ runId, pid, command: command.type }, 'ffmpeg command received');
+      switch (command.type) {
+        case 'ffmpeg.finish':
+          if (child.stdin?.writable) child.stdin.write('q');
+          break;
+        case 'ffmpeg.terminate':
+          if (platform === 'win32') child.kill('SIGTERM');
+          else signalGroup(pid, 'SIGTERM');
+          break;
+        case 'ffmpeg.kill':
+          killTree(pid, 'SIGKILL', platform).catch((err: unknown) => log.warn({ runId, err }, 'kill failed'));
+          break;
+        default:
+          command satisfies never;
+      }
+    });
+
+    return () => {
+      const pid = child.pid;
+      if ((phase === 'running' || phase === 'starting') && pid !== undefined) {
+        log.warn({ runId, pid }, 'ffmpeg actor stopped while ffmpeg runs: killing its process tree');
+        killTreeSync(pid, 'SIGKILL', platform);
+      }
+      child.stdin?.destroy();
+    };
+  });
+}
+
+/** The one place that explains why FFmpeg could not start, and what to do about it. */
+export function describeSpawnFailure(ffmpegPath: string, err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return `Cannot start FFmpeg: "${ffmpegPath}" was not found (spawn ENOENT). Install FFmpeg ` +
+        '(Debian/Ubuntu: apt-get install ffmpeg) or set the FFmpeg path setting to the executable.';
+    case 'EACCES':
+      return `Cannot start FFmpeg: "${ffmpegPath}" is not executable (spawn EACCES). Fix its permissions ` +
+        '(chmod +x) or set the FFmpeg path setting to a working executable.';
+    default:
+      return `Cannot start FFmpeg "${ffmpegPath}": ${err.message}${code ? ` (${code})` : ''}.`;
+  }
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

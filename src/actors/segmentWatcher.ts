@@ -1,0 +1,202 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import chokidar from 'chokidar';
+import type { Logger } from 'pino';
+import { fromCallback } from 'xstate';
+import type { ClosedSegment } from '../domain/segment';
+import { parseSegmentList, type SegmentListEntry } from '../adapters/segmentList';
+import { listRunIds, parseRunId, parseSegmentFileName, readRunInfo, runTimeBaseMs, segmentListFile } from '../adapters/spoolRun';
+import type { RecorderEvent, SegmentWatcherCommand } from '../machines/recorderEvents';
+
+export interface SegmentWatcherDeps {
+  /** The session spool dir holding `run-*` directories (created if missing). */
+  readonly sessionSpoolDir: string;
+  readonly logger: Logger;
+  /** For the duration of a partial segment; default "ffprobe". */
+  readonly ffprobePath?: string;
+  /**
+   * Runs whose id (start time) is older than this belong to an earlier recorder process: they are
+   * treated as ended at start, so their partial segment is reported too. Default: the moment
+   * `createSegmentWatcher` is called (call it once at process start).
+   */
+  readonly previousRunsBeforeMs?: number;
+}
+
+interface RunState {
+  /** Indexes already reported (listed or partial): never reported twice. */
+  readonly reported: Set<number>;
+  /** Names FFmpeg listed as closed. */
+  readonly listed: Set<string>;
+  /** End of the last listed segment, seconds from the run's first frame. */
+  lastEndSeconds: number;
+  /** Work on one run happens in order: list scans and the end-of-run sweep never interleave. */
+  queue: Promise<void>;
+}
+
+/**
+ * Watches `<spool>/run-*\/segments.csv` (chokidar) and reports `segment.closed` exactly once per
+ * segment FFmpeg listed, leftovers of earlier runs included. On `segments.runEnded` it re-reads that
+ * run's list, reports any unlisted, non-empty segment file as `complete: false` (the partial one a
+ * killed FFmpeg leaves), then answers `segments.runSettled`.
+ */
+export function createSegmentWatcher(deps: SegmentWatcherDeps) {
+  const previousRunsBeforeMs = deps.previousRunsBeforeMs ?? Date.now();
+  const ffprobePath = deps.ffprobePath ?? 'ffprobe';
+  return fromCallback<SegmentWatcherCommand, undefined>(({ sendBack, receive }) => {
+    const log = deps.logger.child({ actor: 'segmentWatcher' });
+    const spool = deps.sessionSpoolDir;
+    const runs = new Map<string, RunState>();
+    let stopped = false;
+
+    const stateOf = (runId: string): RunState => {
+      let state = runs.get(runId);
+      if (!state) {
+        state = { reported: new Set(), listed: new Set(), lastEndSeconds: 0, queue: Promise.resolve() };
+        runs.set(runId, state);
+      }
+      return state;
+    };
+    const enqueue = (runId: string, task: (state: RunState) => Promise<void>): Promise<void> => {
+      const state = stateOf(runId);
+      state.queue = state.queue.then(() => (stopped ? undefined : task(state))).catch((err: unknown) => {
+        log.error({ err, runId }, 'segment watcher task failed');
+      });
+      return state.queue;
+    };
+    const emit = (segment: ClosedSegment): void => {
+      if (stopped) return;
+      log.debug({ segment }, 'segment closed');
+      sendBack({ type: 'segment.closed', segment } satisfies RecorderEvent);
+    };
+
+    /** Report every listed segment not reported yet, in list order. */
+    const scanList = async (runId: string, state: RunState): Promise<void> => {
+      const runDir = join(spool, runId);
+      let text: string;
+      try {
+        text = await readFile(join(runDir, segmentListFile), 'utf8');
+      } catch {
+        return; // no list yet
+      }
+      const { entries, badLines } = parseSegmentList(text);
+      if (badLines.length > 0) log.warn({ runId, badLines }, 'unparseable lines in segments.csv');
+      const fresh: Array<{ entry: SegmentListEntry; index: number }> = [];
+      entries.forEach((entry, position) => {
+        state.listed.add(entry.name);
+        const index = parseSegmentFileName(entry.name)?.index ?? position;
+        if (!state.reported.has(index)) fresh.push({ entry, index });
+      });
+      state.lastEndSeconds = entries.reduce((end, e) => Math.max(end, e.endSeconds), state.lastEndSeconds);
+      if (fresh.length === 0) return;
+      const info = await readRunInfo(runDir);
+      const baseMs = info ? runTimeBaseMs(info) : (parseRunId(runId) ?? 0);
+      for (const { entry, index } of fresh) {
+        state.reported.add(index);
+        const segment = await closedSegment(runDir, runId, index, entry, baseMs, info?.width ?? 0, info?.height ?? 0);
+        if (segment) emit(segment);
+        else log.debug({ runId, name: entry.name }, 'listed segment no longer in the spool (already uploaded)');
+      }
+    };
+
+    /** After the run ended: final list scan, then unlisted non-empty files as partial segments. */
+    const sweepEndedRun = async (runId: string, state: RunState): Promise<void> => {
+      await scanList(runId, state);
+      const runDir = join(spool, runId);
+      let names: string[];
+      try {
+        names = await readdir(runDir);
+      } catch {
+        return;
+      }
+      const partials = names.map((name) => ({ name, parsed: parseSegmentFileName(name) }))
+        .filter((f) => f.parsed !== null && !state.listed.has(f.name) && !state.reported.has(f.parsed.index))
+        .sort((a, b) => (a.parsed?.index ?? 0) - (b.parsed?.index ?? 0));
+      if (partials.length === 0) return;
+      const info = await readRunInfo(runDir);
+      const baseMs = info ? runTimeBaseMs(info) : (parseRunId(runId) ?? 0);
+      for (const { name, parsed } of partials) {
+        const index = (parsed as { index: number }).index;
+        const path = join(runDir, name);
+        const stats = await stat(path).catch(() => null);
+        if (!stats || stats.size === 0) continue;
+        state.reported.add(index);
+        const startMs = Math.round(baseMs + state.lastEndSeconds * 1000);
+        const seconds = await probeDuration(ffprobePath, path);
+        // Without a readable duration, the last write is the best bound we have for the end.
+        const endMs = seconds !== null ? Math.round(startMs + seconds * 1000) : Math.max(startMs, Math.round(stats.mtimeMs));
+        if (seconds !== null) state.lastEndSeconds += seconds;
+        else state.lastEndSeconds = (endMs - baseMs) / 1000;
+        log.info({ runId, name, bytes: stats.size, seconds }, 'partial segment of an ended run');
+        emit({ path, runId, index, startMs, endMs, bytes: stats.size, width: info?.width ?? 0, height: info?.height ?? 0, complete: false });
+      }
+    };
+
+    mkdirSync(spool, { recursive: true });
+    const watcher = chokidar.watch(spool, {
+      depth: 1,
+      ignoreInitial: false,
+      ignored: (path: string) => {
+        const parts = relative(spool, path).split(sep);
+        if (parts[0] === '' || parts.length === 0) return false;
+        if (parseRunId(parts[0] as string) === null) return true;
+        if (parts.length === 1) return false;
+        return parts.length > 2 || parts[1] !== segmentListFile;
+      },
+    });
+    const onList = (path: string): void => {
+      const parts = relative(spool, path).split(sep);
+      if (parts.length !== 2 || parts[1] !== segmentListFile) return;
+      const runId = parts[0] as string;
+      void enqueue(runId, (state) => scanList(runId, state));
+    };
+    watcher.on('add', onList);
+    watcher.on('change', onList);
+    watcher.on('error', (err: unknown) => log.error({ err }, 'segment watcher error'));
+    watcher.on('ready', () => {
+      // Leftovers of an earlier recorder: nobody will send runEnded for them.
+      for (const runId of listRunIds(spool)) {
+        if ((parseRunId(runId) as number) < previousRunsBeforeMs) void enqueue(runId, (state) => sweepEndedRun(runId, state));
+      }
+      log.debug({ spool }, 'segment watcher ready');
+    });
+
+    receive((command) => {
+      if (command.type !== 'segments.runEnded') return;
+      const { runId } = command;
+      void enqueue(runId, (state) => sweepEndedRun(runId, state)).then(() => {
+        if (!stopped) sendBack({ type: 'segments.runSettled', runId } satisfies RecorderEvent);
+      });
+    });
+
+    return () => {
+      stopped = true;
+      watcher.close().catch((err: unknown) => log.warn({ err }, 'closing the segment watcher failed'));
+    };
+  });
+}
+
+async function closedSegment(runDir: string, runId: string, index: number, entry: SegmentListEntry,
+  baseMs: number, width: number, height: number): Promise<ClosedSegment | null> {
+  const path = join(runDir, entry.name);
+  const stats = await stat(path).catch(() => null);
+  if (!stats) return null;
+  return {
+    path, runId, index,
+    startMs: Math.round(baseMs + entry.startSeconds * 1000),
+    endMs: Math.round(baseMs + entry.endSeconds * 1000),
+    bytes: stats.size, width, height, complete: true,
+  };
+}
+
+/** Container duration in seconds from ffprobe, or null if it cannot tell. */
+export function probeDuration(ffprobePath: string, path: string, timeoutMs = 10_000): Promise<number | null> {
+  return new Promise((resolve) => {
+    execFile(ffprobePath, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', path],
+      { timeout: timeoutMs }, (err, stdout) => {
+        const seconds = Number.parseFloat(String(stdout).trim());
+        resolve(err || !Number.isFinite(seconds) || seconds < 0 ? null : seconds);
+      });
+  });
+}

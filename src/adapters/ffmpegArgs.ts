@@ -1,0 +1,145 @@
+import type { DisplayLayout } from '../domain/displayLayout';
+
+/**
+ * FFmpeg argument builders: pure data, no I/O. The capture source (platform) is a parameter, so
+ * every platform's command line can be built and tested anywhere.
+ */
+
+/** Where the pixels come from. */
+export type CaptureSource =
+  /** Linux/X11: the whole virtual screen of `display` (for example ":99"). */
+  | { readonly kind: 'x11grab'; readonly display: string }
+  /** Windows: the `desktop` device, cropped to the virtual screen (offsets can be negative). */
+  | { readonly kind: 'gdigrab' }
+  /** macOS: one AVFoundation screen device, by index or name (default "Capture screen 0"). */
+  | { readonly kind: 'avfoundation'; readonly device?: string }
+  /** A moving test pattern (`testsrc2`) at the layout's size, paced in real time: demos, benchmarks. */
+  | { readonly kind: 'lavfi' };
+
+export type CaptureSourceKind = CaptureSource['kind'];
+
+/** libx264 settings. Defaults measured on a 2-core machine (see bench/crashLoss.ts). */
+export interface EncoderSettings {
+  /** x264 preset. Default `veryfast`: ~35 % less CPU than `medium` for ~10 % more bytes. */
+  readonly preset: string;
+  /**
+   * x264 tune, or null for none. Default `zerolatency`: no lookahead and no B-frames, so a killed
+   * FFmpeg loses ~0.2 s instead of ~3.5 s of encoder delay, and segments close right at their end.
+   */
+  readonly tune: string | null;
+  /** Constant rate factor, 0–51, lower is better quality. Default 23 (x264's default). */
+  readonly crf: number;
+}
+
+export const defaultEncoderSettings: EncoderSettings = { preset: 'veryfast', tune: 'stillimage,zerolatency', crf: 23 };
+
+/**
+ * Segment container. `mp4` is fragmented MP4 (plays natively in browsers; a killed FFmpeg leaves
+ * every fragment written so far playable). `mpegts` is crash-safe too but browsers cannot play it.
+ */
+export type SegmentContainer = 'mp4' | 'mpegts';
+
+export const segmentExtension: Readonly<Record<SegmentContainer, string>> = { mp4: 'mp4', mpegts: 'ts' };
+
+export interface CaptureArgsOptions {
+  readonly source: CaptureSource;
+  readonly layout: DisplayLayout;
+  /** Frames per second, e.g. 5. */
+  readonly frameRate: number;
+  /** Nominal segment length in seconds; every segment starts with a forced keyframe. */
+  readonly segmentSeconds: number;
+  /** Absolute run directory: segments and segments.csv are written there. */
+  readonly runDir: string;
+  readonly encoder?: Partial<EncoderSettings>;
+  /** Default `mp4` (fragmented). */
+  readonly container?: SegmentContainer;
+  /**
+   * fMP4 only: a fragment is flushed at least every this many seconds (default 1), so a killed
+   * FFmpeg loses at most about this much. Keyframes stay at segment starts (cheap on still screens).
+   */
+  readonly fragmentSeconds?: number;
+}
+
+/** The size actually encoded: H.264 4:2:0 needs even dimensions, so an odd edge loses one pixel. */
+export function encodedSize(layout: Pick<DisplayLayout, 'width' | 'height'>): { width: number; height: number } {
+  return { width: layout.width - (layout.width % 2), height: layout.height - (layout.height % 2) };
+}
+
+/** The segment file pattern FFmpeg fills in, relative to the run directory. */
+export function segmentPattern(container: SegmentContainer): string {
+  return `seg-%05d.${segmentExtension[container]}`;
+}
+
+/** Input part: `-f <device> ... -i <what>`. Grabs exactly the encoded (even) area where the API allows. */
+export function buildInputArgs(source: CaptureSource, layout: DisplayLayout, frameRate: number): string[] {
+  const { width, height } = encodedSize(layout);
+  const rate = String(frameRate);
+  switch (source.kind) {
+    case 'x11grab':
+      return ['-f', 'x11grab', '-framerate', rate, '-draw_mouse', '1', '-video_size', `${width}x${height}`,
+        '-i', `${source.display}+${layout.x},${layout.y}`];
+    case 'gdigrab':
+      return ['-f', 'gdigrab', '-framerate', rate, '-draw_mouse', '1', '-offset_x', String(layout.x),
+        '-offset_y', String(layout.y), '-video_size', `${width}x${height}`, '-i', 'desktop'];
+    case 'avfoundation':
+      // The device decides the size (Retina screens capture at pixel size): crop to even below.
+      return ['-f', 'avfoundation', '-framerate', rate, '-capture_cursor', '1', '-pixel_format', 'bgr0',
+        '-i', `${source.device ?? 'Capture screen 0'}:none`];
+    case 'lavfi':
+      return ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}`];
+    default:
+      return source satisfies never;
+  }
+}
+
+/** Video filters: only avfoundation, whose size is not known in advance, needs an even crop. */
+function buildFilterArgs(source: CaptureSource): string[] {
+  return source.kind === 'avfoundation' ? ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0'] : [];
+}
+
+/** Encoder part: libx264, 4:2:0, a keyframe at every segment start. */
+export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number): string[] {
+  const e = { ...defaultEncoderSettings, ...encoder };
+  return ['-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), '-crf', String(e.crf),
+    '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`];
+}
+
+/** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */
+export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentSeconds' | 'container' | 'fragmentSeconds'>): string[] {
+  const container = options.container ?? 'mp4';
+  const dir = options.runDir.replace(/[\\/]+$/, '');
+  // flush_packets=1 must be given to the INNER muxer: the segment muxer does not pass the outer
+  // `-flush_packets 1` on (measured: 0 bytes on disk after 6 s with the outer flag alone).
+  const format = container === 'mp4'
+    ? ['-segment_format', 'mp4', '-segment_format_options',
+      `movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
+    : ['-segment_format', 'mpegts', '-segment_format_options', 'flush_packets=1'];
+  return ['-f', 'segment', '-segment_time', String(options.segmentSeconds), '-reset_timestamps', '1',
+    '-segment_list', `${dir}/segments.csv`, '-segment_list_type', 'csv', ...format,
+    `${dir}/${segmentPattern(container)}`];
+}
+
+/**
+ * The whole command line after the executable. No `-nostdin`: the recorder stops FFmpeg with "q" on
+ * stdin. `-loglevel info` keeps the input line whose `start:` is the first frame's wall clock;
+ * `-nostats` keeps progress lines out of the stderr tail; `-n` never overwrites a segment.
+ */
+export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
+  assertPositive('frameRate', options.frameRate);
+  assertPositive('segmentSeconds', options.segmentSeconds);
+  const { width, height } = encodedSize(options.layout);
+  if (width < 2 || height < 2) {
+    throw new RangeError(`Expected a layout of at least 2x2 pixels, got ${options.layout.width}x${options.layout.height}`);
+  }
+  return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
+    ...buildInputArgs(options.source, options.layout, options.frameRate),
+    ...buildFilterArgs(options.source),
+    ...buildEncoderArgs(options.encoder, options.segmentSeconds),
+    ...buildSegmentArgs(options)];
+}
+
+function assertPositive(name: string, value: number): void {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`Expected "${name}" to be a positive number, got ${String(value)} (${typeof value})`);
+  }
+}

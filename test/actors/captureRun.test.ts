@@ -1,0 +1,139 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createFfmpegActor } from '../../src/actors/ffmpeg';
+import { createSegmentWatcher } from '../../src/actors/segmentWatcher';
+import { waitUntilGone } from '../../src/adapters/processTree';
+import { readRunInfo } from '../../src/adapters/spoolRun';
+import type { ClosedSegment } from '../../src/domain/segment';
+import { startXvfb, type Xvfb } from '../helpers/xvfb';
+import { startHarness, testLogger, type Harness } from './harness';
+
+/** Real FFmpeg on a real Xvfb, with the real segment watcher: the capture path end to end. */
+const run = promisify(execFile);
+let x: Xvfb;
+let spool: string;
+const harnesses: Harness[] = [];
+
+beforeAll(async () => {
+  x = await startXvfb({ width: 800, height: 600, motion: true });
+  spool = join(mkdtempSync(join(tmpdir(), 'capture-run-')), 'session');
+});
+afterAll(async () => {
+  for (const h of harnesses) h.stop();
+  await x?.stop();
+  rmSync(join(spool, '..'), { recursive: true, force: true });
+});
+
+function start(): Harness {
+  const h = startHarness({
+    segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger }),
+    ffmpeg: createFfmpegActor({
+      ffmpegPath: 'ffmpeg', sessionSpoolDir: spool, logger: testLogger,
+      capture: { source: { kind: 'x11grab', display: x.display }, frameRate: 5, segmentSeconds: 3 },
+    }),
+  }, x.layout);
+  harnesses.push(h);
+  return h;
+}
+
+async function probe(path: string): Promise<{ seconds: number; errors: string }> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', path]);
+  const { stderr } = await run('ffmpeg', ['-v', 'error', '-i', path, '-f', 'null', '-']);
+  return { seconds: Number(stdout.trim()), errors: stderr.trim() };
+}
+
+async function expectPlayableAndTimed(segments: readonly ClosedSegment[]): Promise<void> {
+  for (const s of segments) {
+    const { seconds, errors } = await probe(s.path);
+    expect(errors).toBe('');
+    // The file holds what the segment claims, within one frame.
+    expect(Math.abs(seconds * 1000 - (s.endMs - s.startMs))).toBeLessThanOrEqual(200);
+  }
+}
+
+const closed = (h: Harness, runId: string): ClosedSegment[] =>
+  h.log.of('segment.closed').map((e) => e.segment).filter((s) => s.runId === runId);
+
+let stoppedRunId = '';
+let killedRunId = '';
+
+test('12 s with 3 s segments, stopped with "q": every segment once, contiguous, playable, known at once', async () => {
+  const h = start();
+  const started = await h.log.waitFor('ffmpeg.started', 5000);
+  stoppedRunId = started.runId;
+  await h.log.waitForCount('segment.closed', 4, 20_000);
+  h.send('ffmpeg', { type: 'ffmpeg.finish' });
+  const exited = await h.log.waitFor('ffmpeg.exited', 5000);
+  const exitedAt = Date.now();
+  expect(exited.code).toBe(0);
+  h.send('segmentWatcher', { type: 'segments.runEnded', runId: started.runId });
+  await h.log.waitFor('segments.runSettled', 5000, (e) => e.runId === started.runId);
+
+  const segments = closed(h, started.runId);
+  expect(segments.map((s) => s.index)).toEqual([0, 1, 2, 3, 4].slice(0, segments.length));
+  expect(segments.length).toBe(5); // 4 whole ones and the last one, finalized by "q"
+  expect(segments.every((s) => s.complete && s.bytes > 0 && s.width === 800 && s.height === 600)).toBe(true);
+  // Wall clock: the first segment starts at the first frame, a few hundred ms after the spawn.
+  const info = await readRunInfo(join(spool, started.runId));
+  expect(segments[0]?.startMs).toBe(info?.firstFrameAtMs);
+  expect((segments[0]?.startMs ?? 0) - started.startedAtMs).toBeLessThan(1500);
+  // No gap, no overlap; whole segments are 3 s, cut at the first frame at or after each 3 s mark
+  // (frames carry wall-clock times: under load a cut can come up to a frame late).
+  segments.slice(1).forEach((s, i) => expect(s.startMs).toBe(segments[i]?.endMs));
+  segments.slice(0, 4).forEach((s, i) => {
+    expect((s.endMs - (segments[0]?.startMs ?? 0)) - 3000 * (i + 1)).toBeGreaterThanOrEqual(0);
+    expect((s.endMs - (segments[0]?.startMs ?? 0)) - 3000 * (i + 1)).toBeLessThanOrEqual(250);
+  });
+  expect(Math.abs((segments[4]?.endMs ?? 0) - exitedAt)).toBeLessThan(1500);
+  // Known at once: each whole segment was reported within 1.5 s of its end (zerolatency: no encoder delay).
+  const events = h.log.events;
+  segments.slice(0, 4).forEach((s) => {
+    const at = h.log.receivedAt[events.findIndex((e) => e.type === 'segment.closed' && e.segment === s)] ?? 0;
+    expect(at - s.endMs).toBeLessThan(1500);
+    expect(at).toBeGreaterThanOrEqual(s.endMs);
+  });
+  await expectPlayableAndTimed(segments);
+  expect(await waitUntilGone(started.pid, 2000)).toBe(true);
+  h.stop();
+});
+
+test('SIGKILL mid-segment: the partial segment is reported complete:false after runEnded, and plays', async () => {
+  const h = start();
+  const started = await h.log.waitFor('ffmpeg.started', 5000);
+  killedRunId = started.runId;
+  const first = await h.log.waitFor('segment.closed', 10_000, (e) => e.segment.runId === started.runId);
+  // ~2.5 s into the second segment (fragments are flushed every second).
+  await new Promise((r) => setTimeout(r, Math.max(0, first.segment.endMs + 2500 - Date.now())));
+  h.send('ffmpeg', { type: 'ffmpeg.kill' });
+  const exited = await h.log.waitFor('ffmpeg.exited', 5000);
+  expect(exited.signal).toBe('SIGKILL');
+  expect(await waitUntilGone(started.pid, 2000)).toBe(true);
+  expect(closed(h, started.runId)).toHaveLength(1);
+  h.send('segmentWatcher', { type: 'segments.runEnded', runId: started.runId });
+  await h.log.waitFor('segments.runSettled', 5000, (e) => e.runId === started.runId);
+
+  const segments = closed(h, started.runId);
+  expect(segments.map((s) => [s.index, s.complete])).toEqual([[0, true], [1, false]]);
+  const partial = segments[1] as ClosedSegment;
+  expect(partial.startMs).toBe(first.segment.endMs);
+  expect(partial.bytes).toBeGreaterThan(0);
+  // Lost at most the last unflushed fragment (1 s) plus a frame.
+  expect(partial.endMs - partial.startMs).toBeGreaterThanOrEqual(1400);
+  await expectPlayableAndTimed(segments);
+  h.stop();
+});
+
+test('a later recorder recovers both runs from the spool: every segment once, no runEnded needed', async () => {
+  const h = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger }) });
+  harnesses.push(h);
+  await h.log.waitForCount('segment.closed', 7, 10_000);
+  await new Promise((r) => setTimeout(r, 300));
+  const all = h.log.of('segment.closed').map((e) => e.segment);
+  expect(closed(h, stoppedRunId).map((s) => [s.index, s.complete])).toEqual([0, 1, 2, 3, 4].map((i) => [i, true]));
+  expect(closed(h, killedRunId).map((s) => [s.index, s.complete])).toEqual([[0, true], [1, false]]);
+  expect(all).toHaveLength(7);
+  h.stop();
+});
