@@ -32,7 +32,7 @@ export interface UserDisplay {
 
 const asUser = (uid: number): string[] => ['--reuid', String(uid), '--regid', String(uid), '--clear-groups', '--'];
 
-export async function startUserDisplay(uid: number, options: { clients?: boolean } = {}): Promise<UserDisplay> {
+export async function startUserDisplay(uid: number, options: { clients?: boolean; size?: string } = {}): Promise<UserDisplay> {
   const dir = mkdtempSync(join(tmpdir(), 'sr-user-'));
   chownSync(dir, uid, uid);
   chmodSync(dir, 0o700);
@@ -42,7 +42,7 @@ export async function startUserDisplay(uid: number, options: { clients?: boolean
   // The server accepts every cookie in its -auth file, whatever display the entry names.
   await run('setpriv', [...asUser(uid), 'xauth', '-q', '-f', serverAuth, 'add', ':9999', '.', cookie]);
   const children: ChildProcess[] = [];
-  const server = spawn('setpriv', [...asUser(uid), 'Xvfb', '-displayfd', '3', '-auth', serverAuth, '-nolisten', 'tcp', '-screen', '0', '640x480x24'], {
+  const server = spawn('setpriv', [...asUser(uid), 'Xvfb', '-displayfd', '3', '-auth', serverAuth, '-nolisten', 'tcp', '-screen', '0', `${options.size ?? '640x480'}x24`], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
   });

@@ -65,8 +65,8 @@ log_file=$log_dir/$safe.log
 
 spool_report() {
   local n
-  n=$(find "$spool_root" -type f ! -name recorder.lock 2>/dev/null | wc -l)
-  ((n == 0)) || sr_log "$n file(s) in the spool $spool_root (\`session-recorder recover\` or the next recorder uploads them)"
+  n=$(find "$spool_root" -type f -name 'seg-*' 2>/dev/null | wc -l)
+  ((n == 0)) || sr_log "$n segment(s) in the spool $spool_root (\`session-recorder recover\` or the next recorder uploads them)"
 }
 log_tail() {
   sr_log "last lines of $log_file:"
