@@ -224,7 +224,7 @@ stage1() {
     systemd-run)
       systemctl reset-failed "$unit" >/dev/null 2>&1 || true
       systemd-run --unit="$unit" --description="session-recorder for session $safe" \
-        --property=KillSignal=SIGTERM --property=TimeoutStopSec=65 \
+        --property=KillSignal=SIGTERM --property=KillMode=mixed --property=TimeoutStopSec=60 \
         -- "$BASH" "$SELF" --stage2 "$args_file" >/dev/null 9>&- ||
         sr_die 1 "systemd-run could not start $unit"
       ;;
