@@ -16,12 +16,17 @@
  *   The same records: GET /events.jsonl (live) or /events.jsonl?follow=0 (history only).
  *
  * Without a server (`--inspect-json` alone), use `attachJsonLines`. To give createActor one
- * `inspect` that also logs transitions, use `combineInspect(a, b)`.
+ * `inspect` that also logs transitions, use `combineInspect(a, b)`. `saveStandalonePage(file,
+ * machine)` writes one self-contained HTML file that works from file:// (no server) and replays
+ * an events.jsonl opened in it: put it next to the JSON lines in the spool.
  */
+import { writeFile } from 'node:fs/promises';
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
+import { layoutGraph } from './graphLayout';
 import { createInspectionStream, type InspectionStream } from './inspectionStream';
 import { startInspector, type InspectorLogger } from './inspectorServer';
 import { buildMachineGraph } from './machineGraph';
+import { standalonePageHtml } from './page';
 
 export interface AttachInspectorOptions {
   readonly port: number;
@@ -83,4 +88,14 @@ function pipeJsonLines(stream: InspectionStream, output: NodeJS.WritableStream):
   return stream.subscribe(({ record }) => {
     output.write(`${JSON.stringify(record)}\n`);
   });
+}
+
+/** Writes the standalone page (statechart laid out, style and script inlined) to `file`. */
+export async function saveStandalonePage(file: string, machine: AnyStateMachine, stream?: InspectionStream): Promise<void> {
+  const graph = buildMachineGraph(machine);
+  const html = standalonePageHtml(
+    { title: `${graph.machineId} inspector` },
+    { graph, layout: await layoutGraph(graph), history: stream?.history(), status: stream?.status() },
+  );
+  await writeFile(file, html, { mode: 0o644 });
 }

@@ -56,8 +56,8 @@ export const pageScriptLive = String.raw`
     setText('sub', 'standalone page · open an events.jsonl to replay it');
     $('file-box').hidden = false;
     loadGraph(data);
-    if (data.status) applyStatus(data.status, false);
     replay(data.history || []);
+    if (data.status) applyStatus(data.status, false);
     $('file').addEventListener('change', function (ev) {
       var file = ev.target.files && ev.target.files[0];
       if (!file) return;

@@ -9,7 +9,7 @@ import { layoutGraph, type GraphLayout } from '../../src/inspector/graphLayout';
 import { createInspectionStream } from '../../src/inspector/inspectionStream';
 import { startInspector, type InspectorServer } from '../../src/inspector/inspectorServer';
 import { buildMachineGraph } from '../../src/inspector/machineGraph';
-import { standalonePageHtml } from '../../src/inspector/page';
+import { saveStandalonePage } from '../../src/inspector/attach';
 import { recorderMachine } from '../../src/machines/recorderMachine';
 import { durable, layout, segment, startRecorder } from '../machines/fakeActors';
 import { openChromium, type Browser } from './chromium';
@@ -118,7 +118,7 @@ test('a standalone copy works from file:// and replays an events.jsonl', async (
   r.say('sentinelWatcher', { type: 'sentinel.appeared', path: '/run/end' });
   const file = join(artifacts, 'inspector-standalone.html');
   const jsonl = join(artifacts, 'inspector-events.jsonl');
-  await writeFile(file, standalonePageHtml({ title: 'recorder inspector (copy)' }, { graph, layout: laidOut }));
+  await saveStandalonePage(file, recorderMachine);
   await writeFile(jsonl, stream.history().map((h) => JSON.stringify(h)).join('\n') + '\n');
 
   browser = await openChromium({ width: 1280, height: 800 });
