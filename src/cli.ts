@@ -6,9 +6,10 @@ import { ConfigError, EnvironmentError, ExitCode } from './domain/errors';
 import type { CommandContext, CommandRegistration } from './commands/commandContext';
 import { registerRecord } from './commands/recordCommand';
 import { registerEnd } from './commands/endCommand';
+import { registerRecover } from './commands/recoverCommand';
 
 /** Every subcommand, each in its own file under src/commands/. */
-const commands: readonly CommandRegistration[] = [registerRecord, registerEnd];
+const commands: readonly CommandRegistration[] = [registerRecord, registerEnd, registerRecover];
 
 const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -16,10 +17,17 @@ export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('session-recorder')
     .description('Records remote-desktop sessions into gapless, crash-safe video segments stored durably in S3.')
     .version(version)
-    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors on one line (commander would print the message, a suggestion and a hint on three).
+    .configureOutput({ outputError: (text, write) => write(`${oneLineUsageError(text)}\n`) })
     .exitOverride();
   for (const register of commands) register(program, ctx);
   return program;
+}
+
+/** `error: unknown option '--x'\n(Did you mean --y?)\n` → `session-recorder: unknown option '--x' (Did you mean --y?); run with --help for usage`. */
+export function oneLineUsageError(text: string): string {
+  const message = text.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  return `session-recorder: ${message}; run with --help for usage`;
 }
 
 /** One line for the user, a distinct exit code, never a stack trace for a usage problem. */

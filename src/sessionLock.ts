@@ -21,6 +21,8 @@ export interface LockInfo {
   readonly processStart?: string;
   /** Tells two locks by the same pid apart. */
   readonly nonce: string;
+  /** Who holds it: a recorder (absent in older locks) or `recover` uploading what a dead recorder left. */
+  readonly purpose?: 'record' | 'recover';
 }
 
 /** How to tell whether a lock's owner still runs. */
@@ -34,7 +36,7 @@ export class SessionLockedError extends EnvironmentError {
     readonly holder: LockInfo,
     readonly lockPath: string,
   ) {
-    super(`session ${holder.sessionId} is already being recorded by pid ${holder.pid} (since ${holder.startedAt}; lock ${lockPath})`);
+    super(`session ${holder.sessionId} is already being ${holder.purpose === 'recover' ? 'recovered' : 'recorded'} by pid ${holder.pid} (since ${holder.startedAt}; lock ${lockPath})`);
   }
 }
 
@@ -56,6 +58,8 @@ export interface AcquireLockInput {
   readonly pid: number;
   readonly now: Date;
   readonly probe?: ProcessProbe;
+  /** Recorded in the lock; default 'record'. */
+  readonly purpose?: 'record' | 'recover';
 }
 
 export async function acquireSessionLock(input: AcquireLockInput): Promise<SessionLock> {
@@ -67,6 +71,7 @@ export async function acquireSessionLock(input: AcquireLockInput): Promise<Sessi
     sessionId: input.sessionId,
     ...(processStart === undefined ? {} : { processStart }),
     nonce: randomBytes(8).toString('hex'),
+    purpose: input.purpose ?? 'record',
   };
   await mkdir(path.dirname(input.lockPath), { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < 100; attempt++) {

@@ -11,8 +11,9 @@ import { EnvironmentError, ExitCode } from '../domain/errors';
 import { checkFfmpeg } from '../preflight';
 import { SessionLockedError } from '../sessionLock';
 import { machineTimings, provideRealActors } from './recorderActors';
-import { prepareSession } from './recordSession';
-import { storeFor } from './storeFor';
+import { startSession, type StartedSession } from './startSession';
+import { startBackgroundRecovery } from './backgroundRecovery';
+import { watchSpoolSpace } from './spoolSpaceWatch';
 import { describeTransition } from './transitionLog';
 
 export interface RecordIo {
@@ -39,9 +40,10 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
   await checkFfmpeg(config.ffmpegPath);
   const { display, probe, demo } = await chooseDisplay(config, io);
   try {
-    let session;
+    let started: StartedSession;
     try {
-      session = await prepareSession({ config, env: io.env, platform: io.platform, logger, version: io.version, now: new Date() });
+      // Metadata, lock, spool and destination checks (bad input: exit 2 before anything is touched).
+      started = await startSession({ config, env: io.env, platform: io.platform, logger, version: io.version, now: new Date() });
     } catch (error) {
       if (error instanceof SessionLockedError) {
         io.print(`${error.message}: nothing to do.`);
@@ -49,7 +51,7 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       }
       throw error;
     }
-    const { store, close } = storeFor(config);
+    const { session, store, close } = started;
     logger.info(
       { session: session.metadata.sessionId, destination: store.description, prefix: session.sessionPrefix, spool: session.sessionSpoolDir, sentinel: session.sentinelPath },
       'recording session',
@@ -73,6 +75,10 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
     const timer = maxDuration === undefined ? undefined : setTimeout(stop(`max duration ${maxDuration} s`), maxDuration * 1000);
     if (demo) io.print(`No display configured: recording a virtual demo display ${display} (clock, eyes, top) for ${maxDuration} s. Pass --display to record a real one.`);
     let exitCode: number | undefined;
+    const space = watchSpoolSpace({ dir: session.sessionSpoolDir, minFreeMb: config.minFreeSpaceMb, logger });
+    const background = startBackgroundRecovery({
+      config, logger, ownSessionDir: session.sessionSpoolDir, captureStarted: () => actor.getSnapshot().context.runCount > 0,
+    });
     try {
       actor.start();
       const output = await toPromise(actor);
@@ -86,6 +92,7 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       return exitCode;
     } finally {
       clearTimeout(timer);
+      space.stop();
       io.signals.off('SIGTERM', onSigterm);
       io.signals.off('SIGINT', onSigint);
       close();
@@ -93,6 +100,7 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       await rm(session.sentinelPath, { force: true });
       await session.lock.release();
       if (exitCode === ExitCode.ok) await removeDrainedSpool(session.sessionSpoolDir, logger);
+      await background.stop();
     }
   } finally {
     await demo?.stop();

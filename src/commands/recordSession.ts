@@ -25,6 +25,10 @@ export interface SessionSpoolInfo {
   /** Key prefix inside the destination: `<stack>/<fleet>/<session>/`, sanitized. */
   readonly sessionPrefix: string;
   readonly destination: string;
+  /** How the destination was reached, so `recover` uploads to the same store (absent in older files). */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly checksumMode?: RecorderConfig['checksumMode'];
 }
 
 export interface PreparedSession {
@@ -42,16 +46,13 @@ export interface PrepareInput {
   readonly logger: Logger;
   readonly version: string;
   readonly now: Date;
+  /** Already resolved (resolveSessionMetadata); resolved here when absent. */
+  readonly metadata?: SessionMetadata;
 }
 
-/**
- * Everything decided once before capture starts: who and where (metadata, sanitized key prefix),
- * root-only spool and sentinel directories, and the per-session lock that keeps a second recorder
- * off the same session. Throws EnvironmentError/ConfigError (exit 2) or SessionLockedError.
- */
-export async function prepareSession(input: PrepareInput): Promise<PreparedSession> {
+/** Who, where and when: flags first, then the platform's AppStream sources. Reads, never writes. */
+export async function resolveSessionMetadata(input: Omit<PrepareInput, 'metadata'>): Promise<SessionMetadata> {
   const { config, platform, logger } = input;
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   const resolved = await resolveMetadata({
     flags: metadataFromConfig(config),
     sources: platformMetadataSources({
@@ -68,7 +69,18 @@ export async function prepareSession(input: PrepareInput): Promise<PreparedSessi
     recorderVersion: input.version,
   });
   for (const warning of resolved.warnings) logger.warn(warning);
-  const metadata = resolved.metadata;
+  return resolved.metadata;
+}
+
+/**
+ * Everything decided once before capture starts: who and where (metadata, sanitized key prefix),
+ * root-only spool and sentinel directories, and the per-session lock that keeps a second recorder
+ * off the same session. Throws EnvironmentError/ConfigError (exit 2) or SessionLockedError.
+ */
+export async function prepareSession(input: PrepareInput): Promise<PreparedSession> {
+  const { config, platform } = input;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const metadata = input.metadata ?? (await resolveSessionMetadata(input));
 
   await ensureSecureDir({ dir: config.spoolDir, role: 'spool directory', flag: flagName(optionTable.spoolDir), insecure: config.insecure, platform, uid });
   const sentinelPath = config.sentinel ?? sentinelPathFor(config.runDir, metadata.sessionId, platform);
@@ -79,7 +91,12 @@ export async function prepareSession(input: PrepareInput): Promise<PreparedSessi
   const lock = await acquireSessionLock({ lockPath, sessionId: metadata.sessionId, pid: process.pid, now: input.now });
   const sessionSpoolDir = join(config.spoolDir, sanitizeComponent(metadata.sessionId));
   const prefix = sessionPrefix(metadata);
-  const info: SessionSpoolInfo = { format: 'session-recorder.session/1', metadata, sessionPrefix: prefix, destination: config.destination.url };
+  const info: SessionSpoolInfo = {
+    format: 'session-recorder.session/1', metadata, sessionPrefix: prefix, destination: config.destination.url,
+    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    ...(config.region === undefined ? {} : { region: config.region }),
+    checksumMode: config.checksumMode,
+  };
   await writeFileAtomic(join(sessionSpoolDir, SESSION_FILE), `${JSON.stringify(info, null, 2)}\n`);
   return { metadata, sessionPrefix: prefix, sessionSpoolDir, sentinelPath, lock };
 }

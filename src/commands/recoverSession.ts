@@ -1,0 +1,181 @@
+/**
+ * Recovers ONE session's spool dir left by a recorder that is gone: takes the session's lock
+ * (never touching a session a live recorder or another `recover` holds), stops any FFmpeg the dead
+ * recorder orphaned, then runs the recovery statechart with the real segment watcher and uploader:
+ * every listed segment and the partial last segment of every run go to the session's own keys in
+ * its own destination (from session.json), the manifest chain continues, end.json says
+ * `recovered: ...`. Once everything is durable the session dir is removed; otherwise it stays for
+ * the next try.
+ */
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { createActor, toPromise, type InspectionEvent } from 'xstate';
+import type { RecorderConfig } from '../config/loadConfig';
+import { createSegmentWatcher } from '../actors/segmentWatcher';
+import { createUploader } from '../actors/uploader';
+import { parseDestination } from '../adapters/destination';
+import { stopOrphanedCaptures } from '../adapters/orphanCapture';
+import { listRunIds } from '../adapters/spoolRun';
+import { recoveryMachine, type RecoveryOutput } from '../machines/recoveryMachine';
+import { acquireSessionLock, isLockLive, readSessionLock, SessionLockedError, type LockInfo } from '../sessionLock';
+import type { SessionMetadata } from '../domain/sessionMetadata';
+import { SESSION_FILE, type SessionSpoolInfo } from './recordSession';
+import { storeFor, type OpenStore } from './storeFor';
+import { describeTransition } from './transitionLog';
+
+export const LOCK_FILE = 'recorder.lock';
+
+export type SessionRecovery =
+  | { readonly kind: 'busy'; readonly dir: string; readonly holder: LockInfo }
+  | { readonly kind: 'unrecoverable'; readonly dir: string; readonly reason: string; readonly videoFiles: number }
+  | {
+      readonly kind: 'recovered';
+      readonly dir: string;
+      readonly sessionId: string;
+      readonly where: string;
+      readonly output: RecoveryOutput;
+      /** Orphaned FFmpeg processes stopped first. */
+      readonly orphansStopped: number;
+    };
+
+export interface RecoverSessionInput {
+  /** The session's spool dir: `<spool-dir>/<sanitized session id>`. */
+  readonly dir: string;
+  /** endpoint/region/checksumMode for a session.json that does not record them. */
+  readonly config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'>;
+  readonly logger: Logger;
+  /** This session's whole recovery, start to end.json. */
+  readonly budgetMs: number;
+  readonly now: () => Date;
+  /** Aborting cuts the uploads short: manifest and end marker are still written within the reserve. */
+  readonly signal?: AbortSignal;
+  /** Test seam: how a store is opened. */
+  readonly openStore?: typeof storeFor;
+}
+
+export async function recoverSession(input: RecoverSessionInput): Promise<SessionRecovery> {
+  const { dir } = input;
+  let info: SessionSpoolInfo;
+  try {
+    info = parseSessionInfo(await readFile(join(dir, SESSION_FILE), 'utf8'));
+  } catch (e) {
+    return { kind: 'unrecoverable', dir, reason: `${SESSION_FILE}: ${(e as Error).message}`, videoFiles: await countVideo(dir) };
+  }
+  const log = input.logger.child({ session: info.metadata.sessionId });
+  const lockPath = join(dir, LOCK_FILE);
+  const before = await readSessionLock(lockPath).catch(() => undefined);
+  if (before !== undefined && isLockLive(before)) return { kind: 'busy', dir, holder: before };
+  let lock;
+  try {
+    lock = await acquireSessionLock({ lockPath, sessionId: info.metadata.sessionId, pid: process.pid, now: input.now(), purpose: 'recover' });
+  } catch (e) {
+    if (e instanceof SessionLockedError) return { kind: 'busy', dir, holder: e.holder };
+    throw e;
+  }
+  let open: OpenStore | undefined;
+  let done = false;
+  try {
+    let destination;
+    try {
+      destination = parseDestination(info.destination);
+    } catch (e) {
+      return { kind: 'unrecoverable', dir, reason: `${SESSION_FILE}: destination ${JSON.stringify(info.destination)}: ${(e as Error).message}`, videoFiles: await countVideo(dir) };
+    }
+    const orphans = await stopOrphanedCaptures({ sessionSpoolDir: dir, logger: log });
+    // A session.json that records how its store was reached is followed exactly; an older one
+    // gets this command's endpoint settings.
+    const recorded = info.checksumMode !== undefined;
+    open = (input.openStore ?? storeFor)({
+      // The whole config: encryption and Object Lock settings, where this version has them, apply too.
+      ...input.config,
+      destination,
+      endpoint: recorded ? info.endpoint : input.config.endpoint,
+      region: recorded ? info.region : input.config.region,
+      checksumMode: info.checksumMode ?? input.config.checksumMode,
+    });
+    const runIds = listRunIds(dir);
+    const who = before === undefined ? 'no lock' : `recorder pid ${before.pid} gone`;
+    const reason = `recovered: the recorder ended without closing the session (${who}); uploaded by recover pid ${process.pid}`;
+    log.info({ dir, runs: runIds.length, destination: open.store.description, prefix: info.sessionPrefix, orphansStopped: orphans.length }, 'recovering session');
+
+    const budgetMs = Math.max(0, input.budgetMs);
+    const finalizeReserveMs = Math.min(15_000, Math.max(1_000, Math.round(budgetMs * 0.3)));
+    const abortGraceMs = Math.min(2_000, Math.floor(finalizeReserveMs / 4));
+    const machine = recoveryMachine.provide({
+      actors: {
+        segmentWatcher: createSegmentWatcher({ sessionSpoolDir: dir, logger: log, previousRunsBeforeMs: 0 }),
+        uploader: createUploader({
+          store: open.store,
+          sessionPrefix: info.sessionPrefix,
+          spoolDir: dir,
+          metadata: info.metadata,
+          logger: log,
+          abortGraceMs,
+          finalizeStepTimeoutMs: Math.floor((finalizeReserveMs - abortGraceMs) / 3.2),
+        }),
+      },
+    });
+    let root: unknown;
+    const actor = createActor(machine, {
+      input: { runIds, budgetMs, finalizeReserveMs, settleTimeoutMs: Math.min(10_000, Math.max(1_000, Math.round(budgetMs * 0.2))), reason },
+      inspect: (event: InspectionEvent) => {
+        const line = describeTransition(event, root);
+        if (line) log.info(line.fields, `recover: ${line.message}`);
+      },
+    });
+    root = actor;
+    const onAbort = (): void => actor.send({ type: 'recover.stop' });
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    let output: RecoveryOutput;
+    try {
+      actor.start();
+      if (input.signal?.aborted) onAbort();
+      output = await toPromise(actor);
+    } finally {
+      input.signal?.removeEventListener('abort', onAbort);
+    }
+    const where = `${destination.url.replace(/\/?$/, '/')}${info.sessionPrefix}`;
+    done = output.exitCode === 0 && (await countVideo(dir)) === 0;
+    if (done) log.info({ where, segments: output.segmentsUploaded, bytes: output.bytesUploaded }, 'session recovered: everything is durable');
+    else log.warn({ where, leftInSpool: output.leftInSpool, message: output.message }, 'session partly recovered: the rest stays in the spool');
+    return { kind: 'recovered', dir, sessionId: info.metadata.sessionId, where, output, orphansStopped: orphans.length };
+  } finally {
+    open?.close();
+    if (done) await removeSessionDir(dir, lock.release);
+    else await lock.release();
+  }
+}
+
+/**
+ * Removes a fully recovered session dir. Everything but the lock goes first, then the lock is
+ * released, then the (now empty) dir is removed: a recorder that takes the session in between
+ * keeps its files, because rmdir refuses a non-empty directory.
+ */
+async function removeSessionDir(dir: string, release: () => Promise<void>): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name === LOCK_FILE) continue;
+    await rm(join(dir, name), { recursive: true, force: true });
+  }
+  await release();
+  await rmdir(dir).catch(() => undefined);
+}
+
+/** Video files anywhere under `dir`. */
+export async function countVideo(dir: string): Promise<number> {
+  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  return names.map(String).filter((n) => /\.(mp4|ts|mkv)$/.test(n)).length;
+}
+
+function parseSessionInfo(text: string): SessionSpoolInfo {
+  const value = JSON.parse(text) as Partial<SessionSpoolInfo>;
+  const metadata = value.metadata as Partial<SessionMetadata> | undefined;
+  if (value.format !== 'session-recorder.session/1') throw new Error(`expected format "session-recorder.session/1", got ${JSON.stringify(value.format)}`);
+  if (typeof metadata !== 'object' || metadata === null || typeof metadata.sessionId !== 'string' || typeof metadata.startedAt !== 'string') {
+    throw new Error('expected "metadata" with a sessionId and a startedAt');
+  }
+  if (typeof value.sessionPrefix !== 'string' || value.sessionPrefix === '') throw new Error('expected a non-empty "sessionPrefix"');
+  if (typeof value.destination !== 'string') throw new Error('expected a "destination" URL');
+  return value as SessionSpoolInfo;
+}
