@@ -156,6 +156,7 @@ async function browserVerdicts(files: string[]): Promise<string[]> {
       const verdict = String(await page.evaluate(playCheck));
       verdicts.push(verdict);
       await page.close();
+      rmSync(html, { force: true });
     }
   } finally {
     await browser.close();
