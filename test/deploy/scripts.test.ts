@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeRecorder, killPid, linuxHooks, livePid, repoRoot, runScript, waitUntil } from './hookRunner';
@@ -186,13 +186,22 @@ describeX('find-display.sh against a real Xvfb owned by another uid', () => {
 describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
   let user: UserDisplay;
   let root: string;
+  let binDir: string;
+  let recorder: string;
   const started: number[] = [];
   beforeAll(async () => {
     user = await startUserDisplay(64111);
+    // Installed the way an admin would (0755): the hook refuses a recorder others can write, and
+    // a checkout's modes depend on the umask it was made with.
+    binDir = mkdtempSync(join(tmpdir(), 'sr-bin-'));
+    recorder = join(binDir, 'session-recorder');
+    copyFileSync(fakeRecorder, recorder);
+    chmodSync(recorder, 0o755);
   });
   afterAll(async () => {
     await Promise.all(started.map(killPid));
     await user?.stop();
+    if (binDir) rmSync(binDir, { recursive: true, force: true });
   });
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'sr-hooks-'));
@@ -206,9 +215,9 @@ describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
     return f;
   };
   const start = (id: string, extra: string[] = [], env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin' }) =>
-    runScript(join(linuxHooks, 'session-start.sh'), ['--session-id', id, '--unix-user', String(user.uid), '--recorder', fakeRecorder, '--launcher', 'setsid', ...dirs(), ...extra], { env });
+    runScript(join(linuxHooks, 'session-start.sh'), ['--session-id', id, '--unix-user', String(user.uid), '--recorder', recorder, '--launcher', 'setsid', ...dirs(), ...extra], { env });
   const end = (id: string, extra: string[] = []) =>
-    runScript(join(linuxHooks, 'session-end.sh'), ['--session-id', id, '--recorder', fakeRecorder, ...dirs(), ...extra]);
+    runScript(join(linuxHooks, 'session-end.sh'), ['--session-id', id, '--recorder', recorder, ...dirs(), ...extra]);
   const recorderArgv = (out: string): string[] => {
     const file = readdirSync(out).find((f) => f.startsWith('argv.'))!;
     return readFileSync(join(out, file), 'utf8').split('\0').slice(0, -1);
@@ -319,7 +328,7 @@ describeX('session-start.sh / session-end.sh with a stand-in recorder', () => {
       const r = await start('usage', args);
       expect([args, r.code, r.stderr.includes(message)]).toEqual([args, 2, true]);
     }
-    const noId = await runScript(join(linuxHooks, 'session-start.sh'), ['--unix-user', String(user.uid), '--recorder', fakeRecorder, '--profile-dir', root, ...dirs()]);
+    const noId = await runScript(join(linuxHooks, 'session-start.sh'), ['--unix-user', String(user.uid), '--recorder', recorder, '--profile-dir', root, ...dirs()]);
     expect([noId.code, noId.stderr]).toEqual([2, expect.stringContaining('no session id')]);
   });
 
