@@ -2,14 +2,18 @@ import type { RecorderConfig } from '../config/loadConfig';
 import { createLocalStore } from '../adapters/localStore';
 import { createS3Store } from '../adapters/s3Store';
 import type { SegmentStore } from '../domain/segmentStore';
+import { storageProtection, type ProtectionOptions } from '../config/storageProtection';
 
 export interface OpenStore {
   readonly store: SegmentStore;
   close(): void;
 }
 
-/** The destination's store: S3 (credentials from the SDK's default chain only) or a local directory. */
-export function storeFor(config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'>): OpenStore {
+/**
+ * The destination's store: S3 (credentials from the SDK's default chain only, encryption and
+ * Object Lock from the options) or a local directory.
+ */
+export function storeFor(config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'> & Partial<ProtectionOptions>): OpenStore {
   const destination = config.destination;
   if (destination.kind === 'file') return { store: createLocalStore(destination.dir), close: () => undefined };
   const store = createS3Store({
@@ -19,6 +23,7 @@ export function storeFor(config: Pick<RecorderConfig, 'destination' | 'endpoint'
     ...(config.region !== undefined ? { region: config.region } : config.endpoint !== undefined ? { region: 'us-east-1' } : {}),
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     checksumMode: config.checksumMode,
+    ...storageProtection({ sse: config.sse, kmsKeyId: config.kmsKeyId, objectLockMode: config.objectLockMode, objectLockDays: config.objectLockDays }),
   });
   return { store, close: () => store.destroy() };
 }

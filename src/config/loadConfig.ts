@@ -3,6 +3,7 @@ import { ConfigError } from '../domain/errors';
 import type { Env } from './defaults';
 import { flagAttribute, flagName, optionTable, options, type CommandName, type OptionName, type OptionSpec, type RecorderOptions } from './options';
 import { customProblem } from './valueTypes';
+import { checkProtectionOptions } from './storageProtection';
 
 export type OptionOrigin = 'flag' | 'env' | 'file' | 'default';
 
@@ -53,6 +54,7 @@ export function loadConfig(input: LoadConfigInput): RecorderConfig {
       origins[spec.name] = raw.origin;
     }
   }
+  checkProtectionOptions(chosen as unknown as RecorderOptions);
   return deepFreeze({ ...(chosen as unknown as RecorderOptions), origins: origins as Record<OptionName, OptionOrigin> });
 }
 

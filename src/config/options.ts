@@ -12,7 +12,7 @@ import {
 } from './defaults';
 import { boolean, decimal, destination, endpointUrl, integer, localPath, oneOf, port, text, type ParseContext, type ValueSchema } from './valueTypes';
 
-export type CommandName = 'record' | 'end' | 'recover';
+export type CommandName = 'record' | 'end' | 'recover' | 'verify';
 export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type { CaptureSource, Destination };
@@ -24,6 +24,10 @@ export interface RecorderOptions {
   readonly endpoint: string | undefined;
   readonly region: string | undefined;
   readonly checksumMode: ChecksumMode;
+  readonly sse: 'AES256' | 'aws:kms' | undefined;
+  readonly kmsKeyId: string | undefined;
+  readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE' | undefined;
+  readonly objectLockDays: number | undefined;
   readonly spoolDir: string;
   readonly runDir: string;
   readonly sessionId: string | undefined;
@@ -46,6 +50,9 @@ export interface RecorderOptions {
   readonly inspectPort: number | undefined;
   readonly maxDuration: number | undefined;
   readonly waitForDisplay: number;
+  readonly json: boolean;
+  readonly gapTolerance: number;
+  readonly maxRestartGap: number;
 }
 
 export type OptionName = keyof RecorderOptions;
@@ -74,9 +81,12 @@ export interface OptionSpec<K extends OptionName = OptionName> {
   readonly description: string;
 }
 
-const ALL: readonly CommandName[] = ['record', 'end', 'recover'];
+const ALL: readonly CommandName[] = ['record', 'end', 'recover', 'verify'];
 const RECORD: readonly CommandName[] = ['record'];
 const STORE: readonly CommandName[] = ['record', 'recover'];
+/** Commands that talk to a store (writing or, for `verify`, reading). */
+const S3_ACCESS: readonly CommandName[] = ['record', 'recover', 'verify'];
+const VERIFY: readonly CommandName[] = ['verify'];
 const SESSION: readonly CommandName[] = ['record', 'end'];
 const none = (): undefined => undefined;
 const seconds = (max: number) => () => decimal(0, max);
@@ -99,22 +109,42 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     description: 'Where recordings go: an S3 bucket and prefix, or a local directory laid out like the bucket.',
   },
   endpoint: {
-    name: 'endpoint', flag: '--endpoint <url>', env: 'SESSION_RECORDER_ENDPOINT', fileKey: 'endpoint', commands: STORE,
+    name: 'endpoint', flag: '--endpoint <url>', env: 'SESSION_RECORDER_ENDPOINT', fileKey: 'endpoint', commands: S3_ACCESS,
     expected: 'an http:// or https:// URL without credentials', schema: endpointUrl, default: none, defaultText: 'AWS S3',
     description: 'S3-compatible endpoint (MinIO, Ceph, s3rver...). Credentials come only from the AWS SDK default chain.',
   },
   region: {
-    name: 'region', flag: '--region <region>', env: 'SESSION_RECORDER_REGION', fileKey: 'region', commands: STORE,
+    name: 'region', flag: '--region <region>', env: 'SESSION_RECORDER_REGION', fileKey: 'region', commands: S3_ACCESS,
     expected: 'a region name such as us-east-1', schema: () => text(64), default: none, defaultText: 'AWS SDK default chain',
     description: 'S3 region; unset, the AWS SDK resolves it (AWS_REGION, profile).',
   },
   checksumMode: {
-    name: 'checksumMode', flag: '--checksum-mode <mode>', env: 'SESSION_RECORDER_CHECKSUM_MODE', fileKey: 'checksumMode', commands: STORE,
+    name: 'checksumMode', flag: '--checksum-mode <mode>', env: 'SESSION_RECORDER_CHECKSUM_MODE', fileKey: 'checksumMode', commands: S3_ACCESS,
     expected: 'WHEN_SUPPORTED or WHEN_REQUIRED', schema: () => oneOf(['WHEN_SUPPORTED', 'WHEN_REQUIRED'] as const),
     default: (ctx) => (ctx.chosen.endpoint === undefined ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED'),
     defaultText: '`WHEN_SUPPORTED`; `WHEN_REQUIRED` with `--endpoint`',
     description:
       "The SDK's request/response checksum calculation. Many S3-compatible stores corrupt or refuse streamed bodies with the SDK's default trailing checksums; WHEN_REQUIRED avoids that (uploads still carry their own SHA-256 and Content-MD5).",
+  },
+  sse: {
+    name: 'sse', flag: '--sse <type>', env: 'SESSION_RECORDER_SSE', fileKey: 'sse', commands: STORE,
+    expected: 'AES256 or aws:kms', schema: () => oneOf(['AES256', 'aws:kms'] as const), default: none, defaultText: "the bucket's default encryption",
+    description: 'Server-side encryption of every uploaded object: AES256 (SSE-S3) or aws:kms (SSE-KMS; see --kms-key-id). See docs/evidence.md.',
+  },
+  kmsKeyId: {
+    name: 'kmsKeyId', flag: '--kms-key-id <id>', env: 'SESSION_RECORDER_KMS_KEY_ID', fileKey: 'kmsKeyId', commands: STORE,
+    expected: 'a KMS key id, ARN or alias/name', schema: () => text(2048), default: none, defaultText: "the bucket's or the account's default key",
+    description: 'KMS key for --sse aws:kms (only with it); the role then needs kms:GenerateDataKey and kms:Decrypt on it.',
+  },
+  objectLockMode: {
+    name: 'objectLockMode', flag: '--object-lock-mode <mode>', env: 'SESSION_RECORDER_OBJECT_LOCK_MODE', fileKey: 'objectLockMode', commands: STORE,
+    expected: 'GOVERNANCE or COMPLIANCE', schema: () => oneOf(['GOVERNANCE', 'COMPLIANCE'] as const), default: none, defaultText: "the bucket's default retention",
+    description: 'Object Lock retention mode set on every uploaded object (with --object-lock-days; the bucket needs Object Lock, the role s3:PutObjectRetention).',
+  },
+  objectLockDays: {
+    name: 'objectLockDays', flag: '--object-lock-days <days>', env: 'SESSION_RECORDER_OBJECT_LOCK_DAYS', fileKey: 'objectLockDays', commands: STORE,
+    expected: 'a whole number of days from 1 to 36500', schema: () => integer(1, 36_500), default: none, defaultText: "the bucket's default retention",
+    description: 'Each object is locked until its upload time plus this many days (with --object-lock-mode).',
   },
   spoolDir: {
     name: 'spoolDir', flag: '--spool-dir <dir>', env: 'SESSION_RECORDER_SPOOL_DIR', fileKey: 'spoolDir', commands: STORE,
@@ -233,6 +263,21 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     name: 'waitForDisplay', flag: '--wait-for-display <seconds>', env: 'SESSION_RECORDER_WAIT_FOR_DISPLAY', fileKey: 'waitForDisplay', commands: RECORD,
     expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 120, defaultText: '120',
     description: "How long to wait for the user's display to answer before giving up with exit 2.",
+  },
+  json: {
+    name: 'json', flag: '--json', env: 'SESSION_RECORDER_JSON', fileKey: 'json', commands: VERIFY,
+    expected: 'true or false', schema: boolean, default: () => false, defaultText: 'false',
+    description: '`verify`: print the report as one JSON object on stdout (for scripts) instead of text.',
+  },
+  gapTolerance: {
+    name: 'gapTolerance', flag: '--gap-tolerance <seconds>', env: 'SESSION_RECORDER_GAP_TOLERANCE', fileKey: 'gapTolerance', commands: VERIFY,
+    expected: 'seconds, more than 0', schema: seconds(3600), default: () => 1, defaultText: '1',
+    description: '`verify`: inside one FFmpeg run, a jump between consecutive segments larger than this is a hole (a problem).',
+  },
+  maxRestartGap: {
+    name: 'maxRestartGap', flag: '--max-restart-gap <seconds>', env: 'SESSION_RECORDER_MAX_RESTART_GAP', fileKey: 'maxRestartGap', commands: VERIFY,
+    expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 10, defaultText: '10',
+    description: '`verify`: a gap at an FFmpeg restart or resolution change is listed; longer than this it is a hole (a problem).',
   },
 };
 

@@ -119,7 +119,15 @@ test('above the threshold a file goes multipart with a SHA-256 per part, and rea
 
   const parts = p.requests.filter((r) => r.method === 'PUT' && r.url.includes('partNumber='));
   expect(parts).toHaveLength(3);
-  for (const part of parts) expect(part.headers['x-amz-checksum-sha256']).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  // Each part carries the SHA-256 of exactly its own bytes, which S3 verifies per part.
+  const partSize = 5 * 1024 * 1024;
+  for (const part of parts) {
+    const n = Number(/[?&]partNumber=(\d+)/.exec(part.url)?.[1]);
+    const bytes = data.subarray((n - 1) * partSize, n * partSize);
+    expect({ part: n, sha256: part.headers['x-amz-checksum-sha256'] }).toEqual({ part: n, sha256: checksumsOf(bytes).sha256Base64 });
+  }
+  const create = p.requests.find((r) => r.method === 'POST' && /[?&]uploads(=|&|$)/.test(r.url));
+  expect(create?.headers['x-amz-checksum-algorithm']).toBe('SHA256');
   expect(p.requests.some((r) => r.method === 'POST' && r.url.includes('uploads'))).toBe(true);
   expect(p.requests.some((r) => r.method === 'POST' && r.url.includes('uploadId='))).toBe(true);
   expect((await s3.getObject('rec/big/video.mp4')).equals(data)).toBe(true);

@@ -1,0 +1,46 @@
+import { formatReport } from '../verify/formatReport';
+import { progressLine, type ProgressTarget } from '../verify/progressLine';
+import { VerifyExit, verifyExitCode } from '../verify/report';
+import { parseSessionLocation } from '../verify/sessionLocation';
+import { verifySession } from '../verify/verifySession';
+import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
+import { storeFor } from './storeFor';
+
+/**
+ * `session-recorder verify <session URL>`: exit 0 verified; 5 problems found (missing, altered or
+ * unexpected objects, a broken chain, end.json mismatches, holes); 6 nothing wrong found but some
+ * object could not be listed or read; 2 bad usage. Progress on stderr only when it is a terminal.
+ */
+export const registerVerify: CommandRegistration = (program, ctx) => {
+  withTableOptions(
+    program
+      .command('verify')
+      .argument('<url>', 'the session: s3://bucket/prefix/<stack>/<fleet>/<session>/ or file:///dir/<stack>/<fleet>/<session>')
+      .description(
+        `Check that a recorded session is complete and unaltered: every segment's SHA-256, the manifest's hash chain, end.json, time continuity, bucket vs manifest. ` +
+          `Exit ${VerifyExit.verified} verified, ${VerifyExit.problems} problems found, ${VerifyExit.unverifiable} could not read everything, ${VerifyExit.usage} bad usage.`,
+      ),
+    'verify',
+  ).action(async (url: string, flags: Record<string, unknown>) => {
+    const config = configFor(ctx, 'verify', flags);
+    const { destination, location } = parseSessionLocation(url, ctx.cwd);
+    const { store, close } = storeFor({ ...config, destination });
+    const progress = progressLine(ctx.stderr as unknown as ProgressTarget);
+    let report;
+    try {
+      report = await verifySession({
+        store,
+        url: destination.url,
+        location,
+        limits: { gapToleranceMs: config.gapTolerance * 1000, maxRestartGapMs: config.maxRestartGap * 1000 },
+        onProgress: (p) => progress.update(p),
+      });
+    } finally {
+      progress.done();
+      close();
+    }
+    const exitCode = verifyExitCode(report);
+    ctx.stdout.write(config.json ? `${JSON.stringify({ ...report, exitCode }, null, 2)}\n` : formatReport(report));
+    ctx.setExitCode(exitCode);
+  });
+};
