@@ -12,6 +12,8 @@ export interface VirtualDisplay {
   readonly width: number;
   readonly height: number;
   readonly pid: number;
+  /** Every long-running process started: the server and the scene. */
+  readonly pids: readonly number[];
   /** Environment for programs that should draw on this display. */
   readonly env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -20,8 +22,10 @@ export interface VirtualDisplay {
 export interface VirtualDisplayOptions {
   readonly width?: number;
   readonly height?: number;
-  /** A clock, eyes following a moving pointer and `top` in a terminal; default true. */
+  /** A clock, eyes and `top` in a terminal; default true. */
   readonly scene?: boolean;
+  /** Move the pointer every 500 ms (xdotool), so the eyes and the cursor move; default = scene. */
+  readonly motion?: boolean;
   readonly startTimeoutMs?: number;
   readonly server?: 'Xvfb' | 'Xvnc';
 }
@@ -57,6 +61,8 @@ export async function startVirtualDisplay(options: VirtualDisplayOptions = {}): 
     start('xclock', ['-update', '1', '-geometry', '200x200+20+20']);
     start('xeyes', ['-geometry', '200x120+260+20']);
     start('xterm', ['-geometry', '100x30+20+260', '-e', 'top', '-d', '1']);
+  }
+  if (options.motion ?? options.scene ?? true) {
     let step = 0;
     motion = setInterval(() => {
       step += 1;
@@ -73,6 +79,7 @@ export async function startVirtualDisplay(options: VirtualDisplayOptions = {}): 
     height,
     env,
     pid: child.pid ?? -1,
+    pids: [child, ...scene].map((c) => c.pid).filter((pid): pid is number => pid !== undefined),
     stop: () => {
       stopping ??= (async () => {
         clearInterval(motion);
