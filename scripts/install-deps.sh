@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  ffmpeg xvfb tigervnc-standalone-server x11-xserver-utils x11-utils x11-apps xterm xdotool \
+  ffmpeg xvfb xauth tigervnc-standalone-server x11-xserver-utils x11-utils x11-apps xterm xdotool shellcheck \
   awscli chromium procps ca-certificates >/dev/null
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "session-recorder needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2
