@@ -16,6 +16,8 @@ export interface DisplayPollerOptions {
   readonly pollIntervalWithoutNotificationsMs?: number;
   /** A burst of notifications (one resize gives several) becomes one probe this long after the last. */
   readonly debounceMs?: number;
+  /** A stream of notifications that never pauses still gets a probe this long after its first. */
+  readonly maxDebounceMs?: number;
 }
 
 /**
@@ -25,7 +27,10 @@ export interface DisplayPollerOptions {
  */
 export function createDisplayPoller(options: DisplayPollerOptions) {
   const waitIntervalMs = options.waitIntervalMs ?? 1_000;
+  // 50 ms: one `xrandr -s` gives 7 RandR notifications within ~2 ms (captured in
+  // test/fixtures/xrandr/xev-randr-burst.txt); detection stays well under the 100 ms target.
   const debounceMs = options.debounceMs ?? 50;
+  const maxDebounceMs = options.maxDebounceMs ?? 250;
   const { probe, logger } = options;
 
   return fromCallback<EventObject, undefined>(({ sendBack }) => {
@@ -34,6 +39,8 @@ export function createDisplayPoller(options: DisplayPollerOptions) {
     let watcher: ChildProcess | null = null;
     let pollTimer: NodeJS.Timeout | undefined;
     let debounceTimer: NodeJS.Timeout | undefined;
+    /** When the first notification of the burst being debounced arrived (0: none pending). */
+    let burstStartedAt = 0;
     let probing = false;
     let probeAgain = false;
     let failuresLogged = 0;
@@ -41,8 +48,11 @@ export function createDisplayPoller(options: DisplayPollerOptions) {
     const send = (event: RecorderEvent) => {
       if (!stopped) sendBack(event);
     };
+    // A probe that costs a process start of ~0.5 s (PowerShell, system_profiler) asks for slower polls.
     const pollInterval = () =>
-      watcher ? (options.pollIntervalMs ?? 5_000) : (options.pollIntervalWithoutNotificationsMs ?? 1_000);
+      watcher
+        ? (options.pollIntervalMs ?? probe.pollIntervals?.withNotificationsMs ?? 5_000)
+        : (options.pollIntervalWithoutNotificationsMs ?? probe.pollIntervals?.withoutNotificationsMs ?? 1_000);
 
     const schedulePoll = (delay: number) => {
       clearTimeout(pollTimer);
@@ -56,6 +66,8 @@ export function createDisplayPoller(options: DisplayPollerOptions) {
         return;
       }
       probing = true;
+      const notifiedAt = burstStartedAt;
+      burstStartedAt = 0;
       try {
         const layout = await probe.probe();
         failuresLogged = 0;
@@ -64,7 +76,8 @@ export function createDisplayPoller(options: DisplayPollerOptions) {
           send({ type: 'display.detected', layout });
           startNotifications();
         } else if (!sameLayout(last, layout)) {
-          logger.info({ from: describeLayout(last), to: describeLayout(layout) }, 'display changed');
+          const sinceNotificationMs = notifiedAt === 0 ? undefined : Date.now() - notifiedAt;
+          logger.info({ from: describeLayout(last), to: describeLayout(layout), sinceNotificationMs }, 'display changed');
           send({ type: 'display.changed', layout });
         }
         last = layout;
@@ -82,9 +95,15 @@ export function createDisplayPoller(options: DisplayPollerOptions) {
       schedulePoll(last === null ? waitIntervalMs : pollInterval());
     };
 
+    // Trailing debounce: probe once the burst has been quiet for debounceMs, but never later than
+    // maxDebounceMs after its first notification. The probe reads the current layout, so whatever
+    // happened in between, the newest layout is what gets reported.
     const onNotification = () => {
+      const now = Date.now();
+      if (burstStartedAt === 0) burstStartedAt = now;
       clearTimeout(debounceTimer);
-      debounceTimer = setTimeout(() => void check(), debounceMs);
+      const wait = Math.max(0, Math.min(debounceMs, burstStartedAt + maxDebounceMs - now));
+      debounceTimer = setTimeout(() => void check(), wait);
     };
 
     function startNotifications() {
@@ -104,9 +123,11 @@ export function createDisplayPoller(options: DisplayPollerOptions) {
         }
       });
       // xev flushes after every event (measured: the first line arrives ~7 ms after xrandr -s).
-      // Any "...Notify event" line triggers a (debounced) probe.
+      // A line the probe counts as a notification (any non-empty line by default) triggers a
+      // (debounced) probe.
+      const isNotification = spec.isNotification ?? ((line: string) => line.trim() !== '');
       createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (/Notify event/.test(line)) onNotification();
+        if (isNotification(line)) onNotification();
       });
     }
 

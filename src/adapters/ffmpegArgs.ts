@@ -11,12 +11,19 @@ export type CaptureSource =
   | { readonly kind: 'x11grab'; readonly display: string }
   /** Windows: the `desktop` device, cropped to the virtual screen (offsets can be negative). */
   | { readonly kind: 'gdigrab' }
-  /** macOS: one AVFoundation screen device, by index or name (default "Capture screen 0"). */
+  /**
+   * macOS: one AVFoundation screen device, by index or name (default "Capture screen 0"); or, with
+   * no device and a layout composed per monitor (the macOS probe's), every screen: one input per
+   * monitor, each scaled into its box and stacked into one picture of the layout's size.
+   */
   | { readonly kind: 'avfoundation'; readonly device?: string }
   /** A moving test pattern (`testsrc2`) at the layout's size, paced in real time: demos, benchmarks. */
   | { readonly kind: 'lavfi' };
 
 export type CaptureSourceKind = CaptureSource['kind'];
+
+/** The `--display` value meaning "every screen" for avfoundation (the default on macOS). */
+export const AVFOUNDATION_ALL_SCREENS = 'all screens';
 
 /** libx264 settings. Defaults measured on a 2-core machine (see bench/crashLoss.ts). */
 export interface EncoderSettings {
@@ -82,6 +89,10 @@ export function buildInputArgs(source: CaptureSource, layout: DisplayLayout, fra
       return ['-f', 'gdigrab', '-framerate', rate, '-draw_mouse', '1', '-offset_x', String(layout.x),
         '-offset_y', String(layout.y), '-video_size', `${width}x${height}`, '-i', 'desktop'];
     case 'avfoundation':
+      if (composesScreens(source, layout)) {
+        return layout.monitors.flatMap((_, i) => ['-f', 'avfoundation', '-framerate', rate, '-capture_cursor', '1',
+          '-pixel_format', 'bgr0', '-i', `Capture screen ${i}:none`]);
+      }
       // The device decides the size (Retina screens capture at pixel size): crop to even below.
       return ['-f', 'avfoundation', '-framerate', rate, '-capture_cursor', '1', '-pixel_format', 'bgr0',
         '-i', `${source.device ?? 'Capture screen 0'}:none`];
@@ -92,9 +103,27 @@ export function buildInputArgs(source: CaptureSource, layout: DisplayLayout, fra
   }
 }
 
-/** Video filters: only avfoundation, whose size is not known in advance, needs an even crop. */
-function buildFilterArgs(source: CaptureSource): string[] {
-  return source.kind === 'avfoundation' ? ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0'] : [];
+function composesScreens(source: CaptureSource, layout: DisplayLayout): boolean {
+  return source.kind === 'avfoundation' && source.device === undefined && layout.composedFromMonitors === true && layout.monitors.length > 0;
+}
+
+/**
+ * Video filters: only avfoundation, whose size is not known in advance, needs one. A single device
+ * is cropped to even; every screen is scaled into its monitor's box (aspect kept, padded black:
+ * a Retina screen's pixels become its points) and stacked at the monitor's place.
+ */
+export function buildFilterArgs(source: CaptureSource, layout: DisplayLayout): string[] {
+  if (source.kind !== 'avfoundation') return [];
+  if (!composesScreens(source, layout)) return ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0'];
+  const { width, height } = encodedSize(layout);
+  const boxes = layout.monitors.map((m, i) =>
+    `[${i}:v]scale=${m.width}:${m.height}:force_original_aspect_ratio=decrease,` +
+    `pad=${m.width}:${m.height}:(ow-iw)/2:(oh-ih)/2,setsar=1[s${i}]`);
+  const places = layout.monitors.map((m) => `${m.x - layout.x}_${m.y - layout.y}`).join('|');
+  const stacked = layout.monitors.length === 1
+    ? `[s0]crop=${width}:${height}:0:0[v]`
+    : `${layout.monitors.map((_, i) => `[s${i}]`).join('')}xstack=inputs=${layout.monitors.length}:layout=${places}:fill=black,crop=${width}:${height}:0:0[v]`;
+  return ['-filter_complex', [...boxes, stacked].join(';'), '-map', '[v]'];
 }
 
 /** Encoder part: libx264, 4:2:0, a keyframe at every segment start. */
@@ -133,7 +162,7 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
   }
   return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
     ...buildInputArgs(options.source, options.layout, options.frameRate),
-    ...buildFilterArgs(options.source),
+    ...buildFilterArgs(options.source, options.layout),
     ...buildEncoderArgs(options.encoder, options.segmentSeconds),
     ...buildSegmentArgs(options)];
 }

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import type { RecorderConfig } from '../config/loadConfig';
 import { createX11Probe } from '../adapters/display/x11Probe';
 import { createStaticProbe } from '../adapters/display/staticProbe';
+import { createWindowsProbe } from '../adapters/display/windowsProbe';
+import { createMacProbe } from '../adapters/display/macProbe';
+import { AVFOUNDATION_ALL_SCREENS } from '../adapters/ffmpegArgs';
 import type { DisplayProbe } from '../adapters/display/displayProbe';
 import { startVirtualDisplay, type VirtualDisplay } from '../adapters/virtualDisplay';
 import { describeLayout } from '../domain/displayLayout';
@@ -134,8 +137,17 @@ interface ChosenDisplay {
  */
 async function chooseDisplay(config: RecorderConfig, io: RecordIo): Promise<ChosenDisplay> {
   if (config.captureSource === 'lavfi') return { display: 'lavfi', probe: createStaticProbe(1280, 720) };
-  if (config.captureSource !== 'x11grab') {
-    throw new EnvironmentError(`capture source ${config.captureSource} has no display probe in this version; use x11grab or lavfi`);
+  if (config.captureSource === 'gdigrab') {
+    // The whole virtual screen (every monitor; offsets can be negative), read through PowerShell.
+    const probe = createWindowsProbe({ parentPid: process.pid });
+    await waitForDisplay(probe, config.waitForDisplay * 1000, 'the Windows desktop', io.logger, 'run the recorder inside the user\'s session');
+    return { display: config.display, probe };
+  }
+  if (config.captureSource === 'avfoundation') {
+    // Every screen, side by side, unless --display names one AVFoundation device.
+    const probe = createMacProbe();
+    await waitForDisplay(probe, config.waitForDisplay * 1000, 'the macOS screens', io.logger, 'grant Screen Recording permission and log in');
+    return { display: config.origins.display === 'default' ? AVFOUNDATION_ALL_SCREENS : config.display, probe };
   }
   const probe = createX11Probe({ display: config.display, env: io.env });
   const unconfigured = config.origins.display === 'default' && !io.env['DISPLAY'];
@@ -157,7 +169,13 @@ async function answers(probe: DisplayProbe): Promise<boolean> {
 }
 
 /** The hook may start us before the user's X server is up: wait, then fail clearly. */
-async function waitForDisplay(probe: DisplayProbe, timeoutMs: number, display: string, logger: Logger): Promise<void> {
+async function waitForDisplay(
+  probe: DisplayProbe,
+  timeoutMs: number,
+  display: string,
+  logger: Logger,
+  fix = "start the session's X server, pass --display, or allow root to connect (xhost +si:localuser:root)",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   for (let attempt = 0; ; attempt++) {
@@ -173,6 +191,6 @@ async function waitForDisplay(probe: DisplayProbe, timeoutMs: number, display: s
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new EnvironmentError(
-    `no X display at ${display} after ${Math.round(timeoutMs / 1000)} s (${lastError}): start the session's X server, pass --display, or allow root to connect (xhost +si:localuser:root)`,
+    `no display at ${display} after ${Math.round(timeoutMs / 1000)} s (${lastError}): ${fix}`,
   );
 }

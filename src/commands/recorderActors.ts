@@ -10,7 +10,7 @@ import type { SegmentStore } from '../domain/segmentStore';
 import type { SessionMetadata } from '../domain/sessionMetadata';
 import type { RecorderMachineConfig } from '../machines/recorderContext';
 import { recorderMachine } from '../machines/recorderMachine';
-import type { CaptureSource } from '../adapters/ffmpegArgs';
+import { AVFOUNDATION_ALL_SCREENS, type CaptureSource } from '../adapters/ffmpegArgs';
 
 export interface RecorderWiring {
   readonly config: RecorderConfig;
@@ -47,7 +47,7 @@ function captureSource(config: RecorderConfig, display: string): CaptureSource {
     case 'gdigrab':
       return { kind: 'gdigrab' };
     case 'avfoundation':
-      return { kind: 'avfoundation', device: display };
+      return display === AVFOUNDATION_ALL_SCREENS ? { kind: 'avfoundation' } : { kind: 'avfoundation', device: display };
     case 'lavfi':
       return { kind: 'lavfi' };
     default:

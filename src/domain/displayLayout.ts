@@ -18,6 +18,12 @@ export interface DisplayLayout {
   readonly width: number;
   readonly height: number;
   readonly monitors: readonly Monitor[];
+  /**
+   * true when the capture is put together from one input per monitor (macOS: one AVFoundation
+   * screen device each), so a new monitor arrangement needs a new capture even inside the same
+   * area. Absent where one grab covers the whole area (X11 root window, Windows virtual screen).
+   */
+  readonly composedFromMonitors?: boolean;
 }
 
 /** Two layouts need different captures when the covered area or the monitor set differs. */
@@ -28,6 +34,18 @@ export function sameLayout(a: DisplayLayout, b: DisplayLayout): boolean {
     const o = b.monitors[i];
     return o !== undefined && m.x === o.x && m.y === o.y && m.width === o.width && m.height === o.height;
   });
+}
+
+/**
+ * Whether a capture started for `running` still records everything of `next`. One grab of the
+ * whole area (x11grab of the root window, gdigrab of the virtual screen) does not care how the
+ * area is split into monitors: `xrandr --setmonitor` inside the same root needs no restart, and a
+ * restart would only cost a gap (~0.7 s). A capture composed per monitor does care.
+ */
+export function sameCapture(running: DisplayLayout, next: DisplayLayout): boolean {
+  const sameArea = running.x === next.x && running.y === next.y && running.width === next.width && running.height === next.height;
+  if (!sameArea) return false;
+  return !(running.composedFromMonitors || next.composedFromMonitors) || sameLayout(running, next);
 }
 
 export function describeLayout(layout: DisplayLayout): string {

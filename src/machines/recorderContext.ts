@@ -17,7 +17,16 @@ export interface RecorderMachineConfig {
   readonly restartBackoffMaxMs: number;
   /** A capture that ran this long resets the crash counter. */
   readonly stableRunMs: number;
+  /**
+   * After a restart for a display change, further changes are held this long and then applied
+   * at once with the newest layout: a flapping display costs one restart per cooldown, not one
+   * per change. Default DEFAULT_DISPLAY_RESTART_COOLDOWN_MS.
+   */
+  readonly displayRestartCooldownMs?: number;
 }
+
+/** 2 s: a restart costs a ~0.7 s gap, so a flapping display loses at most ~25 % of its time. */
+export const DEFAULT_DISPLAY_RESTART_COOLDOWN_MS = 2_000;
 
 export interface RecorderInput {
   readonly config: RecorderMachineConfig;
@@ -38,7 +47,12 @@ export interface CaptureExit {
 /** Data only: no process, watcher or socket handles (those live in the actors). */
 export interface RecorderContext {
   readonly config: RecorderMachineConfig;
+  /** The newest layout the display poller reported. */
   readonly layout: DisplayLayout | null;
+  /** The layout the running (or last started) capture was started with. */
+  readonly captureLayout: DisplayLayout | null;
+  /** Display changes are being held after a restart for a display change (see the cooldown). */
+  readonly displayCooldown: boolean;
   /** The FFmpeg run currently alive, if any. */
   readonly run: CaptureRun | null;
   readonly runCount: number;
@@ -70,6 +84,8 @@ export function initialContext(input: RecorderInput): RecorderContext {
   return {
     config: input.config,
     layout: null,
+    captureLayout: null,
+    displayCooldown: false,
     run: null,
     runCount: 0,
     unsettledRuns: [],

@@ -1,7 +1,7 @@
-import { assign, enqueueActions, type EventObject, fromCallback, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
-import { sameLayout, type DisplayLayout } from '../domain/displayLayout';
+import { and, assign, enqueueActions, type EventObject, fromCallback, not, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
+import { sameCapture, type DisplayLayout } from '../domain/displayLayout';
 import type { FfmpegCommand, RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
-import { initialContext, type RecorderContext, type RecorderInput, type RecorderOutput } from './recorderContext';
+import { DEFAULT_DISPLAY_RESTART_COOLDOWN_MS, initialContext, type RecorderContext, type RecorderInput, type RecorderOutput } from './recorderContext';
 import { stopCaptureStates } from './stopCaptureStates';
 
 /** Input of the ffmpeg actor: the layout to capture. Everything else is in the actor's factory. */
@@ -34,8 +34,14 @@ export const recorderMachine = setup({
     uploader: mustBeProvided<UploaderCommand, undefined>('uploader'),
   },
   guards: {
-    layoutDiffers: ({ context, event }) =>
-      event.type === 'display.changed' && (context.layout === null || !sameLayout(context.layout, event.layout)),
+    // A layout the running capture does not cover (a monitor-only change on X11 is covered: the
+    // root window is grabbed whole).
+    changesCapture: ({ context, event }) =>
+      event.type === 'display.changed' && (context.captureLayout === null || !sameCapture(context.captureLayout, event.layout)),
+    // The newest known layout is not what the running capture was started with.
+    captureOutdated: ({ context }) =>
+      context.captureLayout !== null && context.layout !== null && !sameCapture(context.captureLayout, context.layout),
+    holdingDisplayChanges: ({ context }) => context.displayCooldown,
     isCurrentRun: ({ context, event }) =>
       (event.type === 'ffmpeg.exited' || event.type === 'ffmpeg.failedToStart' || event.type === 'ffmpeg.started') &&
       (context.run === null || context.run.runId === event.runId),
@@ -48,6 +54,7 @@ export const recorderMachine = setup({
     killTimeout: ({ context }) => context.config.killTimeoutMs,
     restartDelay: ({ context }) => restartDelayMs(context),
     stableRun: ({ context }) => context.config.stableRunMs,
+    displayRestartCooldown: ({ context }) => context.config.displayRestartCooldownMs ?? DEFAULT_DISPLAY_RESTART_COOLDOWN_MS,
     drainFlushBudget: ({ context }) => Math.max(0, context.config.drainTimeoutMs - context.config.finalizeReserveMs),
     finalizeReserve: ({ context }) => context.config.finalizeReserveMs,
     settleTimeout: ({ context }) => context.config.settleTimeoutMs,
@@ -64,6 +71,11 @@ export const recorderMachine = setup({
         return { layout: context.layout };
       },
     }),
+    noteCaptureLayout: assign({ captureLayout: ({ context }) => context.layout }),
+    // After a restart for a display change, further changes wait for the cooldown (flapping
+    // layouts must not restart FFmpeg back to back); the first change never waits.
+    startDisplayCooldown: assign({ displayCooldown: ({ context }) => context.restartReason === 'display' }),
+    endDisplayCooldown: assign({ displayCooldown: () => false }),
     discardCapture: stopChild('ffmpeg'),
     sendToFfmpeg: sendTo('ffmpeg', (_, params: { command: FfmpegCommand['type'] }) => ({ type: params.command }) satisfies FfmpegCommand),
     // FFmpeg did not exit even after SIGKILL of its tree (a hung kernel call): stop waiting for
@@ -170,22 +182,43 @@ export const recorderMachine = setup({
     },
     recording: {
       description: 'FFmpeg captures the whole screen into segments; each closed segment is uploaded at once.',
-      entry: 'startCapture',
-      after: { stableRun: { actions: 'forgiveFailures' } },
+      entry: ['startCapture', 'noteCaptureLayout', 'startDisplayCooldown'],
+      after: {
+        stableRun: { actions: 'forgiveFailures' },
+        // End of the cooldown: the newest layout wins; a layout that flapped back needs nothing.
+        displayRestartCooldown: [
+          { guard: 'captureOutdated', target: 'restarting', actions: ['endDisplayCooldown', 'noteLayoutChange'] },
+          { actions: 'endDisplayCooldown' },
+        ],
+      },
       on: {
         'ffmpeg.started': { guard: 'isCurrentRun', actions: 'recordRunStarted' },
-        // Any exit nobody asked for, code 0 included (a shrinking screen makes FFmpeg exit 0).
-        'ffmpeg.exited': {
-          guard: 'isCurrentRun',
-          target: 'restarting.waiting',
-          actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteCrash'],
-        },
+        'ffmpeg.exited': [
+          // A held change explains the exit (a shrunk screen makes FFmpeg exit 0): not a crash.
+          {
+            guard: and(['isCurrentRun', 'captureOutdated']),
+            target: 'restarting.waiting',
+            actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteLayoutChange'],
+          },
+          // Any other exit nobody asked for, code 0 included.
+          {
+            guard: 'isCurrentRun',
+            target: 'restarting.waiting',
+            actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteCrash'],
+          },
+        ],
         'ffmpeg.failedToStart': {
           guard: 'isCurrentRun',
           target: 'restarting.waiting',
           actions: ['recordRunEnded', 'noteCrash'],
         },
-        'display.changed': { guard: 'layoutDiffers', target: 'restarting', actions: ['rememberLayout', 'noteLayoutChange'] },
+        'display.changed': [
+          // Still covered (monitors split differently inside the same root): no gap for nothing.
+          { guard: not('changesCapture'), actions: 'rememberLayout' },
+          // Cooling down after a display restart: remember; the cooldown's end restarts once.
+          { guard: 'holdingDisplayChanges', actions: 'rememberLayout' },
+          { target: 'restarting', actions: ['rememberLayout', 'noteLayoutChange'] },
+        ],
         'sentinel.appeared': { target: 'draining', actions: 'noteStopReason' },
         'recorder.stop': { target: 'draining', actions: 'noteStopReason' },
       },
@@ -206,6 +239,8 @@ export const recorderMachine = setup({
           description: 'FFmpeg is gone; wait (no wait after a layout change, backoff after crashes) and capture again.',
           entry: 'discardCapture',
           after: { restartDelay: '#recorder.recording' },
+          // A new layout is a reason to try at once, even during a crash backoff.
+          on: { 'display.changed': { guard: 'changesCapture', target: '#recorder.recording', actions: ['rememberLayout', 'noteLayoutChange'] } },
         },
       },
     },

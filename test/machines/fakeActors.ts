@@ -28,6 +28,7 @@ export const testConfig: RecorderMachineConfig = {
   restartBackoffBaseMs: 1_000,
   restartBackoffMaxMs: 30_000,
   stableRunMs: 60_000,
+  displayRestartCooldownMs: 2_000,
 };
 
 export function layout(width: number, height: number, monitors = 1): DisplayLayout {

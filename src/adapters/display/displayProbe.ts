@@ -7,5 +7,17 @@ import type { DisplayLayout } from '../../domain/displayLayout';
 export interface DisplayProbe {
   readonly description: string;
   probe(): Promise<DisplayLayout>;
-  readonly notifications?: { readonly command: string; readonly args: readonly string[]; readonly env?: NodeJS.ProcessEnv };
+  readonly notifications?: {
+    readonly command: string;
+    readonly args: readonly string[];
+    readonly env?: NodeJS.ProcessEnv;
+    /** Which output lines announce a change; default: every non-empty line. */
+    readonly isNotification?: (line: string) => boolean;
+  };
+  /**
+   * How often the safety-net poll is worth its cost, when the poller's options do not say.
+   * Defaults (poller): 5 s while notifications run, 1 s without. A probe that starts a slow
+   * process (PowerShell, system_profiler: ~0.3–1 s of CPU each) asks for much slower polls.
+   */
+  readonly pollIntervals?: { readonly withNotificationsMs?: number; readonly withoutNotificationsMs?: number };
 }

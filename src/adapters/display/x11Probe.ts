@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { DisplayLayout } from '../../domain/displayLayout';
-import { parseX11Layout } from './parseXrandr';
+import { isRandrNotification, parseX11Layout } from './parseXrandr';
 import type { DisplayProbe } from './displayProbe';
 
 const run = promisify(execFile);
@@ -24,6 +24,9 @@ export function createX11Probe(options: { display: string; xrandrPath?: string; 
         throw new Error(`cannot read X11 display ${options.display} with xrandr: ${detail}`, { cause: error });
       }
     },
-    notifications: { command: 'xev', args: ['-display', options.display, '-root', '-event', 'randr'], env },
+    // RandR notifications arrive for every root-size or output change (measured ~2 ms after it);
+    // `xrandr --setmonitor` sends none (measured): the safety-net poll sees those, and on X11 they
+    // need no new capture anyway (the root window is grabbed whole).
+    notifications: { command: 'xev', args: ['-display', options.display, '-root', '-event', 'randr'], env, isNotification: isRandrNotification },
   };
 }
