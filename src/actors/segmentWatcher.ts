@@ -155,9 +155,16 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
     watcher.on('change', onList);
     watcher.on('error', (err: unknown) => log.error({ err }, 'segment watcher error'));
     watcher.on('ready', () => {
-      // Leftovers of an earlier recorder: nobody will send runEnded for them.
       for (const runId of listRunIds(spool)) {
+        // Leftovers of an earlier recorder: nobody will send runEnded for them.
         if ((parseRunId(runId) as number) < previousRunsBeforeMs) void enqueue(runId, (state) => sweepEndedRun(runId, state));
+        // A run dir created while chokidar made its initial scan can be missed by it (seen in
+        // about 1 start in 6 when FFmpeg starts within ms of the watcher): watch it explicitly
+        // and read its list now.
+        else {
+          watcher.add(join(spool, runId));
+          void enqueue(runId, (state) => scanList(runId, state));
+        }
       }
       log.debug({ spool }, 'segment watcher ready');
     });

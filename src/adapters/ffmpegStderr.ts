@@ -116,6 +116,6 @@ export class StderrScanner {
 export function errorSummary(tail: string, maxLines = 5): string {
   const lines = tail.split('\n').filter((l) => l.trim() !== '');
   const errors = lines.filter((l) =>
-    /error|invalid|cannot|can't|could not|failed|no such|not found|permission denied|unable|refused|killed|broken pipe|x io/i.test(l));
+    /error|invalid|cannot|can't|could not|failed|no such|not found|permission denied|unable|refused|killed|broken pipe|x io|no space left|read-only file system/i.test(l));
   return (errors.length > 0 ? errors : lines).slice(-maxLines).join('\n');
 }

@@ -9,8 +9,14 @@
  * frees space. If the disk fills completely, FFmpeg fails to write and exits; the statechart
  * restarts it with its crash-loop backoff (at most 30 s apart), so capture resumes by itself as
  * soon as uploads have made room. Stopping capture instead would lose evidence for certain.
+ *
+ * A completely full disk would also stop the uploads: each durable segment is first noted in the
+ * spool's manifest (an atomic rewrite needs a few KB) before its local copy is deleted. So the
+ * session keeps a small space reserve file (RESERVE_BYTES) while space is plentiful and deletes it
+ * when the file system is full: the uploader's next retry can write its manifest, delete the
+ * segment it just made durable, and from there on every upload frees space.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MB, megabytes, systemStatFs, type StatFs } from '../adapters/freeSpace';
@@ -27,6 +33,10 @@ export interface SpoolSpaceWatchOptions {
   readonly statfs?: StatFs;
   readonly now?: () => number;
 }
+
+/** Kept in the session spool dir while space is plentiful; deleted when the file system is full. */
+export const RESERVE_FILE = '.space-reserve';
+export const RESERVE_BYTES = 2 * MB;
 
 export interface SpoolSpaceWatch {
   /** Checks once now (also done at start and every interval). */
@@ -45,6 +55,8 @@ export function watchSpoolSpace(options: SpoolSpaceWatchOptions): SpoolSpaceWatc
   let suppressed = 0;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const reservePath = join(dir, RESERVE_FILE);
+  let reserved = false;
 
   const checkNow = async (): Promise<void> => {
     let free: number;
@@ -55,6 +67,13 @@ export function watchSpoolSpace(options: SpoolSpaceWatchOptions): SpoolSpaceWatc
       return;
     }
     if (stopped) return;
+    if (reserved && free < RESERVE_BYTES) {
+      reserved = false;
+      await rm(reservePath, { force: true }).catch(() => undefined);
+      logger.error({ spool: dir, freeMb: megabytes(free) }, `spool file system full: released the ${megabytes(RESERVE_BYTES)} MB space reserve so uploads can go on freeing space`);
+    } else if (!reserved && free >= floorBytes + RESERVE_BYTES) {
+      reserved = await makeReserve(reservePath);
+    }
     if (free < floorBytes) {
       if (!below || now() - lastErrorAt >= repeatMs) {
         const kept = await unuploadedVideo(dir);
@@ -83,16 +102,34 @@ export function watchSpoolSpace(options: SpoolSpaceWatchOptions): SpoolSpaceWatc
     return running;
   };
 
-  if (options.minFreeMb > 0) void check();
-  const timer = options.minFreeMb > 0 ? setInterval(() => void check(), options.intervalMs ?? 5_000) : undefined;
-  timer?.unref();
+  void check();
+  const timer = setInterval(() => void check(), options.intervalMs ?? 5_000);
+  timer.unref();
   return {
     check,
     stop: () => {
       stopped = true;
-      if (timer !== undefined) clearInterval(timer);
+      clearInterval(timer);
+      // The reserve is only bookkeeping: a spool left for `recover` does not keep it.
+      void (running ?? Promise.resolve()).then(() => rm(reservePath, { force: true })).catch(() => undefined);
     },
   };
+}
+
+/** Writes the reserve file (real blocks: zeros, synced); false if there was no room for it. */
+async function makeReserve(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'w', 0o600);
+    await handle.write(Buffer.alloc(RESERVE_BYTES));
+    await handle.sync();
+    return true;
+  } catch {
+    await rm(path, { force: true }).catch(() => undefined);
+    return false;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 /** Video files still in the session spool (segments not yet durable). */

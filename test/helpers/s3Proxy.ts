@@ -18,7 +18,20 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-export type ProxyFault = 'hang' | { readonly status: number; readonly code: string; readonly message?: string };
+/**
+ * - `'hang'`: read the request, never answer (a dead endpoint behind a live socket).
+ * - `'reset'`: drop the connection at once (ECONNRESET on the client).
+ * - `'stallBody'`: read about half of the request body, then stop reading and never answer
+ *   (an upload stalled mid-body: only the client's own timeouts end it).
+ * - `{ delayMs }`: forward, but only after this long (latency).
+ * - `{ status, code }`: answer like S3 does when it refuses (503 SlowDown, 500 InternalError, 400 BadDigest...).
+ */
+export type ProxyFault =
+  | 'hang'
+  | 'reset'
+  | 'stallBody'
+  | { readonly delayMs: number }
+  | { readonly status: number; readonly code: string; readonly message?: string };
 
 export interface S3Proxy {
   readonly endpoint: string;
@@ -58,6 +71,24 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     proxy.requests.push(recorded);
     const fault = proxy.fault?.(recorded);
     if (fault === undefined) return forward(req, res);
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'stallBody') {
+      const half = Math.floor(Number(req.headers['content-length'] ?? 0) / 2);
+      let seen = 0;
+      req.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen >= half) req.pause();
+      });
+      return;
+    }
+    req.pause();
+    if (typeof fault === 'object' && 'delayMs' in fault) {
+      setTimeout(() => forward(req, res), fault.delayMs);
+      return;
+    }
     req.resume();
     if (fault === 'hang') return;
     req.on('end', () => {
