@@ -27,9 +27,9 @@ export interface DisplayPollerOptions {
  */
 export function createDisplayPoller(options: DisplayPollerOptions) {
   const waitIntervalMs = options.waitIntervalMs ?? 1_000;
-  // 50 ms: one `xrandr -s` gives 7 RandR notifications within ~2 ms (captured in
-  // test/fixtures/xrandr/xev-randr-burst.txt); detection stays well under the 100 ms target.
-  const debounceMs = options.debounceMs ?? 50;
+  // 20 ms: one `xrandr -s` gives 7 RandR notifications within ~2 ms (captured in
+  // test/fixtures/xrandr/xev-randr-burst.txt); detection stays under the 100 ms target.
+  const debounceMs = options.debounceMs ?? 20;
   const maxDebounceMs = options.maxDebounceMs ?? 250;
   const { probe, logger } = options;
 

@@ -15,7 +15,9 @@ export function createX11Probe(options: { display: string; xrandrPath?: string; 
     async probe(): Promise<DisplayLayout> {
       try {
         const [query, monitors] = await Promise.all([
-          run(xrandr, ['--query'], { env, timeout: 5_000 }),
+          // --current: the server's current state without re-probing outputs (a --query re-probe
+          // can take long on real GPUs and announce changes of its own).
+          run(xrandr, ['--current'], { env, timeout: 5_000 }),
           run(xrandr, ['--listmonitors'], { env, timeout: 5_000 }),
         ]);
         return parseX11Layout(query.stdout, monitors.stdout);
