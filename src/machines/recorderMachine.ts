@@ -1,4 +1,4 @@
-import { and, assign, enqueueActions, type EventObject, fromCallback, not, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
+import { assign, enqueueActions, type EventObject, fromCallback, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
 import { sameCapture, type DisplayLayout } from '../domain/displayLayout';
 import type { FfmpegCommand, RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
 import { DEFAULT_DISPLAY_RESTART_COOLDOWN_MS, initialContext, type RecorderContext, type RecorderInput, type RecorderOutput } from './recorderContext';
@@ -42,6 +42,13 @@ export const recorderMachine = setup({
     captureOutdated: ({ context }) =>
       context.captureLayout !== null && context.layout !== null && !sameCapture(context.captureLayout, context.layout),
     holdingDisplayChanges: ({ context }) => context.displayCooldown,
+    // Named (not not(changesCapture)) so the inspector prints what it means.
+    captureStillFits: ({ context, event }) =>
+      event.type === 'display.changed' && context.captureLayout !== null && sameCapture(context.captureLayout, event.layout),
+    // The current run ended while a held layout change was pending: the change explains the exit.
+    exitExplainedByLayout: ({ context, event }) =>
+      event.type === 'ffmpeg.exited' && (context.run === null || context.run.runId === event.runId) &&
+      context.captureLayout !== null && context.layout !== null && !sameCapture(context.captureLayout, context.layout),
     isCurrentRun: ({ context, event }) =>
       (event.type === 'ffmpeg.exited' || event.type === 'ffmpeg.failedToStart' || event.type === 'ffmpeg.started') &&
       (context.run === null || context.run.runId === event.runId),
@@ -196,7 +203,7 @@ export const recorderMachine = setup({
         'ffmpeg.exited': [
           // A held change explains the exit (a shrunk screen makes FFmpeg exit 0): not a crash.
           {
-            guard: and(['isCurrentRun', 'captureOutdated']),
+            guard: 'exitExplainedByLayout',
             target: 'restarting.waiting',
             actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteLayoutChange'],
           },
@@ -214,7 +221,7 @@ export const recorderMachine = setup({
         },
         'display.changed': [
           // Still covered (monitors split differently inside the same root): no gap for nothing.
-          { guard: not('changesCapture'), actions: 'rememberLayout' },
+          { guard: 'captureStillFits', actions: 'rememberLayout' },
           // Cooling down after a display restart: remember; the cooldown's end restarts once.
           { guard: 'holdingDisplayChanges', actions: 'rememberLayout' },
           { target: 'restarting', actions: ['rememberLayout', 'noteLayoutChange'] },

@@ -35,7 +35,7 @@ describe('layoutGraph (ELK in a worker thread)', () => {
     const drawnIds = new Set(layout.edges.flatMap((e) => e.edgeIds));
     for (const edge of graph.edges.filter((e) => e.target !== null)) expect(drawnIds.has(edge.id)).toBe(true);
     const exited = layout.edges.find((e) => e.source === 'recorder.recording' && e.target === 'recorder.restarting.waiting')!;
-    expect(exited.label?.lines).toEqual(['ffmpeg.exited', '  [isCurrentRun]', 'ffmpeg.failedToStart']);
+    expect(exited.label?.lines).toEqual(['ffmpeg.exited', '  [exitExplainedByLayout]', '  [isCurrentRun]', 'ffmpeg.failedToStart']);
     for (const e of layout.edges) expect(e.points.length).toBeGreaterThanOrEqual(2);
     // one initial arrow per compound state
     expect(layout.edges.filter((e) => e.initial).map((e) => e.target).sort()).toEqual(
@@ -45,7 +45,10 @@ describe('layoutGraph (ELK in a worker thread)', () => {
 
   test('writes the transitions that keep the state (actions only) inside the state box', () => {
     const recording = layout.nodes.find((n) => n.id === 'recorder.recording')!;
-    expect(recording.lines.map((l) => l.text)).toEqual(['spawns ffmpeg', '↻ ffmpeg.started [isCurrentRun]', '↻ after stableRun']);
+    expect(recording.lines.map((l) => l.text)).toEqual([
+      'spawns ffmpeg', '↻ ffmpeg.started [isCurrentRun]', '  display.changed [captureStillFits]',
+      '  display.changed [holdingDisplayChanges]', '  after stableRun', '  after displayRestartCooldown',
+    ]);
     const root = layout.nodes.find((n) => n.id === 'recorder')!;
     expect(root.lines.flatMap((l) => l.edgeIds)).toEqual(graph.edges.filter((e) => e.source === 'recorder').map((e) => e.id));
   });
