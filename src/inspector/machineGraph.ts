@@ -174,11 +174,22 @@ function spawnedSource(implementation: unknown): string[] {
   return action.type === 'xstate.spawnChild' && typeof action.src === 'string' ? [action.src] : [];
 }
 
+/** "isCurrentRun", "!changesCapture", "isCurrentRun && captureOutdated" (XState's and/or/not). */
 function guardName(guard: unknown): string | null {
   if (guard === undefined || guard === null) return null;
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'object' && 'type' in guard) return String((guard as { type: unknown }).type);
-  if (typeof guard === 'function') return guard.name || 'inline';
+  if (typeof guard === 'function') {
+    const nested = (guard as { guards?: unknown }).guards;
+    if (Array.isArray(nested)) {
+      const parts = nested.map((g) => guardName(g) ?? 'inline');
+      const wrap = (p: string): string => (!p.startsWith('!') && / (&&|\|\|) /.test(p) ? `(${p})` : p);
+      if (guard.name === 'not' && parts.length === 1) return `!${wrap(parts[0] ?? 'inline')}`;
+      if (guard.name === 'and') return parts.map(wrap).join(' && ');
+      if (guard.name === 'or') return parts.map(wrap).join(' || ');
+    }
+    return guard.name || 'inline';
+  }
   return 'inline';
 }
 
