@@ -41,7 +41,8 @@ export function placeCurveLabel(points: readonly { x: number; y: number }[], lin
     const p = at(t);
     candidates.push({ x: p.x + 6, y: p.y - height / 2, width, height }, { x: p.x - 6 - width, y: p.y - height / 2, width, height });
   }
-  const free = candidates.find((c) => !taken.some((b) => overlaps(c, b))) ?? candidates[0];
+  const clear = (c: Box): Box => ({ x: c.x - 4, y: c.y - 4, width: c.width + 8, height: c.height + 8 });
+  const free = candidates.find((c) => !taken.some((b) => overlaps(clear(c), b))) ?? candidates.find((c) => !taken.some((b) => overlaps(c, b))) ?? candidates[0];
   if (!free) return null;
   return { lines, x: round(free.x), y: round(free.y), width, height };
 }

@@ -73,17 +73,16 @@ export function nodeLines(n: GraphNode, internal: readonly GraphEdge[]): LaidOut
   if (actors.length > 0) {
     const verb = n.invokes.length > 0 ? 'invokes' : 'spawns';
     const tokens = actors.map((a, i) => ({ text: i === 0 ? `${verb} ${a}` : a, edgeIds: [] as string[] }));
-    for (const line of wrapTokens(tokens)) lines.push({ kind: 'actor', ...line });
+    for (const line of wrapTokens(tokens, '', '  ')) lines.push({ kind: 'actor', ...line });
   }
-  // Transitions that keep the state (actions only): a line each, or packed when there are many.
-  const tokens = internal.map((e, i) => ({ text: i === 0 ? `↻ ${e.label}` : e.label, edgeIds: [e.id] }));
-  const packed = internal.length > 2 ? wrapTokens(tokens) : tokens.map((t) => ({ text: t.text.startsWith('↻') ? t.text : `↻ ${t.text}`, edgeIds: t.edgeIds }));
-  for (const line of packed) lines.push({ kind: 'internal', ...line });
+  // Transitions that keep the state (actions only), each line marked ↻: short ones share a line.
+  const tokens = internal.map((e) => ({ text: e.label, edgeIds: [e.id] }));
+  for (const line of wrapTokens(tokens, '↻ ', '↻ ')) lines.push({ kind: 'internal', ...line });
   return lines;
 }
 
-/** Joins tokens with " · ", breaking lines at maxLineChars. */
-function wrapTokens(tokens: readonly { text: string; edgeIds: readonly string[] }[]): { text: string; edgeIds: string[] }[] {
+/** Joins tokens with " · ", breaking lines at maxLineChars; `first`/`next` start the lines. */
+function wrapTokens(tokens: readonly { text: string; edgeIds: readonly string[] }[], first: string, next: string): { text: string; edgeIds: string[] }[] {
   const out: { text: string; edgeIds: string[] }[] = [];
   let line: { text: string; edgeIds: string[] } | null = null;
   for (const t of tokens) {
@@ -91,7 +90,9 @@ function wrapTokens(tokens: readonly { text: string; edgeIds: readonly string[] 
       out.push(line);
       line = null;
     }
-    line = line === null ? { text: out.length > 0 ? `  ${t.text}` : t.text, edgeIds: [...t.edgeIds] } : { text: `${line.text} · ${t.text}`, edgeIds: [...line.edgeIds, ...t.edgeIds] };
+    line = line === null
+      ? { text: `${out.length > 0 ? next : first}${t.text}`, edgeIds: [...t.edgeIds] }
+      : { text: `${line.text} · ${t.text}`, edgeIds: [...line.edgeIds, ...t.edgeIds] };
   }
   if (line !== null) out.push(line);
   return out;

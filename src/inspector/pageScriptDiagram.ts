@@ -22,7 +22,8 @@ export const pageScriptDiagram = String.raw`
   function curvePath(p) { return 'M' + p[0].x + ' ' + p[0].y + ' C' + p[1].x + ' ' + p[1].y + ' ' + p[2].x + ' ' + p[2].y + ' ' + p[3].x + ' ' + p[3].y; }
 
   function labelLine(parent, text, x, y) {
-    var t = el('text', { x: x, y: y }, parent);
+    // "  [guard]" continues the line above: indented so it reads as that transition's guard
+    var t = el('text', { x: /^\s/.test(text) ? x + 10 : x, y: y }, parent);
     var m = /^(.*?)(\s*\[[^\]]*\])?$/.exec(text);
     var main = m ? m[1] : text, guard = m && m[2] ? m[2] : '';
     if (main) el('tspan', { 'class': /^after /.test(main) ? 'after' : null }, t, main);

@@ -46,8 +46,8 @@ describe('layoutGraph (ELK in a worker thread)', () => {
   test('writes the transitions that keep the state (actions only) inside the state box', () => {
     const recording = layout.nodes.find((n) => n.id === 'recorder.recording')!;
     expect(recording.lines.map((l) => l.text)).toEqual([
-      'spawns ffmpeg', '↻ ffmpeg.started [isCurrentRun]', '  display.changed [captureStillFits]',
-      '  display.changed [holdingDisplayChanges]', '  after stableRun', '  after displayRestartCooldown',
+      'spawns ffmpeg', '↻ ffmpeg.started [isCurrentRun]', '↻ display.changed [captureStillFits]',
+      '↻ display.changed [holdingDisplayChanges]', '↻ after stableRun', '↻ after displayRestartCooldown',
     ]);
     const root = layout.nodes.find((n) => n.id === 'recorder')!;
     expect(root.lines.flatMap((l) => l.edgeIds)).toEqual(graph.edges.filter((e) => e.source === 'recorder').map((e) => e.id));
