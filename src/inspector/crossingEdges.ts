@@ -37,11 +37,19 @@ export function placeCurveLabel(points: readonly { x: number; y: number }[], lin
     return { x: u * u * u * p0.x + 3 * u * u * t * p1.x + 3 * u * t * t * p2.x + t * t * t * p3.x, y: u * u * u * p0.y + 3 * u * u * t * p1.y + 3 * u * t * t * p2.y + t * t * t * p3.y };
   };
   const candidates: Box[] = [];
-  for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
-    const p = at(t);
-    candidates.push({ x: p.x + 6, y: p.y - height / 2, width, height }, { x: p.x - 6 - width, y: p.y - height / 2, width, height });
+  // from the middle outwards, beside the curve on either side, then above or below it
+  for (const d of [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35]) {
+    for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) {
+      const p = at(t);
+      candidates.push(
+        { x: p.x + 6, y: p.y - height / 2, width, height },
+        { x: p.x - 6 - width, y: p.y - height / 2, width, height },
+        { x: p.x - width / 2, y: p.y + 6, width, height },
+        { x: p.x - width / 2, y: p.y - 6 - height, width, height },
+      );
+    }
   }
-  const clear = (c: Box): Box => ({ x: c.x - 4, y: c.y - 4, width: c.width + 8, height: c.height + 8 });
+  const clear = (c: Box): Box => ({ x: c.x - 6, y: c.y - 6, width: c.width + 12, height: c.height + 12 });
   const free = candidates.find((c) => !taken.some((b) => overlaps(clear(c), b))) ?? candidates.find((c) => !taken.some((b) => overlaps(c, b))) ?? candidates[0];
   if (!free) return null;
   return { lines, x: round(free.x), y: round(free.y), width, height };
