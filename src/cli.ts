@@ -7,10 +7,13 @@ import type { CommandContext, CommandRegistration } from './commands/commandCont
 import { registerRecord } from './commands/recordCommand';
 import { registerEnd } from './commands/endCommand';
 import { registerRecover } from './commands/recoverCommand';
+import { registerList } from './commands/listCommand';
+import { registerExport } from './commands/exportCommand';
+import { registerView } from './commands/viewCommand';
 import { registerVerify } from './commands/verifyCommand';
 
 /** Every subcommand, each in its own file under src/commands/. */
-const commands: readonly CommandRegistration[] = [registerRecord, registerEnd, registerRecover, registerVerify];
+const commands: readonly CommandRegistration[] = [registerRecord, registerEnd, registerRecover, registerVerify, registerList, registerExport, registerView];
 
 const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 

@@ -1,0 +1,121 @@
+/**
+ * The cheap integrity check `list` and `view` run on a session without downloading any video:
+ * the manifest's hash chain, end.json pinning the chain's head, the manifest's own bytes and the
+ * totals, every manifest entry present in the listing with its exact size, and the metadata
+ * object matching the hash the manifest recorded for it. (`export` also checks every segment's
+ * SHA-256 as it downloads it.) Pure.
+ */
+import { z } from 'zod';
+import { END_FORMAT, manifestTotals, parseManifest, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
+import type { StoredObject } from '../domain/segmentStore';
+
+export interface SessionObjects {
+  /** `stack/fleet/session/`. */
+  readonly sessionPrefix: string;
+  /** The session level's listing. */
+  readonly listing: readonly StoredObject[];
+  readonly manifestBytes?: Buffer;
+  readonly endBytes?: Buffer;
+  /** The metadata object that was read, if any. */
+  readonly metadata?: { readonly key: string; readonly bytes: Buffer };
+}
+
+export interface SessionCheck {
+  readonly manifest?: Manifest;
+  readonly end?: EndMarker;
+  /** end.json is there and says every segment and the manifest were durable. */
+  readonly complete: boolean;
+  /** Nothing below went wrong and end.json pins the chain: the session is whole and unaltered. */
+  readonly verified: boolean;
+  /** Each problem in one line; empty when verified. */
+  readonly problems: readonly string[];
+}
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const endSchema = z.object({
+  format: z.literal(END_FORMAT),
+  sessionPrefix: z.string(),
+  endedAt: z.string(),
+  reason: z.string(),
+  complete: z.boolean(),
+  leftInSpool: z.number().int().nonnegative(),
+  segments: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  seconds: z.number().nonnegative(),
+  lastEntrySha256: hex64,
+  manifestSha256: hex64,
+});
+
+export function parseEndMarker(bytes: Buffer): EndMarker {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new Error(`end.json is not JSON (${(e as Error).message})`);
+  }
+  const result = endSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`end.json is not a ${END_FORMAT} marker: "${issue?.path.join('.') || '(root)'}" is invalid`);
+  }
+  return result.data as EndMarker;
+}
+
+export function checkSession(objects: SessionObjects): SessionCheck {
+  const problems: string[] = [];
+  const { sessionPrefix } = objects;
+  const sizes = new Map(objects.listing.map((o) => [o.key, o.bytes]));
+
+  let manifest: Manifest | undefined;
+  if (objects.manifestBytes === undefined) problems.push('no manifest.json');
+  else {
+    try {
+      manifest = parseManifest(objects.manifestBytes.toString('utf8'));
+    } catch (e) {
+      problems.push(`manifest.json: ${(e as Error).message}`);
+    }
+  }
+
+  let end: EndMarker | undefined;
+  if (objects.endBytes === undefined) problems.push('no end.json: the session is still open, or its recorder stopped before closing it');
+  else {
+    try {
+      end = parseEndMarker(objects.endBytes);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+
+  if (manifest !== undefined) {
+    if (manifest.sessionPrefix !== sessionPrefix) {
+      problems.push(`manifest.json names session ${JSON.stringify(manifest.sessionPrefix)}, but it is stored under ${JSON.stringify(sessionPrefix)}`);
+    }
+    const chain = verifyChain(manifest);
+    for (const p of chain.problems.slice(0, 3)) problems.push(`manifest entry ${p.index} (${p.key}) does not follow entry ${p.index - 1}: the chain is broken`);
+    if (chain.problems.length > 3) problems.push(`... and ${chain.problems.length - 3} more broken links`);
+    let missing = 0;
+    for (const entry of manifest.entries) {
+      const size = sizes.get(entry.key);
+      if (!entry.key.startsWith(sessionPrefix)) problems.push(`manifest entry ${entry.index} points outside the session: ${JSON.stringify(entry.key)}`);
+      else if (size === undefined) {
+        if (missing++ < 3) problems.push(`segment ${entry.key} is in the manifest but not in the store`);
+      } else if (size !== entry.bytes) problems.push(`segment ${entry.key} has ${size} bytes; the manifest says ${entry.bytes}`);
+    }
+    if (missing > 3) problems.push(`... and ${missing - 3} more missing segments`);
+    if (objects.metadata !== undefined) {
+      const ref = manifest.metadata.find((m) => m.key === objects.metadata?.key);
+      if (ref === undefined) problems.push(`metadata ${objects.metadata.key} is not referenced by the manifest`);
+      else if (sha256Hex(objects.metadata.bytes) !== ref.sha256) problems.push(`metadata ${objects.metadata.key} does not match the SHA-256 the manifest recorded: it was altered`);
+    }
+    if (end !== undefined && objects.manifestBytes !== undefined) {
+      const totals = manifestTotals(manifest);
+      if (end.lastEntrySha256 !== chain.head) problems.push('end.json pins another last entry than the manifest has: entries were cut or changed');
+      if (end.manifestSha256 !== sha256Hex(objects.manifestBytes)) problems.push('manifest.json is not the manifest end.json was written with');
+      if (end.segments !== totals.segments || end.bytes !== totals.bytes) {
+        problems.push(`end.json counts ${end.segments} segments / ${end.bytes} bytes, the manifest ${totals.segments} / ${totals.bytes}`);
+      }
+    }
+  }
+  const complete = end?.complete === true;
+  return { ...(manifest ? { manifest } : {}), ...(end ? { end } : {}), complete, verified: problems.length === 0, problems };
+}

@@ -1,0 +1,156 @@
+/**
+ * `export`: a session's segments, each checked against the manifest's SHA-256, joined into
+ * regular MP4 files (see exportPlan.ts for what happens at a resolution change). Work happens in
+ * a hidden temp directory beside the output, so the output appears whole or not at all.
+ */
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ReadStore } from '../auditor/readStore';
+import { checkSession } from '../auditor/sessionCheck';
+import { formatBytes, formatDuration } from '../auditor/listFormat';
+import { ConfigError } from '../domain/errors';
+import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
+import { downloadSegments, IntegrityError } from './downloadSegments';
+import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
+import type { ProgressLine } from './progressLine';
+import { runFfmpeg } from './runFfmpeg';
+
+export interface ExportOptions {
+  readonly store: ReadStore;
+  /** `stack/fleet/session/`. */
+  readonly sessionPrefix: string;
+  /** Absolute output path. */
+  readonly out: string;
+  readonly mode: ExportMode;
+  /** Export even when the manifest's chain or end.json do not check out (each segment's SHA-256 is still enforced). */
+  readonly force: boolean;
+  readonly ffmpegPath: string;
+  readonly progress?: ProgressLine;
+  /** Segment downloads in flight. Default 4. */
+  readonly concurrency?: number;
+  /** Stops FFmpeg and the downloads (Ctrl+C). */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExportedFile {
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  readonly segments: number;
+  /** From the manifest. */
+  readonly seconds: number;
+  /** Resized (scaled and padded) and re-encoded to fit one file: --single-file across layouts. */
+  readonly reencoded: boolean;
+}
+
+export interface ExportResult {
+  readonly files: readonly ExportedFile[];
+  readonly verified: boolean;
+  /** What did not check out (exported anyway: the session is open, or --force). */
+  readonly warnings: readonly string[];
+}
+
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+function percent(done: number, total: number): string {
+  return `${Math.min(100, Math.floor((100 * done) / Math.max(0.001, total)))}%`;
+}
+
+/** "No end.json" means the session is open (or its recorder was lost): export what is there, and say so. */
+function blocks(problem: string): boolean {
+  return !problem.startsWith('no end.json');
+}
+
+export async function exportSession(options: ExportOptions): Promise<ExportResult> {
+  const { store, sessionPrefix, out, progress } = options;
+  const signal = options.signal ? { signal: options.signal } : {};
+  const level = await store.listLevel(sessionPrefix);
+  const metadataObject = level.objects.find((o) => o.key.endsWith('-metadata.json'));
+  const [manifestBytes, endBytes, metadataBytes] = await Promise.all([
+    store.readSmall(`${sessionPrefix}${MANIFEST_NAME}`, MAX_JSON_BYTES),
+    store.readSmall(`${sessionPrefix}${END_NAME}`, MAX_JSON_BYTES),
+    metadataObject === undefined ? undefined : store.readSmall(metadataObject.key, 1024 * 1024),
+  ]);
+  if (manifestBytes === undefined) {
+    throw new ConfigError(
+      `No ${MANIFEST_NAME} under ${store.description}${sessionPrefix}: not a session, or its recorder uploaded no segment yet; check the URL with \`session-recorder list\``,
+    );
+  }
+  const check = checkSession({
+    sessionPrefix,
+    listing: level.objects,
+    manifestBytes,
+    ...(endBytes ? { endBytes } : {}),
+    ...(metadataObject && metadataBytes ? { metadata: { key: metadataObject.key, bytes: metadataBytes } } : {}),
+  });
+  const blocking = check.problems.filter(blocks);
+  if (blocking.length > 0 && !options.force) {
+    throw new IntegrityError(`The session does not check out, so it is not exported (--force exports it anyway): ${blocking.join('; ')}`);
+  }
+  const entries = check.manifest?.entries ?? [];
+  if (check.manifest === undefined) throw new IntegrityError(`The session's manifest cannot be read: ${check.problems.join('; ')}`);
+  if (entries.length === 0) throw new ConfigError(`The session ${sessionPrefix} has no segments in its manifest yet: nothing to export`);
+
+  const runs = layoutRuns(entries);
+  const totalBytes = entries.reduce((s, e) => s + e.bytes, 0);
+  const totalSeconds = runs.reduce((s, r) => s + r.seconds, 0);
+  const work = await mkdtemp(join(dirname(out), `.${basename(out)}.export-`));
+  try {
+    progress?.phase(`Downloading ${entries.length} segment(s), ${formatBytes(totalBytes)}, checking each against the manifest's SHA-256`);
+    const files = await downloadSegments({
+      store,
+      entries,
+      dir: work,
+      ...signal,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      onProgress: (p) =>
+        progress?.update(
+          `  ${p.segmentsDone}/${p.segments} segments  ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytes)}  ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytes))}%`,
+        ),
+    });
+
+    // Join each run of same-layout segments without re-encoding.
+    const single = options.mode === 'single-file' && runs.length > 1;
+    const finals = single ? [out] : partPaths(out, runs);
+    const runFiles: string[] = [];
+    let offset = 0;
+    for (const [i, run] of runs.entries()) {
+      const listPath = join(work, `run-${i}.ffconcat`);
+      const segmentFiles = files.slice(offset, offset + run.entries.length);
+      offset += run.entries.length;
+      await writeFile(listPath, concatList(segmentFiles));
+      const target = join(work, `run-${i}.mp4`);
+      progress?.phase(`Joining ${run.entries.length} segment(s) at ${run.width}x${run.height} without re-encoding${runs.length > 1 ? ` (part ${i + 1} of ${runs.length})` : ''}`);
+      await runFfmpeg(options.ffmpegPath, copyJoinArgs(listPath, target), {
+        expectedSeconds: run.seconds,
+        onSeconds: (s) => progress?.update(`  ${formatDuration(s)} of ${formatDuration(run.seconds)}  ${percent(s, run.seconds)}`),
+        ...signal,
+      });
+      runFiles.push(target);
+    }
+
+    const exported: ExportedFile[] = [];
+    if (single) {
+      const target = targetLayout(runs);
+      const fitted = join(work, 'single.mp4');
+      progress?.phase(`Re-encoding ${runs.length} parts into one ${target.width}x${target.height} file (scaled to fit and padded)`);
+      await runFfmpeg(options.ffmpegPath, fitJoinArgs(runFiles, target, fitted), {
+        expectedSeconds: totalSeconds,
+        onSeconds: (s) => progress?.update(`  ${formatDuration(s)} of ${formatDuration(totalSeconds)}  ${percent(s, totalSeconds)}`),
+        ...signal,
+      });
+      await rename(fitted, out);
+      exported.push({ path: out, ...target, segments: entries.length, seconds: Math.round(totalSeconds * 1000) / 1000, reencoded: true });
+    } else {
+      for (const [i, run] of runs.entries()) {
+        const path = finals[i] as string;
+        await rename(runFiles[i] as string, path);
+        exported.push({ path, width: run.width, height: run.height, segments: run.entries.length, seconds: run.seconds, reencoded: false });
+      }
+    }
+    return { files: exported, verified: check.verified, warnings: check.problems };
+  } finally {
+    progress?.done();
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The viewer's HTTP server, on 127.0.0.1 only. The page never sees the store or its credentials:
+ * segments are streamed through /media (with HTTP Range, so the player seeks inside a segment
+ * and the browser holds only what it plays), and only segments named by a session's manifest are
+ * served.
+ *
+ *   GET /                       the page
+ *   GET /app.js, /app.css       its script and style (no CDN: works offline)
+ *   GET /api/info               { destination, session? }: what `view` was started on
+ *   GET /api/sessions           the session list (?refresh=1 reads the store again)
+ *   GET /api/session?prefix=P   one session: summary, metadata, timeline
+ *   GET /media?prefix=P&i=N     segment N of session P (Range supported)
+ *
+ * Requests whose Host is not a loopback name are refused, so a web page on another origin cannot
+ * read recordings through DNS rebinding.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseRangeHeader, type ReadStore } from '../auditor/readStore';
+import { contentTypeFor } from '../domain/objectNames';
+import { viewerPage } from './page';
+import { viewerScript } from './pageScript';
+import { viewerStyle } from './pageStyle';
+import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
+
+export interface ViewerServerOptions {
+  readonly store: ReadStore;
+  /** Shown in the page (no credentials in it). */
+  readonly destination: string;
+  /** Open this session first (`stack/fleet/session/`). */
+  readonly session?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly concurrency?: number;
+  readonly onError?: (error: unknown, url: string | undefined) => void;
+}
+
+export interface ViewerServer {
+  /** `http://127.0.0.1:<port>/` */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...extra });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+export async function startViewer(options: ViewerServerOptions): Promise<ViewerServer> {
+  const { store } = options;
+  const catalog = createSessionCatalog(store, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
+  const open = new Set<ServerResponse>();
+  let port = 0;
+
+  async function media(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const prefix = params.get('prefix') ?? '';
+    const index = Number(params.get('i'));
+    const entry = validSessionPrefix(prefix) && Number.isInteger(index) && index >= 0 ? await catalog.entry(prefix, index) : undefined;
+    if (entry === undefined) return json(res, 404, { error: 'no such segment in this session' });
+    const total = entry.bytes;
+    const range = parseRangeHeader(req.headers.range, total);
+    if (range === 'unsatisfiable') {
+      return send(res, 416, 'text/plain; charset=utf-8', 'range not satisfiable\n', { 'Content-Range': `bytes */${total}` });
+    }
+    const headers = {
+      'Content-Type': contentTypeFor(entry.key),
+      'Accept-Ranges': 'bytes',
+      // Segments never change once in the manifest.
+      'Cache-Control': 'private, max-age=3600, immutable',
+    };
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { ...headers, 'Content-Length': String(total) });
+      return void res.end();
+    }
+    const opened = await store.open(entry.key, range);
+    res.once('close', () => opened.body.destroy());
+    res.writeHead(range ? 206 : 200, {
+      ...headers,
+      'Content-Length': String(opened.length),
+      ...(range ? { 'Content-Range': `bytes ${opened.start}-${opened.end}/${opened.totalBytes}` } : {}),
+    });
+    opened.body.on('error', () => res.destroy());
+    opened.body.pipe(res);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+      return send(res, 403, 'text/plain; charset=utf-8', 'The viewer answers only to 127.0.0.1 and localhost.\n');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(res, 405, 'text/plain; charset=utf-8', 'The viewer is read-only.\n', { Allow: 'GET, HEAD' });
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    switch (url.pathname) {
+      case '/':
+        return send(res, 200, 'text/html; charset=utf-8', viewerPage(), SECURITY_HEADERS);
+      case '/app.js':
+        return send(res, 200, 'text/javascript; charset=utf-8', viewerScript(), SECURITY_HEADERS);
+      case '/app.css':
+        return send(res, 200, 'text/css; charset=utf-8', viewerStyle, SECURITY_HEADERS);
+      case '/favicon.ico':
+        return send(res, 204, 'image/x-icon', '');
+      case '/api/info':
+        return json(res, 200, { destination: options.destination, session: options.session ?? null });
+      case '/api/sessions': {
+        const sessions = await catalog.list({}, url.searchParams.get('refresh') === '1');
+        return json(res, 200, { destination: options.destination, sessions });
+      }
+      case '/api/session': {
+        const view = await catalog.open(url.searchParams.get('prefix') ?? '');
+        return view === undefined ? json(res, 404, { error: 'no such session' }) : json(res, 200, view);
+      }
+      case '/media':
+        return media(req, res, url.searchParams);
+      default:
+        return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    open.add(res);
+    res.once('close', () => open.delete(res));
+    handle(req, res).catch((error: unknown) => {
+      options.onError?.(error, req.url);
+      if (!res.headersSent) json(res, 502, { error: error instanceof Error ? error.message : String(error) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of open) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
