@@ -46,6 +46,9 @@ export function exitCodeFor(error: unknown): { code: number; message?: string } 
 }
 
 async function main(): Promise<void> {
+  // The AWS SDK is pinned (package.json) at a release that supports Node 20; its notice that
+  // later releases need Node 22 would otherwise open every run's stderr. Upgrade Node before the SDK.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   let exitCode: number = ExitCode.ok;
   const ctx: CommandContext = {
     version,
