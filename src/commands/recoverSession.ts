@@ -95,8 +95,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
       checksumMode: info.checksumMode ?? input.config.checksumMode,
     });
     const runIds = listRunIds(dir);
-    const who = before === undefined ? 'no lock' : `recorder pid ${before.pid} gone`;
-    const reason = `recovered: the recorder ended without closing the session (${who}); uploaded by recover pid ${process.pid}`;
+    const reason = `recovered: ${await howItEnded(dir, before)}; finished by recover pid ${process.pid}`;
     log.info({ dir, runs: runIds.length, destination: open.store.description, prefix: info.sessionPrefix, orphansStopped: orphans.length }, 'recovering session');
 
     const budgetMs = Math.max(0, input.budgetMs);
@@ -160,6 +159,18 @@ async function removeSessionDir(dir: string, release: () => Promise<void>): Prom
   }
   await release();
   await rmdir(dir).catch(() => undefined);
+}
+
+/**
+ * For end.json: a stale lock means the recorder died (killed, machine lost) without closing the
+ * session; no lock means it exited after a drain that left something (its own end marker, when
+ * still in the spool, says why it stopped).
+ */
+async function howItEnded(dir: string, staleLock: LockInfo | undefined): Promise<string> {
+  if (staleLock !== undefined) return `recorder pid ${staleLock.pid} (since ${staleLock.startedAt}) died without closing the session`;
+  const earlier = await readFile(join(dir, 'end.json'), 'utf8').then((t) => JSON.parse(t) as { reason?: unknown }, () => undefined);
+  const why = typeof earlier?.reason === 'string' ? ` after "${earlier.reason}"` : '';
+  return `the recorder drained${why} but left items in the spool`;
 }
 
 /** Video files anywhere under `dir`. */
