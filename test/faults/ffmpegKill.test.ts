@@ -3,7 +3,8 @@
  * starts within a second, and the killed run's unfinished (partial) segment is uploaded and
  * decodes. (2) A crash loop (an FFmpeg that fails at once, three times): restarts back off
  * (0, 1 s, 2 s), each exit is logged with FFmpeg's error lines, and recording goes on once FFmpeg
- * works again. Both end with the bucket compared against what was recorded.
+ * works again. (3) FFmpeg exiting 0 by itself (what a shrinking X screen causes): restarted at once
+ * too. All end with the bucket compared against what was recorded.
  */
 import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -132,6 +133,55 @@ test('a crash loop backs off (0, 1 s, 2 s), logs FFmpeg\'s error lines, and reco
       restartDelaysMs: delays,
       crashLinesLogged: crashes.length,
       sampleError: String(crashes[0]?.['error'] ?? ''),
+      segmentsRecorded: recorded.size,
+      segmentsInBucket: bucket.segments,
+      lost: recorded.size - bucket.segments,
+    });
+  } finally {
+    await cleanUp(recorder, spoolDir);
+  }
+});
+
+test('FFmpeg exiting 0 on its own (as after a shrinking screen) is restarted within a second, nothing lost', async () => {
+  const work = join(root, 'exit0');
+  const session = { id: 'ffmpeg-exit0-1', stack: 'stack', fleet: 'fleet', user: 'fay' };
+  const counter = join(root, 'exit0-count');
+  const wrapper = join(root, 'quitting-ffmpeg.sh');
+  // The first capture is told "q" after 4 s by the wrapper itself (not by the recorder): FFmpeg
+  // finalizes its segment and exits 0, unasked as far as the recorder knows.
+  await writeFile(
+    wrapper,
+    [
+      '#!/bin/sh',
+      'for a in "$@"; do [ "$a" = "-version" ] && exec ffmpeg "$@"; done',
+      `n=$(cat '${counter}' 2>/dev/null || echo 0); echo $((n + 1)) > '${counter}'`,
+      'if [ "$n" -eq 0 ]; then (sleep 4; printf q) | ffmpeg "$@"; exit $?; fi',
+      'exec ffmpeg "$@"',
+      '',
+    ].join('\n'),
+  );
+  await chmod(wrapper, 0o755);
+  const env = { ...process.env, ...s3.env };
+  const recorder = startRecorder({ work, session, display: x.display, endpoint: s3.endpoint, extra: ['--ffmpeg-path', wrapper] }, env);
+  const { spoolDir, sentinel } = pathsFor(work, session.id);
+  try {
+    const exited = await waitForLog(recorder, 'FFmpeg to exit 0', (l) => l.msg === 'ffmpeg.exited' && l['code'] === 0, 30_000);
+    const restarted = await waitForLog(recorder, 'a new capture', (l) => l.msg === 'ffmpeg.started' && l['runId'] !== exited['runId'], 10_000);
+    const restartMs = Number(String(restarted['runId']).slice(4)) - Date.parse(exited.time);
+    await sleep(5_000);
+    const end = await runCli(['end', '--sentinel', sentinel, '--timeout', '55'], { env }).done;
+    const result = await recorder.done;
+    expect({ code: result.code, tail: result.code === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ code: 0, tail: '' });
+    expect(end.code).toBe(0);
+    expect(restartMs).toBeLessThan(1_000);
+    const logs = logLines(result.stderr);
+    const bucket = await checkBucket(s3, work, prefixOf(session));
+    const recorded = closedSegments(logs);
+    expect([...bucket.entries].sort()).toEqual([...recorded].sort());
+    expect(bucket.runs).toBe(2);
+    report('ffmpeg-exit-0-unasked', {
+      exitToNewCaptureMs: restartMs,
+      restartGapSeconds: bucket.maxGapSeconds,
       segmentsRecorded: recorded.size,
       segmentsInBucket: bucket.segments,
       lost: recorded.size - bucket.segments,
