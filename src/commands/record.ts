@@ -1,5 +1,5 @@
 import { readdir, rm } from 'node:fs/promises';
-import { createActor, toPromise, type InspectionEvent } from 'xstate';
+import { createActor, toPromise } from 'xstate';
 import type { Logger } from 'pino';
 import type { RecorderConfig } from '../config/loadConfig';
 import { createX11Probe } from '../adapters/display/x11Probe';
@@ -17,7 +17,7 @@ import { machineTimings, provideRealActors } from './recorderActors';
 import { startSession, type StartedSession } from './startSession';
 import { startBackgroundRecovery } from './backgroundRecovery';
 import { watchSpoolSpace } from './spoolSpaceWatch';
-import { describeTransition } from './transitionLog';
+import { startRecordInspection } from './recordInspection';
 
 export interface RecordIo {
   readonly env: NodeJS.ProcessEnv;
@@ -26,6 +26,8 @@ export interface RecordIo {
   readonly version: string;
   /** Human summary lines (stdout). */
   readonly print: (line: string) => void;
+  readonly stdout: NodeJS.WritableStream;
+  readonly cwd: string;
   /** Where process signals are subscribed; tests pass their own emitter. */
   readonly signals: Pick<NodeJS.Process, 'on' | 'off'>;
 }
@@ -60,15 +62,11 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       'recording session',
     );
     const machine = provideRealActors({ config, display, probe, store, logger, ...session });
-    let root: unknown; // the machine itself, set below: only its transitions are logged
-    const actor = createActor(machine, {
-      input: { config: machineTimings(config) },
-      inspect: (event: InspectionEvent) => {
-        const line = describeTransition(event, root);
-        if (line) logger.info(line.fields, line.message);
-      },
+    const inspection = await startRecordInspection({
+      machine, logger, port: config.inspectPort, jsonFile: config.inspectJson, cwd: io.cwd, stdout: io.stdout,
     });
-    root = actor;
+    const actor = createActor(machine, { input: { config: machineTimings(config) }, inspect: inspection.inspect });
+    inspection.setRoot(actor);
     const stop = (reason: string) => () => actor.send({ type: 'recorder.stop', reason });
     const onSigterm = stop('SIGTERM');
     const onSigint = stop('SIGINT');
@@ -95,6 +93,7 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       return exitCode;
     } finally {
       clearTimeout(timer);
+      await inspection.close();
       space.stop();
       io.signals.off('SIGTERM', onSigterm);
       io.signals.off('SIGINT', onSigint);

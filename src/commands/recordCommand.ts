@@ -11,7 +11,10 @@ export const registerRecord: CommandRegistration = (program, ctx) => {
         platform: ctx.platform,
         logger: createLogger(config.logLevel),
         version: ctx.version,
-        print: (line) => ctx.stdout.write(`${line}\n`),
+        // With JSON lines on stdout, the human summary goes to stderr so scripts can parse stdout.
+        print: (line) => (config.inspectJson === '-' ? ctx.stderr : ctx.stdout).write(`${line}\n`),
+        stdout: ctx.stdout,
+        cwd: ctx.cwd,
         signals: process,
       });
       ctx.setExitCode(code);

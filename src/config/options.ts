@@ -48,6 +48,7 @@ export interface RecorderOptions {
   readonly logLevel: LogLevel;
   readonly insecure: boolean;
   readonly inspectPort: number | undefined;
+  readonly inspectJson: string | undefined;
   readonly maxDuration: number | undefined;
   readonly waitForDisplay: number;
   readonly json: boolean;
@@ -253,6 +254,11 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     expected: `a TCP port from 0 to 65535 (bare --inspect: ${DEFAULT_INSPECT_PORT})`, schema: () => port(DEFAULT_INSPECT_PORT), default: none,
     defaultText: 'off',
     description: 'Serve the live statechart page on 127.0.0.1:PORT (development aid).',
+  },
+  inspectJson: {
+    name: 'inspectJson', flag: '--inspect-json <file>', env: 'SESSION_RECORDER_INSPECT_JSON', fileKey: 'inspectJson', commands: RECORD,
+    expected: 'a file path, or - for standard output', schema: () => text(4096), default: none, defaultText: 'off',
+    description: 'Write every statechart transition as a JSON line to this file (- for stdout), and an offline page that replays it beside it (FILE.html).',
   },
   maxDuration: {
     name: 'maxDuration', flag: '--max-duration <seconds>', env: 'SESSION_RECORDER_MAX_DURATION', fileKey: 'maxDuration', commands: RECORD,

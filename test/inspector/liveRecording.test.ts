@@ -4,10 +4,6 @@
  * Chromium opens the URL the recorder logs, sees `recording` highlighted, the test writes the
  * sentinel, and the page shows `draining` then `finished`. Screenshot: test-artifacts/inspector-live.png.
  * Needs dist/ (npm test builds it first: the "pretest" script).
- *
- * PENDING: named *.pending.ts so Jest skips it until `record --inspect [port]` calls
- * attachInspector (src/inspector/attach.ts) and logs its `{ url }`; then rename it to
- * liveRecording.test.ts. Run before wiring, it fails with "timed out … waiting for the inspector URL".
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
