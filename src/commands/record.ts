@@ -1,4 +1,5 @@
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { countVideo, removeSessionDir } from './sessionSpoolCleanup';
 import { createActor, toPromise } from 'xstate';
 import type { Logger } from 'pino';
 import type { RecorderConfig } from '../config/loadConfig';
@@ -100,27 +101,18 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       close();
       // Last: the end hook is waiting for the sentinel to vanish.
       await rm(session.sentinelPath, { force: true });
-      await session.lock.release();
-      if (exitCode === ExitCode.ok) await removeDrainedSpool(session.sessionSpoolDir, logger);
+      if (exitCode === ExitCode.ok && (await countVideo(session.sessionSpoolDir)) === 0) {
+        // Everything durable: only bookkeeping (run lists, the local manifest copy) is left.
+        await removeSessionDir(session.sessionSpoolDir, session.lock.path, session.lock.release);
+      } else {
+        if (exitCode === ExitCode.ok) logger.warn({ dir: session.sessionSpoolDir }, 'spool still holds video files after a complete drain; keeping it for recover');
+        await session.lock.release();
+      }
       await background.stop();
     }
   } finally {
     await demo?.stop();
   }
-}
-
-/**
- * A session whose every segment is durable leaves only bookkeeping in its spool dir (run lists,
- * the local manifest copy): remove it, unless a video file is somehow still there.
- */
-async function removeDrainedSpool(dir: string, logger: Logger): Promise<void> {
-  const entries = (await readdir(dir, { recursive: true }).catch(() => [])).map(String);
-  const videos = entries.filter((name) => /\.(mp4|ts|mkv)$/.test(name));
-  if (videos.length > 0) {
-    logger.warn({ dir, videos }, 'spool still holds video files after a complete drain; keeping it for recover');
-    return;
-  }
-  await rm(dir, { recursive: true, force: true });
 }
 
 interface ChosenDisplay {

@@ -7,7 +7,8 @@
  * `recovered: ...`. Once everything is durable the session dir is removed; otherwise it stays for
  * the next try.
  */
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { countVideo, removeSessionDir } from './sessionSpoolCleanup';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createActor, toPromise, type InspectionEvent } from 'xstate';
@@ -141,24 +142,9 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     return { kind: 'recovered', dir, sessionId: info.metadata.sessionId, where, output, orphansStopped: orphans.length };
   } finally {
     open?.close();
-    if (done) await removeSessionDir(dir, lock.release);
+    if (done) await removeSessionDir(dir, lockPath, lock.release);
     else await lock.release();
   }
-}
-
-/**
- * Removes a fully recovered session dir. Everything but the lock goes first, then the lock is
- * released, then the (now empty) dir is removed: a recorder that takes the session in between
- * keeps its files, because rmdir refuses a non-empty directory.
- */
-async function removeSessionDir(dir: string, release: () => Promise<void>): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    if (name === LOCK_FILE) continue;
-    await rm(join(dir, name), { recursive: true, force: true });
-  }
-  await release();
-  await rmdir(dir).catch(() => undefined);
 }
 
 /**
@@ -171,12 +157,6 @@ async function howItEnded(dir: string, staleLock: LockInfo | undefined): Promise
   const earlier = await readFile(join(dir, 'end.json'), 'utf8').then((t) => JSON.parse(t) as { reason?: unknown }, () => undefined);
   const why = typeof earlier?.reason === 'string' ? ` after "${earlier.reason}"` : '';
   return `the recorder drained${why} but left items in the spool`;
-}
-
-/** Video files anywhere under `dir`. */
-export async function countVideo(dir: string): Promise<number> {
-  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-  return names.map(String).filter((n) => /\.(mp4|ts|mkv)$/.test(n)).length;
 }
 
 function parseSessionInfo(text: string): SessionSpoolInfo {
