@@ -1,0 +1,12 @@
+/** Small error helpers shared by the uploader's files. */
+
+/** A segment that retrying cannot help (its file is gone, or differs from what was uploaded). */
+export class SkipSegment extends Error {}
+
+export function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
