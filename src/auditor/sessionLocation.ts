@@ -1,7 +1,8 @@
 /**
  * A URL the auditor types: a destination (`s3://bucket/prefix/`, `file:///dir`) or one session
  * under it (`s3://bucket/prefix/stack/fleet/session/`). A session is always the last three path
- * components (see sanitize.ts: sessionPrefix); what comes before is the destination.
+ * components (see sanitize.ts: sessionPrefix); what comes before is the destination. One parser
+ * for every command that takes a session URL (export, view, verify).
  */
 import { parseDestination, type Destination } from '../adapters/destination';
 import { ConfigError } from '../domain/errors';
@@ -13,13 +14,32 @@ export interface SessionLocation {
   readonly sessionPrefix: string;
 }
 
-const EXPECTED = 'expected s3://bucket/prefix/STACK/FLEET/SESSION/ or file:///dir/STACK/FLEET/SESSION';
+/** The same session seen as a destination of its own: object names are keys in it (verify). */
+export interface SessionRoot {
+  /** A destination rooted at the session itself. */
+  readonly destination: Destination;
+  /** The S3 key prefix or the directory, to compare with the manifest's session prefix. */
+  readonly location: string;
+}
+
+const EXPECTED = 'expected the URL of one session, like s3://bucket/prefix/<stack>/<fleet>/<session>/ or file:///dir/<stack>/<fleet>/<session>';
+
+/** `url` as a destination; its ConfigError says what a session URL looks like. */
+function parseWhole(url: string, cwd: string): Destination {
+  try {
+    return parseDestination(url, cwd);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${e.message.replace(/; expected .*$/, '')}; ${EXPECTED}`, { cause: e });
+    throw e;
+  }
+}
 
 /** Splits a session URL into its destination and session prefix. Throws ConfigError. */
 export function parseSessionUrl(url: string, cwd: string = process.cwd()): SessionLocation {
-  const full = parseDestination(url, cwd);
+  const full = parseWhole(url, cwd);
   if (full.kind === 's3') {
     const parts = full.prefix.split('/').filter((p) => p !== '');
+    if (parts.length === 0) throw new ConfigError(`Session URL ${JSON.stringify(url)} names a whole bucket; ${EXPECTED}`);
     if (parts.length < 3) throw new ConfigError(`Session URL ${JSON.stringify(url)} names no session (it has ${parts.length} of 3 path components after the bucket); ${EXPECTED}`);
     const prefix = parts.slice(0, -3).map((p) => `${p}/`).join('');
     return {
@@ -31,6 +51,13 @@ export function parseSessionUrl(url: string, cwd: string = process.cwd()): Sessi
   if (parts.length < 4) throw new ConfigError(`Session URL ${JSON.stringify(url)} names no session under a directory; ${EXPECTED}`);
   const dir = `/${parts.slice(0, -3).join('/')}`;
   return { destination: { kind: 'file', dir, url: `file://${dir}` }, sessionPrefix: `${parts.slice(-3).join('/')}/` };
+}
+
+/** A session URL (checked like parseSessionUrl) as a destination rooted at the session. Throws ConfigError. */
+export function parseSessionRoot(url: string, cwd: string = process.cwd()): SessionRoot {
+  parseSessionUrl(url, cwd);
+  const destination = parseWhole(url, cwd);
+  return { destination, location: destination.kind === 's3' ? destination.prefix : destination.dir };
 }
 
 /** True when `level` holds a session's own objects (its metadata or manifest). */

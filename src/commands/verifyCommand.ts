@@ -1,7 +1,8 @@
+import { parseSessionRoot } from '../auditor/sessionLocation';
+import { ConfigError } from '../domain/errors';
 import { formatReport } from '../verify/formatReport';
 import { progressLine, type ProgressTarget } from '../verify/progressLine';
 import { VerifyExit, verifyExitCode } from '../verify/report';
-import { parseSessionLocation } from '../verify/sessionLocation';
 import { verifySession } from '../verify/verifySession';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
 import { storeFor } from './storeFor';
@@ -23,7 +24,7 @@ export const registerVerify: CommandRegistration = (program, ctx) => {
     'verify',
   ).action(async (url: string, flags: Record<string, unknown>) => {
     const config = configFor(ctx, 'verify', flags);
-    const { destination, location } = parseSessionLocation(url, ctx.cwd);
+    const { destination, location } = sessionRootFor(url, ctx.cwd);
     const { store, close } = storeFor({ ...config, destination });
     const progress = progressLine(ctx.stderr as unknown as ProgressTarget);
     let report;
@@ -44,3 +45,13 @@ export const registerVerify: CommandRegistration = (program, ctx) => {
     ctx.setExitCode(exitCode);
   });
 };
+
+/** The session `verify` is given; usage errors start with `verify:`. */
+function sessionRootFor(url: string, cwd: string): ReturnType<typeof parseSessionRoot> {
+  try {
+    return parseSessionRoot(url, cwd);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`verify: ${e.message}`, { cause: e });
+    throw e;
+  }
+}

@@ -1,5 +1,5 @@
 import { levelProblem, parseRangeHeader } from '../../src/auditor/readStore';
-import { looksLikeSession, parseSessionUrl } from '../../src/auditor/sessionLocation';
+import { looksLikeSession, parseSessionRoot, parseSessionUrl } from '../../src/auditor/sessionLocation';
 import { parseTime, overlaps } from '../../src/auditor/timeWindow';
 import { printable } from '../../src/auditor/listFormat';
 
@@ -29,6 +29,12 @@ test('session URLs: the last three components are the session, the rest the dest
   expect(parseSessionUrl('s3://bucket/s/f/x')).toMatchObject({ destination: { prefix: '', url: 's3://bucket/' }, sessionPrefix: 's/f/x/' });
   expect(parseSessionUrl('file:///srv/rec/s/f/x')).toEqual({ destination: { kind: 'file', dir: '/srv/rec', url: 'file:///srv/rec' }, sessionPrefix: 's/f/x/' });
   expect(() => parseSessionUrl('s3://bucket/s/f/')).toThrow('names no session');
+  expect(() => parseSessionUrl('s3://bucket')).toThrow('names a whole bucket; expected the URL of one session');
+  expect(parseSessionRoot('s3://bucket/tenant/s/f/x')).toEqual({
+    destination: { kind: 's3', bucket: 'bucket', prefix: 'tenant/s/f/x/', url: 's3://bucket/tenant/s/f/x/' },
+    location: 'tenant/s/f/x/',
+  });
+  expect(parseSessionRoot('file:///srv/rec/s/f/x')).toEqual({ destination: { kind: 'file', dir: '/srv/rec/s/f/x', url: 'file:///srv/rec/s/f/x' }, location: '/srv/rec/s/f/x' });
   expect(looksLikeSession(['20261124T090000.000Z-metadata.json'])).toBe(true);
   expect(looksLikeSession(['other.txt'])).toBe(false);
 });
