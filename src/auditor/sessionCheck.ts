@@ -5,8 +5,7 @@
  * object matching the hash the manifest recorded for it. (`export` also checks every segment's
  * SHA-256 as it downloads it.) Pure.
  */
-import { z } from 'zod';
-import { END_FORMAT, manifestTotals, parseManifest, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
+import { manifestTotals, parseEndMarker, parseManifest, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
 import type { StoredObject } from '../domain/segmentStore';
 
 export interface SessionObjects {
@@ -31,36 +30,6 @@ export interface SessionCheck {
   readonly problems: readonly string[];
 }
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const endSchema = z.object({
-  format: z.literal(END_FORMAT),
-  sessionPrefix: z.string(),
-  endedAt: z.string(),
-  reason: z.string(),
-  complete: z.boolean(),
-  leftInSpool: z.number().int().nonnegative(),
-  segments: z.number().int().nonnegative(),
-  bytes: z.number().nonnegative(),
-  seconds: z.number().nonnegative(),
-  lastEntrySha256: hex64,
-  manifestSha256: hex64,
-});
-
-export function parseEndMarker(bytes: Buffer): EndMarker {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw new Error(`end.json is not JSON (${(e as Error).message})`);
-  }
-  const result = endSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`end.json is not a ${END_FORMAT} marker: "${issue?.path.join('.') || '(root)'}" is invalid`);
-  }
-  return result.data as EndMarker;
-}
-
 export function checkSession(objects: SessionObjects): SessionCheck {
   const problems: string[] = [];
   const { sessionPrefix } = objects;
@@ -80,9 +49,9 @@ export function checkSession(objects: SessionObjects): SessionCheck {
   if (objects.endBytes === undefined) problems.push('no end.json: the session is still open, or its recorder stopped before closing it');
   else {
     try {
-      end = parseEndMarker(objects.endBytes);
+      end = parseEndMarker(objects.endBytes.toString('utf8'));
     } catch (e) {
-      problems.push((e as Error).message);
+      problems.push(`end.json: ${(e as Error).message}`);
     }
   }
 

@@ -205,19 +205,43 @@ const manifestSchema = z.object({
   entries: z.array(entrySchema),
 });
 
-/** Parses manifest.json text; throws an Error saying what is wrong. Does not check the chain. */
-export function parseManifest(text: string): Manifest {
+const endSchema = z.object({
+  format: z.literal(END_FORMAT),
+  sessionPrefix: z.string(),
+  endedAt: z.string(),
+  reason: z.string(),
+  complete: z.boolean(),
+  leftInSpool: z.number().int().nonnegative(),
+  segments: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  lastEntrySha256: hex64,
+  manifestSha256: hex64,
+});
+
+/** `text` as JSON checked against `schema`; the Error names the file and the first invalid field. */
+function parseJsonFile(text: string, schema: z.ZodType, file: string, expected: string): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Expected manifest.json to be JSON, got a parse error: ${(e as Error).message}`);
+    throw new Error(`Expected ${file} to be JSON, got a parse error: ${(e as Error).message}`);
   }
-  const result = manifestSchema.safeParse(json);
+  const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue ? issue.path.join('.') || '(root)' : '(root)';
-    throw new Error(`Expected a ${MANIFEST_FORMAT} manifest, but "${where}" is invalid: ${issue?.message ?? 'unknown'}`);
+    throw new Error(`Expected a ${expected}, but "${where}" is invalid: ${issue?.message ?? 'unknown'}`);
   }
-  return result.data as Manifest;
+  return result.data;
+}
+
+/** Parses manifest.json text; throws an Error saying what is wrong. Does not check the chain. */
+export function parseManifest(text: string): Manifest {
+  return parseJsonFile(text, manifestSchema, 'manifest.json', `${MANIFEST_FORMAT} manifest`) as Manifest;
+}
+
+/** Parses end.json text; throws an Error saying what is wrong. Does not compare it with the manifest. */
+export function parseEndMarker(text: string): EndMarker {
+  return parseJsonFile(text, endSchema, 'end.json', `${END_FORMAT} end marker`) as EndMarker;
 }

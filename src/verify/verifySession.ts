@@ -4,11 +4,10 @@
  * manifest's hash chain, end.json, the metadata, time continuity, and that the bucket and the
  * manifest agree object for object. Never writes.
  */
-import { manifestTotals, sha256Hex, parseManifest, type EndMarker, type Manifest, type ManifestEntry } from '../domain/manifest';
+import { manifestTotals, sha256Hex, parseEndMarker, parseManifest, type EndMarker, type Manifest, type ManifestEntry } from '../domain/manifest';
 import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
 import type { SegmentStore } from '../domain/segmentStore';
 import { checkContinuity, type ContinuityLimits } from './continuity';
-import { parseEndMarker } from './endMarker';
 import { chainFindings, endFindings, locationNote, nameInSession } from './manifestChecks';
 import { forEachLimited, hashObject, readSmall } from './readObjects';
 import { shown, verdictOf, type ErrorCode, type Finding, type NoteCode, type ProblemCode, type TimelineSummary, type VerifyReport } from './report';

@@ -83,5 +83,5 @@ test('a manifest moved to another session, and unreadable JSON', () => {
   const garbage = checkSession({ ...base, listing, manifestBytes: Buffer.from('{'), endBytes: Buffer.from('nope') });
   expect(garbage.verified).toBe(false);
   expect(garbage.problems[0]).toMatch(/^manifest\.json: Expected manifest\.json to be JSON/);
-  expect(garbage.problems[1]).toMatch(/^end\.json is not JSON/);
+  expect(garbage.problems[1]).toMatch(/^end\.json: Expected end\.json to be JSON/);
 });

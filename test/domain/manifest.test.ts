@@ -10,6 +10,7 @@ import {
   entryFromSegment,
   entrySha256,
   findEntry,
+  parseEndMarker,
   manifestTotals,
   parseManifest,
   serializeManifest,
@@ -104,6 +105,9 @@ test('totals and the end marker', () => {
     segments: 0,
     lastEntrySha256: GENESIS_SHA256,
   });
+  expect(parseEndMarker(`${JSON.stringify(end)}\n`)).toEqual(end);
+  expect(() => parseEndMarker('{')).toThrow('Expected end.json to be JSON, got a parse error');
+  expect(() => parseEndMarker(JSON.stringify({ ...end, bytes: 1.5 }))).toThrow('Expected a session-recorder.end/1 end marker, but "bytes" is invalid');
 });
 
 test('serialize and parse round-trip; metadata refs are added once', () => {
