@@ -1,7 +1,8 @@
 /**
  * Real headless Chromium (Debian's /usr/bin/chromium) through playwright-core, with the flags
- * from ../shared/facts.md (no background networking: it must not reach outside hosts) and a
- * fresh, empty --user-data-dir removed on close.
+ * from ../shared/facts.md (no background networking, no component updates: it must not reach
+ * outside hosts) and a fresh, empty --user-data-dir removed on close. Used by the viewer and the
+ * inspector tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ export interface HeadlessBrowser {
 }
 
 export async function openBrowser(viewport = { width: 1400, height: 860 }): Promise<HeadlessBrowser> {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'viewer-chromium-'));
+  const userDataDir = await mkdtemp(join(tmpdir(), 'test-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {

@@ -12,12 +12,12 @@ import { buildMachineGraph } from '../../src/inspector/machineGraph';
 import { saveStandalonePage } from '../../src/inspector/attach';
 import { recorderMachine } from '../../src/machines/recorderMachine';
 import { durable, layout, segment, startRecorder } from '../machines/fakeActors';
-import { openChromium, type Browser } from './chromium';
+import { openBrowser, type HeadlessBrowser } from '../helpers/browser';
 
 const artifacts = join(__dirname, '..', '..', 'test-artifacts');
 const graph = buildMachineGraph(recorderMachine);
 let laidOut: GraphLayout;
-let browser: Browser | undefined;
+let browser: HeadlessBrowser | undefined;
 let server: InspectorServer | undefined;
 
 beforeAll(async () => {
@@ -51,7 +51,7 @@ test('shows the live state, the log and the panels, and follows recording → dr
   }
   r.say('uploader', { type: 'upload.failed', key: durable(segment('run-1', 2)).key, attempt: 1, retryInMs: 30_000, message: 'socket hang up' });
 
-  browser = await openChromium({ width: 1280, height: 800 });
+  browser = await openBrowser({ width: 1280, height: 800 });
   const { page } = browser;
   const requested: string[] = [];
   page.on('request', (req) => requested.push(req.url()));
@@ -121,7 +121,7 @@ test('a standalone copy works from file:// and replays an events.jsonl', async (
   await saveStandalonePage(file, recorderMachine);
   await writeFile(jsonl, stream.history().map((h) => JSON.stringify(h)).join('\n') + '\n');
 
-  browser = await openChromium({ width: 1280, height: 800 });
+  browser = await openBrowser({ width: 1280, height: 800 });
   const { page } = browser;
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));

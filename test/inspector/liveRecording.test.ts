@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli, waitUntil, type CliRun } from '../helpers/cli';
 import { startXvfb, type Xvfb } from '../helpers/xvfb';
-import { openChromium, type Browser } from './chromium';
+import { openBrowser, type HeadlessBrowser } from '../helpers/browser';
 
 jest.setTimeout(120_000);
 
 const artifacts = join(__dirname, '..', '..', 'test-artifacts');
 let x: Xvfb | undefined;
 let work: string;
-let browser: Browser | undefined;
+let browser: HeadlessBrowser | undefined;
 let recorder: CliRun | undefined;
 
 beforeAll(async () => {
@@ -69,7 +69,7 @@ test('record --inspect: the page follows a real recording from recording through
   );
   expect({ url, stderr: url.startsWith('http') ? '' : recorder.stderr().slice(-3000) }).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/), stderr: '' });
 
-  browser = await openChromium({ width: 1280, height: 800 });
+  browser = await openBrowser({ width: 1280, height: 800 });
   const { page } = browser;
   const requested: string[] = [];
   page.on('request', (req) => requested.push(req.url()));
