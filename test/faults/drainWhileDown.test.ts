@@ -5,13 +5,12 @@
  * chain, writes end.json marked as recovered, and removes the session's spool dir.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
-import { startS3Server, type TestS3Server } from '../helpers/s3Server';
-import { startXvfb, type Xvfb } from '../helpers/xvfb';
-import { BUCKET, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
+import type { TestS3Server } from '../helpers/s3Server';
+import type { Xvfb } from '../helpers/xvfb';
+import { startFaultRig, stopFaultRig, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
 
 jest.setTimeout(180_000);
 
@@ -23,13 +22,9 @@ let s3: TestS3Server;
 let work: string;
 
 beforeAll(async () => {
-  [x, s3] = await Promise.all([startXvfb({ width: 800, height: 600 }), startS3Server({ bucket: BUCKET })]);
-  work = await mkdtemp(join(tmpdir(), 'fault-drain-'));
+  ({ x, s3, work } = await startFaultRig('fault-drain-'));
 });
-afterAll(async () => {
-  await Promise.all([x?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => stopFaultRig({ x, s3, work }));
 
 const videosIn = async (dir: string): Promise<string[]> =>
   (await readdir(dir, { recursive: true }).catch(() => [] as string[])).map(String).filter((n) => n.endsWith('.mp4')).sort();

@@ -8,12 +8,14 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCli, waitUntil, type CliRun } from '../helpers/cli';
 import { decodeErrors, probeMedia } from '../helpers/media';
-import type { TestS3Server } from '../helpers/s3Server';
+import { startS3Server, type TestS3Server } from '../helpers/s3Server';
+import { startXvfb, type Xvfb } from '../helpers/xvfb';
 import { parseManifest, verifyChain, type EndMarker, type Manifest } from '../../src/domain/manifest';
 import { stopOrphanedCaptures } from '../../src/adapters/orphanCapture';
 import { sessionPrefix } from '../../src/domain/sanitize';
@@ -21,6 +23,26 @@ import { createLogger } from '../../src/logger';
 
 export const BUCKET = 'faults';
 const run = promisify(execFile);
+
+/** What most fault tests start in beforeAll: an 800x600 Xvfb, s3rver with BUCKET, a temp work dir. */
+export interface FaultRig {
+  readonly x: Xvfb;
+  readonly s3: TestS3Server;
+  readonly work: string;
+}
+
+/** Starts the rig; the work dir is `<tmpdir>/<workPrefix>XXXXXX`. */
+export async function startFaultRig(workPrefix: string): Promise<FaultRig> {
+  const [x, s3] = await Promise.all([startXvfb({ width: 800, height: 600 }), startS3Server({ bucket: BUCKET })]);
+  const work = await mkdtemp(join(tmpdir(), workPrefix));
+  return { x, s3, work };
+}
+
+/** Stops what `startFaultRig` started (any part may be missing when it failed) and removes the work dir. */
+export async function stopFaultRig(rig: Partial<FaultRig>): Promise<void> {
+  await Promise.all([rig.x?.stop(), rig.s3?.stop()]);
+  if (rig.work) await rm(rig.work, { recursive: true, force: true });
+}
 
 export interface LogLine {
   readonly level: number;

@@ -6,13 +6,12 @@
  * works again. (3) FFmpeg exiting 0 by itself (what a shrinking X screen causes): restarted at once
  * too. All end with the bucket compared against what was recorded.
  */
-import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, waitUntil } from '../helpers/cli';
-import { startS3Server, type TestS3Server } from '../helpers/s3Server';
-import { startXvfb, type Xvfb } from '../helpers/xvfb';
-import { BUCKET, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog, type LogLine } from './faultKit';
+import type { TestS3Server } from '../helpers/s3Server';
+import type { Xvfb } from '../helpers/xvfb';
+import { startFaultRig, stopFaultRig, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog, type LogLine } from './faultKit';
 
 jest.setTimeout(180_000);
 
@@ -21,13 +20,9 @@ let s3: TestS3Server;
 let root: string;
 
 beforeAll(async () => {
-  [x, s3] = await Promise.all([startXvfb({ width: 800, height: 600 }), startS3Server({ bucket: BUCKET })]);
-  root = await mkdtemp(join(tmpdir(), 'fault-ffmpeg-'));
+  ({ x, s3, work: root } = await startFaultRig('fault-ffmpeg-'));
 });
-afterAll(async () => {
-  await Promise.all([x?.stop(), s3?.stop()]);
-  if (root) await rm(root, { recursive: true, force: true });
-});
+afterAll(() => stopFaultRig({ x, s3, work: root }));
 
 const startedRuns = (logs: readonly LogLine[]) => logs.filter((l) => l.msg === 'ffmpeg.started').map((l) => ({ runId: String(l['runId']), at: Number(String(l['runId']).slice(4)) }));
 

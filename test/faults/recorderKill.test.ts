@@ -7,14 +7,13 @@
  * marked as recovered). Both manifests end complete.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
-import { startS3Server, type TestS3Server } from '../helpers/s3Server';
-import { startXvfb, type Xvfb } from '../helpers/xvfb';
+import type { TestS3Server } from '../helpers/s3Server';
+import type { Xvfb } from '../helpers/xvfb';
 import { isAlive } from '../../src/adapters/processTree';
-import { BUCKET, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
+import { startFaultRig, stopFaultRig, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
 
 jest.setTimeout(200_000);
 
@@ -26,13 +25,9 @@ let s3: TestS3Server;
 let work: string;
 
 beforeAll(async () => {
-  [x, s3] = await Promise.all([startXvfb({ width: 800, height: 600 }), startS3Server({ bucket: BUCKET })]);
-  work = await mkdtemp(join(tmpdir(), 'fault-recorder-kill-'));
+  ({ x, s3, work } = await startFaultRig('fault-recorder-kill-'));
 });
-afterAll(async () => {
-  await Promise.all([x?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => stopFaultRig({ x, s3, work }));
 
 async function ffmpegPids(sessionDir: string): Promise<number[]> {
   const pids: number[] = [];

@@ -5,14 +5,12 @@
  * the others. Every segment lands; retries are visible in the log.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
 import { startS3Proxy, type S3Proxy } from '../helpers/s3Proxy';
-import { startS3Server, type TestS3Server } from '../helpers/s3Server';
-import { startXvfb, type Xvfb } from '../helpers/xvfb';
-import { BUCKET, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
+import type { TestS3Server } from '../helpers/s3Server';
+import type { Xvfb } from '../helpers/xvfb';
+import { startFaultRig, stopFaultRig, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
 
 jest.setTimeout(180_000);
 
@@ -25,14 +23,12 @@ let proxy: S3Proxy;
 let work: string;
 
 beforeAll(async () => {
-  [x, s3] = await Promise.all([startXvfb({ width: 800, height: 600 }), startS3Server({ bucket: BUCKET })]);
+  ({ x, s3, work } = await startFaultRig('fault-flaky-'));
   proxy = await startS3Proxy(s3.endpoint);
-  work = await mkdtemp(join(tmpdir(), 'fault-flaky-'));
 });
 afterAll(async () => {
   await proxy?.stop();
-  await Promise.all([x?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
+  await stopFaultRig({ x, s3, work });
 });
 
 test('S3 answers 503/500 to 50 % of requests: all segments uploaded, retries visible in the log', async () => {

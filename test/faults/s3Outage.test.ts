@@ -4,13 +4,12 @@
  * every segment lands, with the manifest complete. Real FFmpeg on Xvfb, real s3rver, the built CLI.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
-import { startS3Server, type TestS3Server } from '../helpers/s3Server';
-import { startXvfb, type Xvfb } from '../helpers/xvfb';
-import { BUCKET, checkBucket, cleanUp, closedSegments, countLog, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
+import type { TestS3Server } from '../helpers/s3Server';
+import type { Xvfb } from '../helpers/xvfb';
+import { startFaultRig, stopFaultRig, checkBucket, cleanUp, closedSegments, countLog, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
 
 jest.setTimeout(180_000);
 
@@ -22,13 +21,9 @@ let s3: TestS3Server;
 let work: string;
 
 beforeAll(async () => {
-  [x, s3] = await Promise.all([startXvfb({ width: 800, height: 600 }), startS3Server({ bucket: BUCKET })]);
-  work = await mkdtemp(join(tmpdir(), 'fault-outage-'));
+  ({ x, s3, work } = await startFaultRig('fault-outage-'));
 });
-afterAll(async () => {
-  await Promise.all([x?.stop(), s3?.stop()]);
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => stopFaultRig({ x, s3, work }));
 
 test('S3 unreachable for 20 s mid-session: uploads never give up, all segments land after it returns, 0 lost', async () => {
   const env = { ...process.env, ...s3.env };
