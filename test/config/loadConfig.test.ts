@@ -1,35 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type LoadConfigInput } from '../../src/config/loadConfig';
-import { ConfigError } from '../../src/domain/errors';
+import { configFilesEach, errorOf } from './configKit';
 
 const base: LoadConfigInput = { flags: {}, env: {}, platform: 'linux', cwd: '/work/here' };
 const load = (over: Partial<LoadConfigInput> = {}) => loadConfig({ ...base, ...over });
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    const message = (err as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error('expected a ConfigError');
-}
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sr-config-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function configFile(content: unknown): string {
-  const file = path.join(dir, 'config.json');
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  return file;
-}
+const files = configFilesEach('sr-config-');
+const configFile = files.write;
 
 describe('defaults', () => {
   test('Linux', () => {
@@ -185,7 +162,7 @@ describe('one-line errors for every source', () => {
   });
 
   test('config file problems', () => {
-    expect(errorOf(() => load({ flags: { config: path.join(dir, 'missing.json') } }))).toMatch(/^--config: cannot read .*missing\.json \(ENOENT\): give an existing JSON file$/);
+    expect(errorOf(() => load({ flags: { config: path.join(files.dir(), 'missing.json') } }))).toMatch(/^--config: cannot read .*missing\.json \(ENOENT\): give an existing JSON file$/);
     expect(errorOf(() => load({ flags: { config: configFile('{ nope') } }))).toMatch(/^--config: .*config\.json is not valid JSON \(.*\): fix the file$/);
     expect(errorOf(() => load({ flags: { config: configFile('[1]') } }))).toMatch(/must hold a JSON object/);
     expect(errorOf(() => load({ flags: { config: configFile({ segmentSecond: 5 }) } }))).toMatch(

@@ -1,29 +1,12 @@
 // --sse, --kms-key-id, --object-lock-mode, --object-lock-days: flags, env and config file, checked together.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { loadConfig, type LoadConfigInput } from '../../src/config/loadConfig';
 import { storageProtection } from '../../src/config/storageProtection';
-import { ConfigError } from '../../src/domain/errors';
+import { configFilesEach, errorOf } from './configKit';
 
 const base: LoadConfigInput = { flags: {}, env: {}, platform: 'linux', cwd: '/work/here', command: 'record' };
 const load = (over: Partial<LoadConfigInput> = {}) => loadConfig({ ...base, ...over });
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sr-protection-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const configFile = configFilesEach('sr-protection-').write;
 
 test('off by default: the bucket decides', () => {
   const c = load();
@@ -39,8 +22,7 @@ test('from flags, environment variables and the config file, into the S3 store o
   });
   const fromEnv = load({ env: { SESSION_RECORDER_SSE: 'AES256', SESSION_RECORDER_OBJECT_LOCK_MODE: 'GOVERNANCE', SESSION_RECORDER_OBJECT_LOCK_DAYS: '7' } });
   expect(storageProtection(fromEnv)).toEqual({ serverSideEncryption: { type: 'AES256' }, objectLock: { mode: 'GOVERNANCE', retainDays: 7 } });
-  const file = path.join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ sse: 'aws:kms', objectLockMode: 'COMPLIANCE', objectLockDays: 30 }));
+  const file = configFile({ sse: 'aws:kms', objectLockMode: 'COMPLIANCE', objectLockDays: 30 });
   const fromFile = load({ flags: { config: file } });
   expect(storageProtection(fromFile)).toEqual({ serverSideEncryption: { type: 'aws:kms' }, objectLock: { mode: 'COMPLIANCE', retainDays: 30 } });
   expect(fromFile.origins.sse).toBe('file');
