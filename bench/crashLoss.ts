@@ -8,9 +8,12 @@
  * still decode (ffprobe frame count / fps) and whether they decode without errors (ffmpeg -f null),
  * CPU seconds and MB per recorded minute (from /proc and the file size), and whether Chromium's
  * <video> plays it (loads, reports a duration, seeks near the end). One variant at a time.
+ *
+ * `npm run bench` uses `measureCrashLoss` (below) for issue 9's crash-loss figure with the encoder
+ * variants of bench/lib/encoders.ts; this script's own main explores containers and tunes.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -96,6 +99,46 @@ async function measure(variant: Variant, display: string, layout: Parameters<typ
     cpuSPerMin: round((cpu / ((killAt - spawnedAt) / 1000)) * 60), mbPerMin: round((bytes / 1e6 / captured) * 60),
     browser: '',
   };
+}
+
+export interface CrashLoss {
+  readonly variant: string;
+  /** Wall-clock seconds from the first frame to the SIGKILL. */
+  readonly capturedS: number;
+  /** Seconds that decode from what was on disk after the kill (frames / fps). */
+  readonly playableS: number;
+  readonly lostS: number;
+  readonly decodeErrors: number;
+}
+
+/**
+ * Records with `outputArgs` (written into `dir`) until `seconds` after spawn, SIGKILLs FFmpeg, and
+ * counts what still decodes in the newest file (the segment that was open).
+ */
+export async function measureCrashLoss(name: string, outputArgs: (dir: string) => string[], options: {
+  readonly display: string; readonly layout: Parameters<typeof buildCaptureArgs>[0]['layout'];
+  readonly seconds: number; readonly fps: number; readonly dir: string;
+}): Promise<CrashLoss> {
+  const { width, height } = options.layout;
+  const args = ['-hide_banner', '-loglevel', 'info', '-nostats', '-y', '-f', 'x11grab', '-framerate', String(options.fps), '-draw_mouse', '1',
+    '-video_size', `${width}x${height}`, '-i', `${options.display}+${options.layout.x},${options.layout.y}`, ...outputArgs(options.dir)];
+  const spawnedAt = Date.now();
+  const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  const scanner = new StderrScanner();
+  let firstFrame: number | null = null;
+  child.stderr.on('data', (d: Buffer) => {
+    for (const fact of scanner.push(d)) if (fact.kind === 'inputStart') firstFrame = firstFrameAtMs(fact.seconds, spawnedAt);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise((r) => setTimeout(r, options.seconds * 1000));
+  const killAt = Date.now();
+  child.kill('SIGKILL');
+  await exited;
+  const files = readdirSync(options.dir).filter((f) => /\.(mp4|ts|mkv)$/.test(f)).sort();
+  const file = files.length > 0 ? join(options.dir, files[files.length - 1] as string) : null;
+  const capturedS = (killAt - (firstFrame ?? spawnedAt)) / 1000;
+  const playableS = file ? (await countFrames(file)) / options.fps : 0;
+  return { variant: name, capturedS, playableS, lostS: capturedS - playableS, decodeErrors: file ? await decodeErrors(file) : 0 };
 }
 
 async function countFrames(file: string): Promise<number> {
@@ -196,7 +239,9 @@ async function ffmpegVersion(): Promise<string> {
   return stdout.split('\n')[0]?.split(' ')[2] ?? '?';
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

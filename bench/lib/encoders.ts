@@ -1,0 +1,81 @@
+/**
+ * Encoder settings explored by the benchmark. "ours" is whatever src/adapters/ffmpegArgs.ts builds
+ * today (its defaults), "original" the original design's settings; the others are candidates.
+ * Each variant turns an input (a screen grab or a reference clip) into FFmpeg output arguments.
+ */
+import { buildEncoderArgs, buildSegmentArgs, defaultEncoderSettings, type EncoderSettings } from '../../src/adapters/ffmpegArgs';
+
+export interface Variant {
+  readonly name: string;
+  readonly describe: string;
+  /** Output arguments (after the input) writing into `dir`; `segmentSeconds` as the recorder would. */
+  output(dir: string, segmentSeconds: number, frameRate: number): string[];
+  /** The output file(s) are fMP4 segments (crash-safe container) or one plain MP4. */
+  readonly container: 'fmp4' | 'plain-mp4';
+  /** Produces a variable frame rate (mpdecimate). */
+  readonly vfr?: boolean;
+}
+
+const describeSettings = (e: EncoderSettings) => `-preset ${e.preset}${e.tune ? ` -tune ${e.tune}` : ''} -crf ${e.crf}`;
+
+/** Our recorder's own arguments (encoder + fMP4 segment muxer), with settings overridden. */
+function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264?: string; filter?: string; note?: string } = {}): Variant {
+  const settings = { ...defaultEncoderSettings, ...encoder };
+  return {
+    name,
+    container: 'fmp4',
+    vfr: extra.filter?.includes('mpdecimate') ?? false,
+    describe: `${describeSettings(settings)}${extra.x264 ? ` -x264-params ${extra.x264}` : ''}${extra.filter ? ` -vf ${extra.filter} -fps_mode vfr` : ''}${extra.note ? ` (${extra.note})` : ''}`,
+    output: (dir, segmentSeconds) => {
+      const enc = buildEncoderArgs(settings, segmentSeconds);
+      const codec = enc.indexOf('libx264');
+      if (extra.x264) enc.splice(codec + 1, 0, '-x264-params', extra.x264);
+      return [
+        ...(extra.filter ? ['-vf', extra.filter, '-fps_mode', 'vfr'] : []),
+        ...enc,
+        ...buildSegmentArgs({ runDir: dir, segmentSeconds }),
+      ];
+    },
+  };
+}
+
+export const originalVariant: Variant = {
+  name: 'original',
+  describe: 'libx264 default preset (medium), no tune, crf 23, plain MP4 (the original design)',
+  container: 'plain-mp4',
+  output: (dir) => ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', `${dir}/original.mp4`],
+};
+
+export const oursVariant: Variant = { ...oursWith('ours', {}), describe: `${describeSettings(defaultEncoderSettings)} (current defaults)` };
+
+/**
+ * The candidate default, from this benchmark's data: current defaults plus two reference frames and
+ * a wider motion search (screens scroll and windows jump by more than x264's default 16-pixel
+ * hexagon search finds). Encoder-side only: decoders and browsers are unaffected, and it adds no
+ * encoder delay (crash loss unchanged).
+ */
+export const candidateVariant: Variant = oursWith('candidate', {}, { x264: 'ref=2:me=umh:merange=32' });
+
+/** Every variant the encoder matrix explores, `original`, `ours` and `candidate` first. */
+export const allVariants: readonly Variant[] = [
+  originalVariant,
+  oursVariant,
+  candidateVariant,
+  oursWith('umh16', {}, { x264: 'ref=2:me=umh', note: 'candidate with the default 16-pixel range' }),
+  oursWith('ref2', {}, { x264: 'ref=2', note: 'two references, default hexagon search' }),
+  oursWith('vf-zl', { tune: 'zerolatency' }, { note: 'ours without stillimage' }),
+  oursWith('vf-still', { tune: 'stillimage' }, { note: 'ours without zerolatency: lookahead and B-frames, not crash-safe' }),
+  oursWith('faster', { preset: 'faster' }),
+  oursWith('superfast-cand', { preset: 'superfast' }, { x264: 'ref=2:me=umh:merange=32' }),
+  oursWith('decimate', {}, { filter: 'mpdecimate=max=4', note: 'unchanged frames dropped, at least one a second' }),
+  oursWith('cand-mbtree', {}, { x264: 'ref=2:me=umh:merange=32:rc-lookahead=1:mbtree=1', note: 'macroblock tree on a 1-frame lookahead' }),
+];
+
+export function variantsNamed(names: readonly string[] | undefined): Variant[] {
+  if (!names) return [...allVariants];
+  return names.map((n) => {
+    const v = allVariants.find((x) => x.name === n);
+    if (!v) throw new Error(`Unknown encoder variant "${n}"; expected one of ${allVariants.map((x) => x.name).join(', ')}`);
+    return v;
+  });
+}
