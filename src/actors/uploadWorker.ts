@@ -10,9 +10,10 @@
  *
  * The parts live beside it: manifest bookkeeping (manifestBook.ts), metadata kept in the spool
  * (spoolMetadata.ts), the wait/wake of the retry loop (retryWaiter.ts), failure log lines
- * (uploadFailureLog.ts) and one bounded finalize step (finalizeStep.ts).
+ * (uploadFailureLog.ts), one bounded finalize step (finalizeStep.ts) and what finalize leaves
+ * in the spool (spoolLeftovers.ts).
  */
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { writeFileAtomic } from '../adapters/atomicWrite';
@@ -27,6 +28,7 @@ import { ManifestBook } from './manifestBook';
 import { type Clock, DEFAULT_RETRY, type RetryPolicy, backoffDelay, realClock, settlesWithin } from './retryTiming';
 import { RetryWaiter } from './retryWaiter';
 import { type PendingMetadata, keepMetadataInSpool, ownMetadata } from './spoolMetadata';
+import { segmentsLeftInSpool } from './spoolLeftovers';
 import { SkipSegment, errorCode, messageOf } from './uploadErrors';
 import { UploadFailureLog } from './uploadFailureLog';
 import type { UploaderDeps } from './uploaderDeps';
@@ -255,10 +257,7 @@ export class UploadWorker {
     await this.step(MANIFEST_NAME, (signal) => this.book.upload(signal), problems);
 
     const metadataLeft = this.pendingMetadata.filter((p) => !this.book.metadataDurable(p)).length;
-    let left = metadataLeft + (this.book.manifestUploaded ? 0 : 1) + (await this.settleQueue());
-    for (const segment of this.kept) {
-      if (await stat(segment.path).then(() => true, () => false)) left += 1;
-    }
+    const left = metadataLeft + (this.book.manifestUploaded ? 0 : 1) + (await segmentsLeftInSpool(this.queue, this.kept, this.book));
     const end = buildEndMarker(this.book.manifest, {
       endedAtMs: this.clock.now(),
       reason,
@@ -285,25 +284,6 @@ export class UploadWorker {
       leftInSpool,
       ...(problems.length > 0 ? { message: problems.join('; ') } : {}),
     } satisfies RecorderEvent);
-  }
-
-  /**
-   * Counts the queued segments still in the spool. One whose put had already succeeded when
-   * finalize aborted it (it is in the uploaded manifest with the same SHA-256) is deleted instead.
-   */
-  private async settleQueue(): Promise<number> {
-    let left = 0;
-    for (const segment of this.queue) {
-      const sums = await hashFile(segment.path).catch(() => undefined);
-      if (sums === undefined) continue; // gone: nothing left of it here
-      const entry = findEntry(this.book.manifest, segment.runId, segment.index);
-      if (this.book.manifestUploaded && entry?.sha256 === sums.sha256Hex) {
-        await rm(segment.path, { force: true }).catch(() => undefined);
-        continue;
-      }
-      left += 1;
-    }
-    return left;
   }
 
   /** One finalize step: retried with short delays until it succeeds or its time is up. */
