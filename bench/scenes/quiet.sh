@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Quiet scene (issue 9), closer to office work: text typed into vim at human speed (~5 keys/s,
 # a pause between sentences) and, in a second terminal, a page of text scrolled in every 8 s.
-# Needs DISPLAY, xterm, vim, perl, xdotool. Deterministic. Stop it by signalling its process group.
+# Needs DISPLAY, xterm, vim (or Debian's default vim-tiny as vi), perl, xdotool. Deterministic.
+# Stop it by signalling its process group.
 set -u
 notes=$(mktemp /tmp/bench-notes-XXXXXX.txt)
 trap 'kill $(jobs -p) 2>/dev/null; rm -f "$notes" "$notes".swp; exit 0' TERM INT
-xterm -geometry 110x50+40+40 -T bench-editor -e vim -u NONE -N -n "$notes" &
+editor=$(command -v vim || command -v vi)
+xterm -geometry 110x50+40+40 -T bench-editor -e "$editor" -u NONE -N -n "$notes" &
 xterm -geometry 100x50+1000+40 -T bench-page -e perl -e '
   $| = 1; my $page = 0;
   while (1) { $page++; for my $l (1 .. 48) { printf "page %3d line %2d  Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n", $page, $l; }
