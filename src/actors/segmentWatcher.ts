@@ -27,8 +27,12 @@ export interface SegmentWatcherDeps {
 interface RunState {
   /** Indexes already reported (listed or partial): never reported twice. */
   readonly reported: Set<number>;
-  /** Names FFmpeg listed as closed. */
-  readonly listed: Set<string>;
+  /**
+   * Indexes FFmpeg listed as closed. Numbers, not names: a name parsed out of segments.csv is a
+   * slice of the whole file's text and would keep every version of it alive (measured: RSS grew
+   * with the square of the segment count over 1,000 segments).
+   */
+  readonly listed: Set<number>;
   /** End of the last listed segment, seconds from the run's first frame. */
   lastEndSeconds: number;
   /** Work on one run happens in order: list scans and the end-of-run sweep never interleave. */
@@ -84,8 +88,8 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
       if (badLines.length > 0) log.warn({ runId, badLines }, 'unparseable lines in segments.csv');
       const fresh: Array<{ entry: SegmentListEntry; index: number }> = [];
       entries.forEach((entry, position) => {
-        state.listed.add(entry.name);
         const index = parseSegmentFileName(entry.name)?.index ?? position;
+        state.listed.add(index);
         if (!state.reported.has(index)) fresh.push({ entry, index });
       });
       state.lastEndSeconds = entries.reduce((end, e) => Math.max(end, e.endSeconds), state.lastEndSeconds);
@@ -111,7 +115,7 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
         return;
       }
       const partials = names.map((name) => ({ name, parsed: parseSegmentFileName(name) }))
-        .filter((f) => f.parsed !== null && !state.listed.has(f.name) && !state.reported.has(f.parsed.index))
+        .filter((f) => f.parsed !== null && !state.listed.has(f.parsed.index) && !state.reported.has(f.parsed.index))
         .sort((a, b) => (a.parsed?.index ?? 0) - (b.parsed?.index ?? 0));
       if (partials.length === 0) return;
       const info = await readRunInfo(runDir);
