@@ -8,7 +8,7 @@ export interface BenchOptions {
   /** Repetitions behind each median. */
   readonly runs: number;
   readonly sections: readonly SectionName[];
-  /** Encoder variants of the offline matrix (default: all; quick: original, ours, candidate). */
+  /** Encoder variants of the offline matrix (default: all; quick: original, ours, previous). */
   readonly variants: readonly string[] | undefined;
   readonly outDir: string;
   readonly frameRate: number;
@@ -50,7 +50,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     quick,
     runs,
     sections: only ? (only as SectionName[]) : [...sectionNames],
-    variants: variantsText ? variantsText.split(',') : quick ? ['original', 'ours', 'candidate'] : undefined,
+    variants: variantsText ? variantsText.split(',') : quick ? ['original', 'ours', 'previous'] : undefined,
     outDir: value('out') ?? defaultOut,
     frameRate: 5,
   };

@@ -1,7 +1,7 @@
 /**
  * Issue 9, figure 7: crash loss. FFmpeg writing a segment is killed with SIGKILL; how many seconds
  * of that open segment still decode, for the original's plain MP4, our current defaults, ours
- * without zerolatency (x264 lookahead) and the candidate. Measurement code: bench/crashLoss.ts.
+ * without zerolatency (x264 lookahead) and the previous defaults. Measurement code: bench/crashLoss.ts.
  */
 import { join } from 'node:path';
 import { rmSync, mkdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { median, round } from '../lib/stats';
 export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
   const { options, x } = ctx;
   const seconds = options.quick ? 6 : 8;
-  const variants = variantsNamed(['original', 'ours', 'vf-still', 'candidate']);
+  const variants = variantsNamed(['original', 'ours', 'vf-still', 'previous']);
   const scene = await startScene(x, 'busy');
   const runs: CrashLoss[] = [];
   try {

@@ -4,7 +4,7 @@ import type { DisplayLayout } from '../../src/domain/displayLayout';
 const hd: DisplayLayout = { x: 0, y: 0, width: 1920, height: 1080, monitors: [{ name: 'M0', x: 0, y: 0, width: 1920, height: 1080, primary: true }] };
 const base: Omit<CaptureArgsOptions, 'source'> = { layout: hd, frameRate: 5, segmentSeconds: 60, runDir: '/spool/s1/run-1764225600000' };
 
-const output = '-c:v libx264 -preset veryfast -tune stillimage,zerolatency -crf 23 -pix_fmt yuv420p -force_key_frames expr:gte(t,n_forced*60) ' +
+const output = '-c:v libx264 -preset veryfast -tune stillimage,zerolatency -x264-params ref=2:me=umh:merange=32 -crf 23 -pix_fmt yuv420p -force_key_frames expr:gte(t,n_forced*60) ' +
   '-f segment -segment_time 60 -reset_timestamps 1 -segment_list /spool/s1/run-1764225600000/segments.csv -segment_list_type csv ' +
   '-segment_format mp4 -segment_format_options movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1 ' +
   '/spool/s1/run-1764225600000/seg-%05d.mp4';
@@ -36,7 +36,7 @@ test('odd sizes are cropped to even at the source; encoder and container are par
   expect(encodedSize(odd)).toEqual({ width: 1364, height: 766 });
   expect(buildCaptureArgs({
     ...base, layout: odd, source: { kind: 'x11grab', display: ':5' }, segmentSeconds: 5,
-    encoder: { preset: 'ultrafast', tune: null, crf: 28 }, container: 'mpegts', runDir: '/tmp/r/',
+    encoder: { preset: 'ultrafast', tune: null, crf: 28, x264Params: null }, container: 'mpegts', runDir: '/tmp/r/',
   }).join(' ')).toBe(
     '-hide_banner -loglevel info -nostats -n -f x11grab -framerate 5 -draw_mouse 1 -video_size 1364x766 -i :5+0,0 ' +
     '-c:v libx264 -preset ultrafast -crf 28 -pix_fmt yuv420p -force_key_frames expr:gte(t,n_forced*5) ' +
