@@ -68,7 +68,8 @@ async function fill(path: string, leaveBytes: number): Promise<void> {
   }
 }
 
-(mounted ? test : test.skip)('disk below the floor, then full: loud error, nothing unuploaded deleted, capture resumes when space is back', async () => {
+test('disk below the floor, then full: loud error, nothing unuploaded deleted, capture resumes when space is back', async () => {
+  if (!mounted) throw new Error('a small real file system is needed: mounting a tmpfs failed (needs root, like the recorder)');
   const env = { ...process.env, ...s3.env };
   const spoolDir = join(mountPoint, 'spool');
   const { sentinel } = pathsFor(work, session.id);
