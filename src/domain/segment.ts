@@ -26,14 +26,7 @@ export interface ClosedSegment {
 }
 
 /** A segment that the destination has confirmed, with the checksum it confirmed. */
-export interface DurableSegment {
+export type DurableSegment = Omit<ClosedSegment, 'path' | 'complete'> & {
   readonly key: string;
-  readonly runId: string;
-  readonly index: number;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly bytes: number;
-  readonly width: number;
-  readonly height: number;
   readonly sha256: string; // hex
-}
+};

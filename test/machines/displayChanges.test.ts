@@ -5,17 +5,10 @@
  * change inside the same grabbed area needs no restart.
  */
 import type { DisplayLayout } from '../../src/domain/displayLayout';
-import { layout, startRecorder, testConfig } from './fakeActors';
+import { fullHd, layout, recording, startRecorder, testConfig } from './fakeActors';
 
 const cooldown = testConfig.displayRestartCooldownMs ?? 2_000;
-const fullHd = layout(1920, 1080);
 
-function recording(options?: Parameters<typeof startRecorder>[0]) {
-  const r = startRecorder(options);
-  r.say('displayPoller', { type: 'display.detected', layout: fullHd });
-  r.ffmpeg.start();
-  return r;
-}
 
 function change(r: ReturnType<typeof recording>, to: DisplayLayout) {
   r.say('displayPoller', { type: 'display.changed', layout: to });

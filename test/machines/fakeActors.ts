@@ -141,3 +141,13 @@ export function startRecorder(options: Options = {}) {
     },
   };
 }
+
+export const fullHd = layout(1920, 1080);
+
+/** A recorder that saw a 1920x1080 display and whose first FFmpeg run started. */
+export function recording(options?: Options) {
+  const r = startRecorder(options);
+  r.say('displayPoller', { type: 'display.detected', layout: fullHd });
+  r.ffmpeg.start();
+  return r;
+}

@@ -1,15 +1,8 @@
 import { restartDelayMs } from '../../src/machines/recorderMachine';
 import { initialContext } from '../../src/machines/recorderContext';
-import { durable, layout, segment, startRecorder, testConfig } from './fakeActors';
+import { durable, fullHd, layout, recording, segment, startRecorder, testConfig } from './fakeActors';
 
-const fullHd = layout(1920, 1080);
 
-function recording(options?: Parameters<typeof startRecorder>[0]) {
-  const r = startRecorder(options);
-  r.say('displayPoller', { type: 'display.detected', layout: fullHd });
-  r.ffmpeg.start();
-  return r;
-}
 
 describe('idle', () => {
   test('waits for the display, then captures exactly that layout', () => {
