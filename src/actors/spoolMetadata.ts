@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { writeFileAtomic } from '../adapters/atomicWrite';
 import { joinKey, metadataName } from '../domain/objectNames';
-import type { SessionMetadata } from '../domain/sessionMetadata';
+import { serializeMetadata, type SessionMetadata } from '../domain/sessionMetadata';
 import type { Clock } from './retryTiming';
 import { messageOf } from './uploadErrors';
 
@@ -23,7 +23,7 @@ const METADATA_FILE = /^\d{8}T\d{6}\.\d{3}Z-metadata\.json$/;
 
 /** This uploader's own metadata object, named by its start time (the clock's now if that is not a date). */
 export function ownMetadata(metadata: SessionMetadata, sessionPrefix: string, clock: Clock, logger: Logger): PendingMetadata {
-  const body = Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`);
+  const body = serializeMetadata(metadata);
   let startMs = Date.parse(metadata.startedAt);
   if (Number.isNaN(startMs)) {
     startMs = clock.now();

@@ -142,7 +142,9 @@ async function chooseDisplay(config: RecorderConfig, io: RecordIo): Promise<Chos
   }
   const probe = createX11Probe({ display: config.display, env: io.env });
   const unconfigured = config.origins.display === 'default' && !io.env['DISPLAY'];
-  if (unconfigured && !(await answers(probe))) {
+  if (unconfigured) {
+    // Nothing configured: record :0 if it answers now, else a demo display (no waiting).
+    if (await answers(probe)) return { display: config.display, probe };
     const demo = await startVirtualDisplay({ width: 1280, height: 720 });
     return { display: demo.display, probe: createX11Probe({ display: demo.display, env: io.env }), demo };
   }

@@ -19,7 +19,7 @@ import { EnvironmentError } from '../domain/errors';
 import { addMetadata } from '../domain/manifest';
 import { MANIFEST_NAME, metadataKey } from '../domain/objectNames';
 import type { SegmentStore } from '../domain/segmentStore';
-import type { SessionMetadata } from '../domain/sessionMetadata';
+import { serializeMetadata, type SessionMetadata } from '../domain/sessionMetadata';
 
 export const PREFLIGHT_TIMEOUT_MS = 5_000;
 
@@ -31,7 +31,7 @@ export type PreflightResult =
 export function metadataObject(metadata: SessionMetadata, sessionPrefix: string): { key: string; body: Buffer } | undefined {
   const startMs = Date.parse(metadata.startedAt);
   if (Number.isNaN(startMs)) return undefined;
-  return { key: metadataKey(sessionPrefix, startMs), body: Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`) };
+  return { key: metadataKey(sessionPrefix, startMs), body: serializeMetadata(metadata) };
 }
 
 /** Throws EnvironmentError (exit 2) when the store refuses for good; otherwise says how it went. */

@@ -1,4 +1,5 @@
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, StateValue } from 'xstate';
+import { stateValueText } from '../inspector/machineGraph';
 
 export interface TransitionLine {
   readonly message: string;
@@ -17,7 +18,7 @@ export function describeTransition(event: InspectionEvent, root: unknown): Trans
   const type = event.event.type;
   if (QUIET.has(type) || type.startsWith('xstate.')) return undefined;
   const snapshot = event.snapshot as { value?: unknown; status?: string };
-  const fields: Record<string, unknown> = { event: type, state: stateName(snapshot.value) };
+  const fields: Record<string, unknown> = { event: type, state: stateValueText(snapshot.value as StateValue) };
   const payload = event.event as Record<string, unknown>;
   for (const key of ['runId', 'code', 'signal', 'key', 'attempt', 'retryInMs', 'message', 'reason', 'leftInSpool', 'pending'] as const) {
     if (payload[key] !== undefined) fields[key] = payload[key];
@@ -25,14 +26,4 @@ export function describeTransition(event: InspectionEvent, root: unknown): Trans
   if (type === 'segment.closed') fields['segment'] = (payload['segment'] as { path?: string } | undefined)?.path;
   if (type === 'upload.done') fields['key'] = (payload['segment'] as { key?: string } | undefined)?.key;
   return { message: type, fields };
-}
-
-/** `{ draining: { flushing: 'uploading' } }` → `draining.flushing.uploading`. */
-export function stateName(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? [];
-    return key === undefined ? '' : `${key}.${stateName(inner)}`;
-  }
-  return String(value);
 }

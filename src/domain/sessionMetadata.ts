@@ -20,3 +20,11 @@ export interface SessionMetadata {
   readonly startedAt: string;
   readonly recorderVersion: string;
 }
+
+/**
+ * The bytes of `<start>-metadata.json`: the start-up store check and the uploader must make the
+ * very same object (same key, same SHA-256), so there is one serializer.
+ */
+export function serializeMetadata(metadata: SessionMetadata): Buffer {
+  return Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`);
+}
