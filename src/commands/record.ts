@@ -95,7 +95,7 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
     } finally {
       clearTimeout(timer);
       await inspection.close();
-      space.stop();
+      await space.stop();
       io.signals.off('SIGTERM', onSigterm);
       io.signals.off('SIGINT', onSigint);
       close();

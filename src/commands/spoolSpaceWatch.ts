@@ -41,7 +41,8 @@ export const RESERVE_BYTES = 2 * MB;
 export interface SpoolSpaceWatch {
   /** Checks once now (also done at start and every interval). */
   check(): Promise<void>;
-  stop(): void;
+  /** Stops checking and removes the reserve file; settles once it is gone. */
+  stop(): Promise<void>;
 }
 
 export function watchSpoolSpace(options: SpoolSpaceWatchOptions): SpoolSpaceWatch {
@@ -111,7 +112,7 @@ export function watchSpoolSpace(options: SpoolSpaceWatchOptions): SpoolSpaceWatc
       stopped = true;
       clearInterval(timer);
       // The reserve is only bookkeeping: a spool left for `recover` does not keep it.
-      void (running ?? Promise.resolve()).then(() => rm(reservePath, { force: true })).catch(() => undefined);
+      return (running ?? Promise.resolve()).then(() => rm(reservePath, { force: true })).catch(() => undefined);
     },
   };
 }

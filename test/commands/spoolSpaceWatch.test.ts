@@ -56,7 +56,7 @@ test('below the floor: one error at once naming what is kept, then at most one a
   s.setFree(80);
   await s.watch.check();
   expect(s.lines.filter((l) => l.msg === 'spool file system back above the free-space floor')).toHaveLength(1);
-  s.watch.stop();
+  await s.watch.stop();
 });
 
 test('keeps a space reserve while space is plentiful and releases it when the file system is full', async () => {
@@ -73,8 +73,7 @@ test('keeps a space reserve while space is plentiful and releases it when the fi
   s.setFree(50);
   await s.watch.check();
   expect(existsSync(join(dir, RESERVE_FILE))).toBe(true);
-  s.watch.stop();
-  await new Promise((r) => setTimeout(r, 50));
+  await s.watch.stop();
   expect(existsSync(join(dir, RESERVE_FILE))).toBe(false);
 });
 
@@ -83,5 +82,5 @@ test('a floor of 0 never logs an error', async () => {
   s.setFree(3);
   await s.watch.check();
   expect(s.errors()).toHaveLength(0);
-  s.watch.stop();
+  await s.watch.stop();
 });
