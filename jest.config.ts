@@ -1,16 +1,48 @@
 import type { Config } from 'jest';
 
 // CommonJS throughout: chokidar 4 ships CJS, and Jest 30 on Node 20 cannot require() ESM-only
-// packages (see ../shared/facts.md). Integration tests start real Xvfb, FFmpeg and S3 servers, so
-// they get generous per-test timeouts and run at most two files at once on this 2-core machine.
-const config: Config = {
+// packages (see ../shared/facts.md).
+//
+// Two projects, run by `npm test` one after the other:
+// - unit: pure logic and in-process work on temp files (the statechart with fake actors and a
+//   simulated clock, parsers, argument builders, config, manifest, verify on a local store). No
+//   child process, X server, FFmpeg, S3 server, browser or listening socket. Parallel; seconds.
+//   `npm run test:unit` is the inner loop.
+// - integration: everything else (real Xvfb/Xvnc, FFmpeg, s3rver on 127.0.0.1, Chromium, the
+//   hooks). One file at a time (`--runInBand` in package.json) so no test competes with another
+//   for the 2 cores; deadlines in these tests catch hangs, they never measure speed.
+// A new test file is integration unless it is listed here.
+const UNIT = [
+  'machines/',
+  'domain/',
+  'config/',
+  'verify/',
+  'export/',
+  'viewer/',
+  'auditor/',
+  'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|localStore|permissions|segmentList|spoolRun|storeFailure)\\.test\\.ts$',
+  'adapters/display/parse',
+  'adapters/metadata/',
+  'commands/(recover|spoolSpaceWatch|startSession)\\.test\\.ts$',
+  'deploy/cloudformation\\.test\\.ts$',
+  'inspector/(graphLayout|guardNames|inspectionStream|machineGraph)\\.test\\.ts$',
+  '(readme|moduleFormat)\\.test\\.ts$',
+].map((path) => `/test/${path}${path.endsWith('$') ? '' : '.*\\.test\\.ts$'}`);
+
+const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+} satisfies Config;
+
+const config: Config = {
   testTimeout: 60_000,
   maxWorkers: 2,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+  projects: [
+    { ...common, displayName: 'unit', testRegex: UNIT },
+    { ...common, displayName: 'integration', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...UNIT] },
+  ],
 };
 
 export default config;

@@ -8,14 +8,19 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+step_started=$SECONDS
+took() { echo "install-deps: $1 $((SECONDS - step_started)) s"; step_started=$SECONDS; }
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   ffmpeg xvfb xauth tigervnc-standalone-server x11-xserver-utils x11-utils x11-apps xterm xdotool shellcheck \
   awscli chromium procps systemd ca-certificates >/dev/null
+took "system packages (apt)"
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "session-recorder needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2
   echo "Install it from https://nodejs.org or NodeSource, then run this script again." >&2
   exit 2
 fi
 npm ci --no-audit --no-fund
+took "npm dependencies (npm ci)"
 npm run build
+took "build (tsc)"

@@ -43,23 +43,27 @@ test('reports each listed segment once, counting only whole lines, with times fr
   writeFileSync(join(runDir, 'seg-00001.mp4'), 'y'.repeat(20));
   writeFileSync(join(runDir, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\n');
   harness = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger, previousRunsBeforeMs: 0 }) });
-  await harness.log.waitFor('segment.closed', 5000);
+  await harness.log.waitFor('segment.closed', 15_000);
   expect(segments(harness)).toEqual([{
     path: join(runDir, 'seg-00000.mp4'), runId: `run-${startedAtMs}`, index: 0,
     startMs: startedAtMs + 300, endMs: startedAtMs + 3300, bytes: 10, width: 640, height: 480, complete: true,
   }]);
-  // FFmpeg appends the next line: a half-written line is not a segment yet.
+  // FFmpeg appends the next line: a half-written line is not a segment yet (had it been taken,
+  // segment 1 would be reported ending at 3.00 s, before the whole line below is written).
   appendFileSync(join(runDir, 'segments.csv'), 'seg-00001.mp4,3.00');
-  await new Promise((r) => setTimeout(r, 300));
-  expect(segments(harness)).toHaveLength(1);
+  await new Promise((r) => setTimeout(r, 300)); // room for a (wrong) read of the half line
   appendFileSync(join(runDir, 'segments.csv'), '0000,6.000000\n');
-  await harness.log.waitForCount('segment.closed', 2, 5000);
+  await harness.log.waitForCount('segment.closed', 2, 15_000);
   expect(segments(harness)[1]).toMatchObject({ index: 1, startMs: startedAtMs + 3300, endMs: startedAtMs + 6300, bytes: 20, complete: true });
-  // Rewriting the same content (a spurious change event) reports nothing again.
+  // Rewriting the same content (a spurious change event) reports nothing again: a later third
+  // line is the next and only report.
   appendFileSync(join(runDir, 'segments.csv'), '');
   writeFileSync(join(runDir, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\nseg-00001.mp4,3.000000,6.000000\n');
-  await new Promise((r) => setTimeout(r, 300));
-  expect(segments(harness)).toHaveLength(2);
+  await new Promise((r) => setTimeout(r, 300)); // room for a (wrong) second report
+  writeFileSync(join(runDir, 'seg-00002.mp4'), 'z');
+  appendFileSync(join(runDir, 'segments.csv'), 'seg-00002.mp4,6.000000,9.000000\n');
+  await harness.log.waitFor('segment.closed', 15_000, (e) => e.segment.index === 2);
+  expect(segments(harness).map((s) => s.index)).toEqual([0, 1, 2]);
 });
 
 test('runEnded: the unlisted partial segment is reported complete:false, empty files ignored, then runSettled', async () => {
@@ -71,20 +75,20 @@ test('runEnded: the unlisted partial segment is reported complete:false, empty f
   utimesSync(join(runDir, 'seg-00001.mp4'), new Date(startedAtMs + 4500), new Date(startedAtMs + 4500));
   writeFileSync(join(runDir, 'seg-00002.mp4'), '');
   harness = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger, previousRunsBeforeMs: 0 }) });
-  await harness.log.waitFor('segment.closed', 5000);
+  await harness.log.waitFor('segment.closed', 15_000);
   harness.send('segmentWatcher', { type: 'segments.runEnded', runId: `run-${startedAtMs}` });
-  await harness.log.waitFor('segments.runSettled', 5000);
+  await harness.log.waitFor('segments.runSettled', 15_000);
   expect(segments(harness).map((s) => [s.index, s.complete, s.startMs, s.endMs])).toEqual([
     [0, true, startedAtMs + 250, startedAtMs + 3250],
     [1, false, startedAtMs + 3250, startedAtMs + 4500],
   ]);
   // A second runEnded reports nothing new but still settles.
   harness.send('segmentWatcher', { type: 'segments.runEnded', runId: `run-${startedAtMs}` });
-  await harness.log.waitForCount('segments.runSettled', 2, 5000);
+  await harness.log.waitForCount('segments.runSettled', 2, 15_000);
   expect(segments(harness)).toHaveLength(2);
   // Unknown runs settle at once.
   harness.send('segmentWatcher', { type: 'segments.runEnded', runId: 'run-1' });
-  await harness.log.waitFor('segments.runSettled', 5000, (e) => e.runId === 'run-1');
+  await harness.log.waitFor('segments.runSettled', 15_000, (e) => e.runId === 'run-1');
 });
 
 test("an earlier recorder's leftovers are reported at start, partial ones included, uploaded ones skipped", async () => {
@@ -98,11 +102,15 @@ test("an earlier recorder's leftovers are reported at start, partial ones includ
   const current = makeRun(startedAtMs + 60_000, startedAtMs + 60_100);
   writeFileSync(join(current, 'seg-00000.mp4'), 'partial of a live run: not reported without runEnded');
   harness = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger, previousRunsBeforeMs: startedAtMs + 1 }) });
-  await harness.log.waitForCount('segment.closed', 2, 5000);
-  await new Promise((r) => setTimeout(r, 300));
+  await harness.log.waitForCount('segment.closed', 2, 15_000);
+  // The live run lists its first segment: once that is reported, a (wrong) partial report of the
+  // live run's file would have come before it.
+  appendFileSync(join(current, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\n');
+  await harness.log.waitFor('segment.closed', 15_000, (e) => e.segment.runId === `run-${startedAtMs + 60_000}`);
   expect(segments(harness).map((s) => [s.runId, s.index, s.complete, s.startMs, s.endMs, s.bytes])).toEqual([
     [`run-${startedAtMs}`, 1, true, startedAtMs + 3000, startedAtMs + 6000, 1],
     [`run-${startedAtMs}`, 2, false, startedAtMs + 6000, startedAtMs + 7400, statSync(video).size],
+    [`run-${startedAtMs + 60_000}`, 0, true, startedAtMs + 60_100, startedAtMs + 63_100, statSync(join(current, 'seg-00000.mp4')).size],
   ]);
   expect(harness.log.of('segments.runSettled')).toEqual([]);
 });
