@@ -31,10 +31,10 @@ function fakeRecorder(sentinelPath: string, drain: () => Promise<void> = async (
 test('end writes the sentinel and returns once the recorder deleted it', async () => {
   const sentinel = path.join(dir, 'end');
   const recorder = fakeRecorder(sentinel);
-  const result = await requestEnd({ sentinelPath: sentinel, timeoutMs: 10_000, pid: 4242, now });
+  const result = await requestEnd({ sentinelPath: sentinel, timeoutMs: 15_000, pid: 4242, now });
   recorder.stop();
+  // vanished: the recorder deleted it before the deadline (15 s: it catches a hang, it does not time the recorder).
   expect(result.vanished).toBe(true);
-  expect(result.waitedMs).toBeLessThan(10_000);
   expect(existsSync(sentinel)).toBe(false);
 });
 
@@ -50,7 +50,7 @@ test('what the sentinel says', async () => {
       resolve(body);
     });
   });
-  const result = await requestEnd({ sentinelPath: sentinel, timeoutMs: 10_000, pid: 4242, now });
+  const result = await requestEnd({ sentinelPath: sentinel, timeoutMs: 15_000, pid: 4242, now });
   expect(result.vanished).toBe(true);
   expect(JSON.parse(await seen)).toEqual({ requestedBy: 'session-recorder end', pid: 4242, at: '2024-03-14T10:00:00.000Z' });
 });
@@ -62,7 +62,7 @@ test('a recorder that takes a while to drain is waited for', async () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the recorder's drain, not the test waiting
     drained = true;
   });
-  const result = await requestEnd({ sentinelPath: sentinel, timeoutMs: 10_000, pid: 1, now });
+  const result = await requestEnd({ sentinelPath: sentinel, timeoutMs: 15_000, pid: 1, now });
   recorder.stop();
   expect(result.vanished).toBe(true);
   expect(drained).toBe(true);
@@ -83,7 +83,7 @@ test('creates the sentinel directory (0700) and accepts a sentinel that is alrea
   expect(first.vanished).toBe(false);
   expect(statSync(path.dirname(sentinel)).mode & 0o777).toBe(0o700);
   const recorder = fakeRecorder(sentinel);
-  const second = await requestEnd({ sentinelPath: sentinel, timeoutMs: 10_000, pid: 1, now });
+  const second = await requestEnd({ sentinelPath: sentinel, timeoutMs: 15_000, pid: 1, now });
   recorder.stop();
   expect(second.vanished).toBe(true);
 });

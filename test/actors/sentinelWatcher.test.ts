@@ -48,7 +48,7 @@ test('a sentinel created while recording is reported once', async () => {
   expect(actor.getSnapshot().context.appeared).toEqual([]);
 
   writeFileSync(sentinel, '');
-  await waitFor(actor, (s) => s.context.appeared.length === 1, { timeout: 5000 });
+  await waitFor(actor, (s) => s.context.appeared.length === 1, { timeout: 15_000 });
   expect(actor.getSnapshot().context.appeared).toEqual([sentinel]);
 
   unlinkSync(sentinel);
@@ -62,7 +62,7 @@ test('a sentinel already there at start is reported', async () => {
   const sentinel = path.join(dir, 'end');
   writeFileSync(sentinel, '');
   const actor = start(sentinel);
-  await waitFor(actor, (s) => s.context.appeared.length === 1, { timeout: 5000 });
+  await waitFor(actor, (s) => s.context.appeared.length === 1, { timeout: 15_000 });
   expect(JSON.parse(lines[0] as string)).toMatchObject({ how: expect.stringMatching(/created|present at start/), sentinel });
   actor.stop();
 });
@@ -74,7 +74,7 @@ test('relative paths and a nested sentinel directory work', async () => {
   const actor = start(relative);
   await seenByAnotherWatcher(path.join(nested, 'x'), () => writeFileSync(path.join(nested, 'x'), ''));
   writeFileSync(path.join(nested, 'end'), '');
-  await waitFor(actor, (s) => s.context.appeared.length === 1, { timeout: 5000 });
+  await waitFor(actor, (s) => s.context.appeared.length === 1, { timeout: 15_000 });
   expect(actor.getSnapshot().context.appeared).toEqual([path.join(nested, 'end')]);
   actor.stop();
 });

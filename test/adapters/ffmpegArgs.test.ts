@@ -1,34 +1,46 @@
 import { buildCaptureArgs, encodedSize, type CaptureArgsOptions } from '../../src/adapters/ffmpegArgs';
 import type { DisplayLayout } from '../../src/domain/displayLayout';
 
+// Arrays, not `args.join(' ')`: a joined string cannot tell "-i" "Capture screen 0:none" (one
+// argument with spaces, as FFmpeg needs it) from the same words split into three arguments.
 const hd: DisplayLayout = { x: 0, y: 0, width: 1920, height: 1080, monitors: [{ name: 'M0', x: 0, y: 0, width: 1920, height: 1080, primary: true }] };
 const base: Omit<CaptureArgsOptions, 'source'> = { layout: hd, frameRate: 5, segmentSeconds: 60, runDir: '/spool/s1/run-1764225600000' };
 
-const output = '-c:v libx264 -preset veryfast -tune stillimage,zerolatency -x264-params ref=2:me=umh:merange=32 -crf 23 -pix_fmt yuv420p -force_key_frames expr:gte(t,n_forced*60) ' +
-  '-f segment -segment_time 60 -reset_timestamps 1 -segment_list /spool/s1/run-1764225600000/segments.csv -segment_list_type csv ' +
-  '-segment_format mp4 -segment_format_options movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1 ' +
-  '/spool/s1/run-1764225600000/seg-%05d.mp4';
+const input = ['-hide_banner', '-loglevel', 'info', '-nostats', '-n'];
+const output = [
+  '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32', '-crf', '23',
+  '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*60)',
+  '-f', 'segment', '-segment_time', '60', '-reset_timestamps', '1',
+  '-segment_list', '/spool/s1/run-1764225600000/segments.csv', '-segment_list_type', 'csv',
+  '-segment_format', 'mp4', '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1',
+  '/spool/s1/run-1764225600000/seg-%05d.mp4',
+];
 
 test('x11grab: the whole virtual screen of the display, mouse drawn', () => {
-  expect(buildCaptureArgs({ ...base, source: { kind: 'x11grab', display: ':99' } }).join(' ')).toBe(
-    '-hide_banner -loglevel info -nostats -n -f x11grab -framerate 5 -draw_mouse 1 -video_size 1920x1080 -i :99+0,0 ' + output);
+  expect(buildCaptureArgs({ ...base, source: { kind: 'x11grab', display: ':99' } })).toEqual([
+    ...input, '-f', 'x11grab', '-framerate', '5', '-draw_mouse', '1', '-video_size', '1920x1080', '-i', ':99+0,0', ...output,
+  ]);
 });
 
 test('gdigrab: desktop cropped to a virtual screen with negative offsets', () => {
   const twoScreens: DisplayLayout = { x: -1280, y: -200, width: 3200, height: 1280, monitors: [] };
-  expect(buildCaptureArgs({ ...base, layout: twoScreens, source: { kind: 'gdigrab' } }).join(' ')).toBe(
-    '-hide_banner -loglevel info -nostats -n -f gdigrab -framerate 5 -draw_mouse 1 -offset_x -1280 -offset_y -200 -video_size 3200x1280 -i desktop ' + output);
+  expect(buildCaptureArgs({ ...base, layout: twoScreens, source: { kind: 'gdigrab' } })).toEqual([
+    ...input, '-f', 'gdigrab', '-framerate', '5', '-draw_mouse', '1', '-offset_x', '-1280', '-offset_y', '-200', '-video_size', '3200x1280',
+    '-i', 'desktop', ...output,
+  ]);
 });
 
-test('avfoundation: one screen device, cropped to even size by a filter', () => {
-  expect(buildCaptureArgs({ ...base, source: { kind: 'avfoundation' } }).join(' ')).toBe(
-    '-hide_banner -loglevel info -nostats -n -f avfoundation -framerate 5 -capture_cursor 1 -pixel_format bgr0 -i Capture screen 0:none ' +
-    '-vf crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0 ' + output);
+test('avfoundation: one screen device (one argument with spaces), cropped to even size by a filter', () => {
+  expect(buildCaptureArgs({ ...base, source: { kind: 'avfoundation' } })).toEqual([
+    ...input, '-f', 'avfoundation', '-framerate', '5', '-capture_cursor', '1', '-pixel_format', 'bgr0', '-i', 'Capture screen 0:none',
+    '-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0', ...output,
+  ]);
 });
 
 test('lavfi: a real-time testsrc2 at the layout size', () => {
-  expect(buildCaptureArgs({ ...base, source: { kind: 'lavfi' } }).join(' ')).toBe(
-    '-hide_banner -loglevel info -nostats -n -re -f lavfi -i testsrc2=size=1920x1080:rate=5 ' + output);
+  expect(buildCaptureArgs({ ...base, source: { kind: 'lavfi' } })).toEqual([
+    ...input, '-re', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=5', ...output,
+  ]);
 });
 
 test('odd sizes are cropped to even at the source; encoder and container are parameters', () => {
@@ -37,11 +49,12 @@ test('odd sizes are cropped to even at the source; encoder and container are par
   expect(buildCaptureArgs({
     ...base, layout: odd, source: { kind: 'x11grab', display: ':5' }, segmentSeconds: 5,
     encoder: { preset: 'ultrafast', tune: null, crf: 28, x264Params: null }, container: 'mpegts', runDir: '/tmp/r/',
-  }).join(' ')).toBe(
-    '-hide_banner -loglevel info -nostats -n -f x11grab -framerate 5 -draw_mouse 1 -video_size 1364x766 -i :5+0,0 ' +
-    '-c:v libx264 -preset ultrafast -crf 28 -pix_fmt yuv420p -force_key_frames expr:gte(t,n_forced*5) ' +
-    '-f segment -segment_time 5 -reset_timestamps 1 -segment_list /tmp/r/segments.csv -segment_list_type csv ' +
-    '-segment_format mpegts -segment_format_options flush_packets=1 /tmp/r/seg-%05d.ts');
+  })).toEqual([
+    ...input, '-f', 'x11grab', '-framerate', '5', '-draw_mouse', '1', '-video_size', '1364x766', '-i', ':5+0,0',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*5)',
+    '-f', 'segment', '-segment_time', '5', '-reset_timestamps', '1', '-segment_list', '/tmp/r/segments.csv', '-segment_list_type', 'csv',
+    '-segment_format', 'mpegts', '-segment_format_options', 'flush_packets=1', '/tmp/r/seg-%05d.ts',
+  ]);
 });
 
 test('never -nostdin: FFmpeg is stopped with "q" on stdin', () => {

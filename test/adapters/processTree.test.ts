@@ -11,7 +11,7 @@ async function startFamily(): Promise<{ pid: number; descendants: number[] }> {
     child.once('error', reject);
   });
   const pid = child.pid as number;
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   let descendants = descendantsSync(pid);
   while (descendants.length < 3 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));
@@ -22,8 +22,8 @@ async function startFamily(): Promise<{ pid: number; descendants: number[] }> {
 }
 
 async function expectAllGone(pid: number, descendants: number[]): Promise<void> {
-  expect(await waitUntilGone(pid, 5000)).toBe(true);
-  for (const d of descendants) expect(await waitUntilGone(d, 5000)).toBe(true);
+  expect(await waitUntilGone(pid, 15_000)).toBe(true);
+  for (const d of descendants) expect(await waitUntilGone(d, 15_000)).toBe(true);
 }
 
 test('spawnDetached leads its own process group', async () => {

@@ -192,14 +192,13 @@ test('a store answering 400 BadDigest is rejected with a message about the check
   expect((error as Error).message).toContain('BadDigest');
 });
 
-test('an unreachable endpoint fails fast with advice, never hangs', async () => {
+test('an unreachable endpoint fails with advice, never hangs', async () => {
   const s = store({ endpoint: `http://127.0.0.1:${await closedPort()}`, maxAttempts: 1 });
   const data = Buffer.from('x');
-  const started = Date.now();
   const error = await s.put('x.bin', { data }, { ...checksumsOf(data), contentType: 'video/mp4' }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(UploadError);
-  expect((error as Error).message).toMatch(/could not reach the store: check --endpoint/);
-  expect(Date.now() - started).toBeLessThan(5_000);
+  // The refused connection itself ended the attempt (not a timeout the test would have to wait for).
+  expect((error as Error).message).toMatch(/could not reach the store: check --endpoint.*ECONNREFUSED/);
 });
 
 test('an endpoint that accepts but never answers is cut by the idle timeout; an abort cuts it sooner', async () => {
@@ -209,18 +208,18 @@ test('an endpoint that accepts but never answers is cut by the idle timeout; an 
   const put = { ...checksumsOf(data), contentType: 'video/mp4' };
 
   const idle = store({ endpoint: p.endpoint, idleTimeoutMs: 300, maxAttempts: 1 });
-  const t0 = Date.now();
-  await expect(idle.put('hang.bin', { data }, put)).rejects.toBeInstanceOf(UploadError);
-  expect(Date.now() - t0).toBeLessThan(5_000);
+  const cut = await idle.put('hang.bin', { data }, put).catch((e: unknown) => e);
+  expect(cut).toBeInstanceOf(UploadError);
+  // Cut by the idle timeout it was given, not by anything else (the SDK names the setting that fired).
+  expect((cut as Error).message).toMatch(/could not reach the store.*timed out after 300 ms of inactivity/);
 
-  const patient = store({ endpoint: p.endpoint, maxAttempts: 1 });
+  // An idle timeout of 60 s is far longer than this test's 15 s deadline: only the abort can end it in time.
+  const patient = store({ endpoint: p.endpoint, idleTimeoutMs: 60_000, maxAttempts: 1 });
   const controller = new AbortController();
-  const t1 = Date.now();
   const pending = patient.put('hang.bin', { data }, { ...put, signal: controller.signal });
   setTimeout(() => controller.abort(), 100);
   await expect(pending).rejects.toThrow(/was aborted/);
-  expect(Date.now() - t1).toBeLessThan(3_000);
-});
+}, 15_000);
 
 test('wrong credentials and missing credentials each get a message that says what to set', async () => {
   const data = Buffer.from('x');

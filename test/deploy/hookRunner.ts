@@ -2,10 +2,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitUntil } from '../helpers/cli';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const linuxHooks = join(repoRoot, 'scripts', 'appstream', 'linux');
 export const fakeRecorder = join(__dirname, 'fixtures', 'fake-recorder.sh');
+
+/**
+ * AppStream's own limits on the hooks (config.json's WaitingTime): the product's budgets. A hook
+ * that overruns them is cut off by AppStream, so these bounds stay; anything tighter would measure
+ * the machine's speed, not the hooks.
+ */
+const appstream = JSON.parse(readFileSync(join(linuxHooks, 'config.json'), 'utf8')) as {
+  SessionStart: { WaitingTime: number };
+  SessionTermination: { WaitingTime: number };
+};
+export const START_BUDGET_MS = appstream.SessionStart.WaitingTime * 1000;
+export const END_BUDGET_MS = appstream.SessionTermination.WaitingTime * 1000;
 
 export interface HookResult {
   code: number | null;
@@ -47,20 +60,9 @@ export function livePid(stateDir: string, safe: string): number | undefined {
   return pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
-/** Poll until fn returns a value, or fail after timeoutMs (no bare sleeps in tests). */
-export async function waitUntil<T>(what: string, fn: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Stop a process this test started indirectly (through a hook), by PID, and wait until it is gone. */
 export async function killPid(pid: number | undefined): Promise<void> {
   if (!pid) return;
   try { process.kill(pid, 'SIGKILL'); } catch { return; }
-  await waitUntil(`pid ${pid} to exit`, () => (isAlive(pid) ? undefined : true), 5000).catch(() => undefined);
+  await waitUntil(`pid ${pid} to exit`, () => (isAlive(pid) ? undefined : true), 15_000).catch(() => undefined);
 }

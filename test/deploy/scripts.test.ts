@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fakeRecorder, killPid, linuxHooks, livePid, repoRoot, runScript, waitUntil } from './hookRunner';
+import { waitUntil } from '../helpers/cli';
+import { END_BUDGET_MS, fakeRecorder, killPid, linuxHooks, livePid, repoRoot, runScript, START_BUDGET_MS } from './hookRunner';
 import { startUserDisplay, type UserDisplay } from './userDisplay';
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -225,7 +226,7 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     return readFileSync(join(out, file), 'utf8').split('\0').slice(0, -1);
   };
 
-  test('start returns within 5 s, records the user display with root-only state, is idempotent; end returns after the drain', async () => {
+  test('start returns while the recorder records the user display, with root-only state, is idempotent; end returns after the drain', async () => {
     const id = "sess 1;$(touch /tmp/x) 'quoted' \\ ünï";
     const safe = safeName(id);
     const out = join(root, 'out');
@@ -237,13 +238,15 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     });
     expect(first.stderr).toContain(`recording ${user.display}`);
     expect(first.code).toBe(0);
-    expect(first.ms).toBeLessThan(5000);
+    expect(first.ms).toBeLessThan(START_BUDGET_MS);
+    // It did not wait for the session: the recorder it started is alive and has not been asked to end.
     const pid = livePid(join(root, 'run'), safe)!;
     started.push(pid);
     expect(pid).toBeGreaterThan(0);
+    expect(existsSync(join(root, 'run', safe, 'end'))).toBe(false);
 
     // Every value is one argv entry, exactly as given; nothing was evaluated.
-    await waitUntil('the recorder to write its argv', () => (readdirSync(out).some((f) => f.startsWith('argv.')) ? true : undefined), 5000);
+    await waitUntil('the recorder to write its argv', () => (readdirSync(out).some((f) => f.startsWith('argv.')) ? true : undefined), 15_000);
     const sentinel = join(root, 'run', safe, 'end');
     expect(recorderArgv(out)).toEqual([
       '--display', user.display, '--session-id', id, '--spool-dir', join(root, 'spool'), '--run-dir', join(root, 'run'),
@@ -268,7 +271,6 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     expect(ended.stderr).toContain('drained');
     expect(ended.code).toBe(0);
     expect(ended.ms).toBeGreaterThanOrEqual(1500); // it waited for the 2 s drain
-    expect(ended.ms).toBeLessThan(10_000);
     expect(livePid(join(root, 'run'), safe)).toBeUndefined();
     expect(existsSync(sentinel)).toBe(false);
 
@@ -289,11 +291,14 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     execFileSync('mkdir', [out]);
     const r = await start('slow-drain', ['--env-file', envFile([`FAKE_RECORDER_OUT=${out}`, 'FAKE_DRAIN_SECONDS=120'])]);
     expect(r.code).toBe(0);
-    started.push(livePid(join(root, 'run'), 'slow-drain')!);
+    const pid = livePid(join(root, 'run'), 'slow-drain')!;
+    started.push(pid);
     const ended = await end('slow-drain', ['--timeout', '3']);
     expect(ended.code).toBe(4);
     expect(ended.stderr).toContain('did not finish draining within 3s');
-    expect(ended.ms).toBeLessThan(6000);
+    // It returned on its own --timeout, not at the end of the drain: the recorder (120 s drain) is still at it.
+    expect(livePid(join(root, 'run'), 'slow-drain')).toBe(pid);
+    expect(ended.ms).toBeLessThan(END_BUDGET_MS);
   });
 
   test('the start hook returns at once when the display is not there yet; the recorder starts when it appears', async () => {
@@ -301,14 +306,14 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     execFileSync('mkdir', [out]);
     const late = 64121;
     const r = await start('late-display', ['--unix-user', String(late), '--env-file', envFile([`FAKE_RECORDER_OUT=${out}`])]);
-    expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.code).toBe(0); // returned before the display exists: it is started below
+    expect(r.ms).toBeLessThan(START_BUDGET_MS);
     expect(r.stderr).toContain('waiting');
     const pid = livePid(join(root, 'run'), 'late-display')!;
     started.push(pid);
     const u = await startUserDisplay(late);
     try {
-      await waitUntil('the recorder to start on the late display', () => (readdirSync(out).some((f) => f.startsWith('argv.')) ? true : undefined), 10_000);
+      await waitUntil('the recorder to start on the late display', () => (readdirSync(out).some((f) => f.startsWith('argv.')) ? true : undefined), 15_000);
       expect(recorderArgv(out).slice(0, 2)).toEqual(['--display', u.display]);
       expect(livePid(join(root, 'run'), 'late-display')).toBe(pid); // stage 2 exec'd the recorder: same pid
     } finally {
@@ -345,7 +350,7 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     expect(r.code).toBe(0);
     const safe = '0f1e2d3c-aaaa-bbbb-cccc-1234567890ab';
     started.push(livePid(join(root, 'run'), safe)!);
-    await waitUntil('argv', () => (readdirSync(out).some((f) => f.startsWith('argv.')) ? true : undefined), 5000);
+    await waitUntil('argv', () => (readdirSync(out).some((f) => f.startsWith('argv.')) ? true : undefined), 15_000);
     expect(recorderArgv(out).slice(2, 4)).toEqual(['--session-id', safe]);
   });
 });

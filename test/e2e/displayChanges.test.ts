@@ -3,8 +3,10 @@
  * Xvfb cannot resize) to a file:// destination while the test changes the screen with xrandr:
  * smaller (-s), larger (--fb), wider with two monitors (--fb + --setmonitor), then a monitor-only
  * change (--delmonitor: same root, no restart), then the session ends through `end`.
- * Every segment's ffprobe size matches the screen of its run, nothing is left behind, and the
- * detection latency and the gap at each restart are measured and PRINTED.
+ * Every segment's ffprobe size matches the screen of its run, flapping costs a few restarts and
+ * ends on the newest size, a monitor-only change restarts nothing, and nothing is left behind.
+ * The detection latency and the gap at each restart are printed for information only: how fast
+ * is the benchmark's job (`npm run bench -- --only display`, BENCHMARKS.md), not this test's.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -54,7 +56,7 @@ function waitForLog(recorder: CliRun, what: string, msg: string, sinceMs: number
 
 const started = (width: number, height: number) => (l: LogLine) => l.width === width && l.height === height;
 
-test('smaller, larger, two monitors, monitor-only: segments of every size, gaps measured, nothing lost', async () => {
+test('smaller, larger, two monitors, monitor-only: segments of every size, gaps printed, nothing lost', async () => {
   const root = join(work, 'recordings');
   const spoolDir = join(work, 'spool');
   const sentinel = join(work, 'run', 'end');
@@ -65,7 +67,7 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
   ], { cwd: work });
   const report: string[] = [];
   let flapRuns = 0;
-  const detection: number[] = [];
+  const starts = () => logLines(recorder).filter((l) => l.msg === 'ffmpeg started');
   try {
     await waitForLog(recorder, 'the first capture', 'ffmpeg started', 0, started(1920, 1080));
     await sleep(SETTLE_MS);
@@ -77,45 +79,59 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
       const changed = await waitForLog(recorder, `${label}: display changed`, 'display changed', at);
       const capture = await waitForLog(recorder, `${label}: capture at ${width}x${height}`, 'ffmpeg started', at, started(width, height));
       const latency = Date.parse(changed.time) - at;
-      detection.push(latency);
       report.push(`${label}: detected ${latency} ms after xrandr started (${String(changed.sinceNotificationMs ?? '?')} ms after the first RandR notification); ` +
         `new FFmpeg ${Date.parse(capture.time) - at} ms after xrandr`);
       await sleep(SETTLE_MS);
+      return capture;
     };
     await step('smaller (xrandr -s 1280x720)', 1280, 720, ['-s', '1280x720']);
     await step('larger (xrandr --fb 2560x1440)', 2560, 1440, ['--fb', '2560x1440']);
 
     // Flapping: 10 resizes 100 ms apart. Shrinks kill x11grab at once (forced restarts); grows
     // inside the cooldown are held; the newest layout wins when the cooldown ends.
-    const flapAt = Date.now();
-    const runsBefore = logLines(recorder).filter((l) => l.msg === 'ffmpeg started').length;
+    const runsBefore = starts().length;
     for (let i = 0; i < 10; i++) {
       await xrandr('-s', i % 2 === 0 ? '1280x720' : '1920x1080');
       await sleep(100);
     }
-    await waitForLog(recorder, 'the capture after flapping', 'ffmpeg started', flapAt + 1_000, started(1920, 1080), 10_000)
-      .catch(() => waitForLog(recorder, 'the capture after flapping', 'ffmpeg started', flapAt, started(1920, 1080)));
+    // Settled on the newest size: the newest run captures 1920x1080 and is still running. (Whether
+    // that run started before or after the last xrandr depends on how the flap was sampled.)
+    await waitUntil('a running capture at 1920x1080 after flapping', () => {
+      const newest = starts().at(-1);
+      if (starts().length === runsBefore || newest?.width !== 1920 || newest.height !== 1080) return undefined;
+      return logLines(recorder).some((l) => l.msg === 'ffmpeg exited' && l.runId === newest.runId) ? undefined : newest;
+    }, 15_000, 20);
     await sleep(SETTLE_MS);
-    flapRuns = logLines(recorder).filter((l) => l.msg === 'ffmpeg started').length - runsBefore;
-    report.push(`flapping (10 × xrandr -s 1280x720 / 1920x1080, 100 ms apart): ${flapRuns} new FFmpeg run(s), ending at 1920x1080`);
-    await step('two monitors (xrandr --fb 3840x1080 + --setmonitor L, R)', 3840, 1080,
+    const twoMonitors = await step('two monitors (xrandr --fb 3840x1080 + --setmonitor L, R)', 3840, 1080,
       ['--fb', '3840x1080'], ['--setmonitor', 'L', '1920/500x1080/280+0+0', 'VNC-0'], ['--setmonitor', 'R', '1920/500x1080/280+1920+0', 'none']);
+    // The runs the flap caused: every run started before the next, distinct change's capture (a
+    // late restart the flap still caused would be logged before it).
+    flapRuns = starts().findIndex((l) => l.runId === twoMonitors.runId) - runsBefore;
+    report.push(`flapping (10 × xrandr -s 1280x720 / 1920x1080, 100 ms apart): ${flapRuns} new FFmpeg run(s), ending at 1920x1080`);
     // --setmonitor sends no RandR event: the 5 s safety poll reports the two monitors.
-    await waitForLog(recorder, 'the two-monitor layout', 'display changed', 0, (l) => String(l.to).includes('3840x1080+0+0 (2 monitors)'), 10_000);
+    await waitForLog(recorder, 'the two-monitor layout', 'display changed', 0, (l) => String(l.to).includes('3840x1080+0+0 (2 monitors)'));
 
-    // Monitor-only: the root stays 3840x1080, x11grab grabs it whole: reported, no restart.
-    const before = logLines(recorder).filter((l) => l.msg === 'ffmpeg started').length;
+    // Monitor-only: the root stays 3840x1080, x11grab grabs it whole: reported, no restart. The
+    // display cooldown of the two-monitor restart (2 s) is long over, so the machine's answer to the
+    // change is final: it stays in "recording" (its transition log line says where it went).
+    const before = starts().length;
     const at = Date.now();
     await xrandr('--delmonitor', 'R');
-    const seen = await waitForLog(recorder, 'the monitor-only change', 'display changed', at, (l) => String(l.to).includes('(1 monitor)'), 10_000);
+    const seen = await waitForLog(recorder, 'the monitor-only change', 'display changed', at, (l) => String(l.to).includes('(1 monitor)'));
+    const handled = await waitForLog(recorder, 'the machine handling the monitor-only change', 'display.changed', Date.parse(seen.time));
+    expect(handled.state).toBe('recording');
     report.push(`monitor-only (xrandr --delmonitor R): seen by the safety poll after ${Date.parse(seen.time) - at} ms, no restart`);
-    await sleep(2_000);
-    expect(logLines(recorder).filter((l) => l.msg === 'ffmpeg started').length).toBe(before);
 
+    const endRequestedAt = Date.now();
     const end = await runCli(['end', '--sentinel', sentinel, '--timeout', '55']).done;
     expect(end.code).toBe(0);
     const result = await recorder.done;
     expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
+    // The recorder has exited, so everything it did is in its log: no capture started after the
+    // monitor-only change, and none was asked to stop before the session's end.
+    const beforeEnd = logLines(recorder).filter((l) => Date.parse(l.time) >= Date.parse(seen.time) && Date.parse(l.time) < endRequestedAt);
+    expect(starts().length).toBe(before);
+    expect(beforeEnd.filter((l) => l.msg === 'ffmpeg command received')).toEqual([]);
   } finally {
     if (recorder.child.exitCode === null) recorder.child.kill('SIGTERM');
   }
@@ -138,6 +154,7 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
   expect(sizes.slice(-2)).toEqual([[1920, 1080], [3840, 1080]]);
   // Runs that wrote segments during the flap: only the two flapping sizes, and far fewer than 10.
   for (const size of sizes.slice(3, -1)) expect([[1280, 720], [1920, 1080]]).toContainEqual(size);
+  expect(flapRuns).toBeGreaterThanOrEqual(1);
   expect(flapRuns).toBeLessThanOrEqual(5);
   for (const entries of runs.values()) {
     for (const entry of entries) {
@@ -163,8 +180,6 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
     `  recorded ${recorded.toFixed(1)} s of ${wall.toFixed(1)} s (${((recorded / wall) * 100).toFixed(1)} %)`,
     '',
   ].join('\n'));
-  for (const gap of gaps) expect(gap).toBeLessThan(1_500);
-  expect(Math.min(...detection)).toBeLessThan(200);
 
   // Nothing left in the spool.
   const left = existsSync(spoolDir) ? (await readdir(spoolDir, { recursive: true })).map(String) : [];

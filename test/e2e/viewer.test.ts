@@ -46,6 +46,11 @@ interface Timeline { totalSeconds: number; segments: { offset: number; duration:
 /** The page's `window.viewer` (the test has no DOM types; functions, not strings, pass the page's CSP). */
 interface ViewerApi { state(): PlayerState }
 const state = (page: Page) => page.evaluate(() => (globalThis as unknown as { viewer: ViewerApi }).viewer.state());
+/** The playbackRate of each of the player's two <video> elements. */
+const playbackRates = (page: Page) => page.evaluate(() => {
+  const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ playbackRate: number }> } }).document;
+  return Array.from(doc.querySelectorAll('video'), (v) => v.playbackRate);
+});
 
 /** Waits until the player shows `segment` with a decoded frame and no seek in flight. */
 async function settled(page: Page, segment: number): Promise<PlayerState> {
@@ -254,15 +259,14 @@ test('Chromium plays a three-segment session as one timeline: seek into the thir
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');
   expect((await state(page)).rate).toBe(4);
-  const started = Date.now();
   await page.keyboard.press(' ');
   await page.waitForFunction(() => (globalThis as unknown as { viewer: ViewerApi }).viewer.state().segment >= 2, null, { timeout: 15_000, polling: 50 });
-  const wall = (Date.now() - started) / 1000;
   const playing = await state(page);
   expect(playing.rate).toBe(4);
-  // Reaching the third segment took 4 s of video in well under 4 s of wall time.
-  expect(wall).toBeLessThan(3.5);
   expect(playing.globalTime).toBeGreaterThanOrEqual(third.offset);
+  // 4x is what the media elements play at, including the one that took over at the segment boundary
+  // (a new source can reset playbackRate to 1): the outcome, not how fast this machine got there.
+  expect(await playbackRates(page)).toEqual([4, 4]);
   await page.keyboard.press(' ');
   expect((await state(page)).playing).toBe(false);
   expect(pageErrors).toEqual([]);

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
+import { runCli, waitUntil } from '../helpers/cli';
 import type { TestS3Server } from '../helpers/s3Server';
 import type { Xvfb } from '../helpers/xvfb';
-import { startFaultRig, stopFaultRig, checkBucket, cleanUp, closedSegments, logLines, pathsFor, prefixOf, report, sleep, startRecorder, waitForLog } from './faultKit';
+import { startFaultRig, stopFaultRig, checkBucket, cleanUp, closedSegments, countLog, logLines, pathsFor, prefixOf, report, startRecorder, waitForLog } from './faultKit';
 
 jest.setTimeout(180_000);
 
@@ -37,7 +37,9 @@ test('sentinel while S3 is down: drain stops at the budget with exit 3, segments
   try {
     await waitForLog(recorder, 'a first durable segment', (l) => l.msg === 'segment durable', 30_000);
     await s3.down();
-    await sleep(6_000);
+    // Two segments closed while the store is down: they are what the drain cannot upload.
+    const closedBefore = countLog(recorder, (l) => l.msg === 'segment.closed');
+    await waitUntil('two segments closed while S3 is down', () => (countLog(recorder, (l) => l.msg === 'segment.closed') >= closedBefore + 2 ? true : undefined), 30_000);
 
     const endAt = Date.now();
     const end = await runCli(['end', '--sentinel', sentinel, '--timeout', '55'], { env }).done;
@@ -46,8 +48,13 @@ test('sentinel while S3 is down: drain stops at the budget with exit 3, segments
     expect(result.code).toBe(3);
     expect(end.code).toBe(0); // the sentinel is deleted even when something is left
     expect(existsSync(sentinel)).toBe(false);
-    // Bounded: the budget plus process exit and the end command's own start.
-    expect(drainSeconds).toBeLessThanOrEqual(DRAIN_SECONDS + 4);
+    // Bounded by --drain-timeout, the product's promise to the session-end hook: with the store down
+    // nothing can finish the drain, so only the budget ends it. It used the whole flush budget (the
+    // drain minus the 30 % reserve for manifest/end.json: it did not give up early), and it stopped
+    // long before the 50 s default budget would have. The upper bound leaves 12 s for process starts
+    // and exits on a busy machine; it does not time the recorder, it tells --drain-timeout 8 from 50.
+    expect(drainSeconds).toBeGreaterThanOrEqual(DRAIN_SECONDS * 0.7);
+    expect(drainSeconds).toBeLessThan(DRAIN_SECONDS + 12);
     expect(result.stdout).toMatch(/left in .*run "session-recorder recover"/);
     const kept = await videosIn(sessionDir);
     expect(kept.length).toBeGreaterThanOrEqual(2);

@@ -57,7 +57,6 @@ test('S3 answers 503/500 to 50 % of requests: all segments uploaded, retries vis
     const retries = logs.filter((l) => l.msg === 'upload.failed');
     expect(retries.length).toBeGreaterThanOrEqual(1);
     expect(retries.some((l) => /HTTP 50[03]/.test(String(l['message'])))).toBe(true);
-    expect(failed / n).toBeGreaterThanOrEqual(0.45);
     // The start-up PUT met 503/500/503 (the SDK's 3 attempts): not bad input, recording started anyway.
     expect(logs.some((l) => l.level === 40 && /^the destination does not answer yet/.test(l.msg))).toBe(true);
 
@@ -65,6 +64,12 @@ test('S3 answers 503/500 to 50 % of requests: all segments uploaded, retries vis
     const bucket = await checkBucket(s3, work, prefixOf(session));
     const recorded = closedSegments(logs);
     expect([...bucket.entries].sort()).toEqual([...recorded].sort());
+    // Every upload the faults defeated (the SDK's own attempts used up) was retried by the recorder
+    // until it landed: each key named in an upload.failed is in the bucket.
+    const failedKeys = [...new Set(retries.map((l) => String(l['key'])))].sort();
+    const destPrefix = 'faults/'; // startRecorder's destination: s3://faults/faults/
+    const inBucket = new Set(await s3.listKeys(`${destPrefix}${prefixOf(session)}`));
+    expect(failedKeys.filter((k) => !inBucket.has(`${destPrefix}${k}`))).toEqual([]);
     expect(existsSync(join(spoolDir, session.id))).toBe(false);
     report('s3-503-500-on-50-percent', {
       requestsThroughProxy: n,
@@ -73,6 +78,7 @@ test('S3 answers 503/500 to 50 % of requests: all segments uploaded, retries vis
       segmentsInBucket: bucket.segments,
       lost: recorded.size - bucket.segments,
       uploaderRetriesLogged: retries.length,
+      keysRetried: failedKeys,
       sampleRetry: String(retries[0]?.['message'] ?? '').slice(0, 160),
       videoSeconds: bucket.videoSeconds,
     });

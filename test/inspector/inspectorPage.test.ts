@@ -62,8 +62,8 @@ test('shows the live state, the log and the panels, and follows recording → dr
   });
 
   await page.goto(server.url);
-  await page.waitForSelector(leaf('recording'), { timeout: 10_000 });
-  await page.waitForSelector('#conn[data-conn="live"]', { timeout: 5_000 });
+  await page.waitForSelector(leaf('recording'), { timeout: 15_000 });
+  await page.waitForSelector('#conn[data-conn="live"]', { timeout: 15_000 });
   expect(await page.textContent('#state-text')).toBe('recording');
   expect(await page.textContent('#ff-pid')).toBe('1001');
   expect(await page.textContent('#ff-seg')).toBe('segment #3');
@@ -75,24 +75,24 @@ test('shows the live state, the log and the panels, and follows recording → dr
   // every state of the machine is drawn, every drawn transition is labelled with its events
   expect(await page.locator('.node').count()).toBe(graph.nodes.length);
   expect(await page.locator('.edge .label text').allTextContents()).toEqual(expect.arrayContaining(['ffmpeg.exited', '[isCurrentRun]', 'after stopTimeout']));
-  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 2_000 });
+  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 15_000 });
   await page.screenshot({ path: join(artifacts, 'inspector-recording.png'), animations: 'disabled' });
 
   // The session ends: the sentinel appears and the machine drains.
   r.say('sentinelWatcher', { type: 'sentinel.appeared', path: '/run/session-recorder/s-1/end' });
-  await page.waitForSelector(leaf('draining.flushing.settling'), { timeout: 2_000 });
-  await page.waitForSelector('.node.active[data-id="recorder.draining"]', { timeout: 1_000 });
+  await page.waitForSelector(leaf('draining.flushing.settling'), { timeout: 15_000 });
+  await page.waitForSelector('.node.active[data-id="recorder.draining"]', { timeout: 15_000 });
   expect(await page.textContent('#state-text')).toBe('draining.flushing.settling');
   expect(await page.locator('.edge.fired, .edge.recent').count()).toBeGreaterThan(0);
   expect(await page.isVisible('#drain')).toBe(true);
 
   r.say('segmentWatcher', { type: 'segments.runSettled', runId: 'run-1' });
-  await page.waitForSelector(leaf('draining.flushing.uploading'), { timeout: 2_000 });
+  await page.waitForSelector(leaf('draining.flushing.uploading'), { timeout: 15_000 });
   r.say('uploader', { type: 'upload.started', key: durable(segment('run-1', 2)).key, attempt: 2 });
   r.say('uploader', { type: 'upload.done', segment: durable(segment('run-1', 2)), pending: 0 });
-  await page.waitForSelector(leaf('draining.finalizing'), { timeout: 2_000 });
+  await page.waitForSelector(leaf('draining.finalizing'), { timeout: 15_000 });
   r.say('uploader', { type: 'upload.finalized', leftInSpool: 0 });
-  await page.waitForSelector(leaf('finished'), { timeout: 2_000 });
+  await page.waitForSelector(leaf('finished'), { timeout: 15_000 });
   expect(await page.textContent('#state-text')).toBe('finished');
   expect(await page.locator('.node.visited[data-id="recorder.recording"]').count()).toBe(1);
   expect(await page.textContent('#drain-reason')).toContain('everything durable');
@@ -102,7 +102,7 @@ test('shows the live state, the log and the panels, and follows recording → dr
   expect(targets.filter((t, i, all) => all.indexOf(t) === i)).toEqual([
     'idle', 'recording', 'draining.flushing.stopping', 'draining.flushing.settling', 'draining.flushing.uploading', 'draining.finalizing', 'finished',
   ]);
-  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 2_000 });
+  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 15_000 });
   await page.screenshot({ path: join(artifacts, 'inspector.png') });
 
   expect(requested.filter((url) => !url.startsWith(server!.url))).toEqual([]);
@@ -129,7 +129,7 @@ test('a standalone copy works from file:// and replays an events.jsonl', async (
   await page.waitForSelector('#conn[data-conn="offline"]');
   expect(await page.locator('.node').count()).toBe(graph.nodes.length);
   await page.setInputFiles('#file', jsonl);
-  await page.waitForSelector(leaf('draining.flushing.settling'), { timeout: 5_000 });
+  await page.waitForSelector(leaf('draining.flushing.settling'), { timeout: 15_000 });
   expect(await page.locator('#log li').count()).toBe(stream.history().length);
   expect(problems).toEqual([]);
 }, 60_000);

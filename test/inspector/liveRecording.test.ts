@@ -80,7 +80,7 @@ test('record --inspect: the page follows a real recording from recording through
   // Segments close and are uploaded while recording.
   await page.waitForSelector('#log li[data-event="upload.done"]', { timeout: 30_000 });
   expect(await page.textContent('#state-text')).toBe('recording');
-  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 5_000 });
+  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 15_000 });
   await page.screenshot({ path: join(artifacts, 'inspector-live-recording.png'), animations: 'disabled' });
 
   // Every phase the header shows from now on, however briefly (draining can take well under a second).
@@ -105,9 +105,9 @@ test('record --inspect: the page follows a real recording from recording through
 
   const result = await recorder.done;
   expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
-  await page.waitForSelector('#conn[data-conn="ended"]', { timeout: 5_000 });
+  await page.waitForSelector('#conn[data-conn="ended"]', { timeout: 15_000 });
   expect(await page.textContent('#drain-reason')).toContain('everything durable');
-  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 5_000 });
+  await page.waitForSelector('#canvas:not([data-moving])', { timeout: 15_000 });
   await page.screenshot({ path: join(artifacts, 'inspector-live.png') });
 
   expect(existsSync(sentinel)).toBe(false);
