@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
+import { runCli, waitUntil } from '../helpers/cli';
 import type { TestS3Server } from '../helpers/s3Server';
 import type { Xvfb } from '../helpers/xvfb';
 import { isAlive } from '../../src/adapters/processTree';
@@ -28,6 +28,16 @@ beforeAll(async () => {
   ({ x, s3, work } = await startFaultRig('fault-recorder-kill-'));
 });
 afterAll(() => stopFaultRig({ x, s3, work }));
+
+/** Segments listed so far by every capture run of a session (the lines of their segments.csv). */
+async function listedSegments(sessionDir: string): Promise<number> {
+  let lines = 0;
+  for (const run of (await readdir(sessionDir).catch(() => [] as string[])).filter((n) => n.startsWith('run-'))) {
+    const list = await readFile(join(sessionDir, run, 'segments.csv'), 'utf8').catch(() => '');
+    lines += list.split('\n').filter((l) => l.trim() !== '').length;
+  }
+  return lines;
+}
 
 async function ffmpegPids(sessionDir: string): Promise<number[]> {
   const pids: number[] = [];
@@ -56,8 +66,13 @@ test('recorder SIGKILL mid-session: the next run uploads the leftovers (its own 
     b1.child.kill('SIGKILL');
     const [a1Done, b1Done] = await Promise.all([a1.done, b1.done]);
     expect([a1Done.signal, b1Done.signal]).toEqual(['SIGKILL', 'SIGKILL']);
-    await sleep(3_000);
-    // FFmpeg ignores the end of its stdin and runs in its own process group: still recording.
+    // FFmpeg ignores the end of its stdin and runs in its own process group: still recording,
+    // which shows as a segment it lists after its recorder died.
+    const listedAtKill = await Promise.all([A, B].map((s) => listedSegments(join(spoolDir, s.id))));
+    await waitUntil('both orphaned FFmpeg processes to list a new segment', async () => {
+      const now = await Promise.all([A, B].map((s) => listedSegments(join(spoolDir, s.id))));
+      return now.every((n, i) => n > listedAtKill[i]!) ? true : undefined;
+    }, 30_000, 250);
     expect([...orphansA, ...orphansB].map((pid) => isAlive(pid))).toEqual([true, true]);
 
     // The hook starts session B's recorder again; nobody restarts A's.
