@@ -42,6 +42,7 @@ export class CaptureLog {
 
   /** Runs left in the spool without a record: their recorder stopped while they captured. */
   async recordLostRuns(): Promise<void> {
+    await this.book.settled();
     const known = new Set((this.book.manifest.runs ?? []).map((r) => r.runId));
     for (const runId of listRunIds(this.spoolDir)) {
       if (known.has(runId)) continue;

@@ -49,6 +49,11 @@ export class ManifestBook {
     return loaded;
   }
 
+  /** Resolves once every change asked for so far is made. */
+  settled(): Promise<void> {
+    return this.changes;
+  }
+
   /**
    * Applies `change` to the manifest as it is when the change's turn comes, persists the result
    * atomically in the spool, then makes it current (not yet uploaded). Changes are serialized.

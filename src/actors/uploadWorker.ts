@@ -120,9 +120,17 @@ export class UploadWorker {
     });
   }
 
-  /** A coverage record being written to the spool manifest: a failure is logged, never fatal. */
-  capture(change: Promise<void>): void {
-    change.catch((e: unknown) => this.logger.error({ err: messageOf(e) }, 'could not record a capture run or stall in the spool manifest'));
+  /**
+   * Writes a coverage record to the spool manifest; a failure is logged, never fatal. Once
+   * finalize began the manifest is closed: a late record (a stall that ended during the drain)
+   * would make the uploaded manifest stale.
+   */
+  capture(change: () => Promise<void>): void {
+    if (this.halted) {
+      this.logger.debug('coverage record after finalize: the manifest is closed');
+      return;
+    }
+    change().catch((e: unknown) => this.logger.error({ err: messageOf(e) }, 'could not record a capture run or stall in the spool manifest'));
   }
 
   /** Actor cleanup: abort whatever is in flight; nothing more is sent. */
@@ -296,6 +304,7 @@ export class UploadWorker {
       type: 'upload.finalized',
       leftInSpool,
       ...(problems.length > 0 ? { message: problems.join('; ') } : {}),
+      ...(end.coverage === undefined ? {} : { videoSeconds: end.coverage.videoSeconds }),
     } satisfies RecorderEvent);
   }
 

@@ -76,6 +76,8 @@ export interface RecorderContext {
   readonly failedAttempts: number;
   readonly stopReason: string | null;
   readonly leftInSpool: number | null;
+  /** Seconds of video the session has, from end.json's coverage; null until finalized or unknown. */
+  readonly videoSeconds: number | null;
   readonly lastDisplayProblem: string | null;
 }
 
@@ -86,6 +88,7 @@ export interface RecorderOutput {
   readonly segmentsUploaded: number;
   readonly bytesUploaded: number;
   readonly stopReason: string | null;
+  readonly videoSeconds: number | null;
 }
 
 export function initialContext(input: RecorderInput): RecorderContext {
@@ -109,6 +112,7 @@ export function initialContext(input: RecorderInput): RecorderContext {
     failedAttempts: 0,
     stopReason: null,
     leftInSpool: null,
+    videoSeconds: null,
     lastDisplayProblem: null,
   };
 }

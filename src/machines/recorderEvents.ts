@@ -33,7 +33,8 @@ export type RecorderEvent =
   | { type: 'upload.done'; segment: DurableSegment; pending: number }
   | { type: 'upload.failed'; key: string; attempt: number; retryInMs: number; message: string }
   | { type: 'upload.idle' }
-  | { type: 'upload.finalized'; leftInSpool: number; message?: string };
+  /** `videoSeconds`: the session's seconds of video by end.json's coverage (absent when unknown). */
+  | { type: 'upload.finalized'; leftInSpool: number; message?: string; videoSeconds?: number };
 
 /** Commands the machine sends to its ffmpeg child. */
 export type FfmpegCommand = { type: 'ffmpeg.finish' } | { type: 'ffmpeg.terminate' } | { type: 'ffmpeg.kill' };

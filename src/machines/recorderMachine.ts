@@ -35,6 +35,8 @@ export const recorderMachine = setup({
     segmentWatcher: mustBeProvided<SegmentWatcherCommand, undefined>('segmentWatcher'),
     sentinelWatcher: mustBeProvided<EventObject, undefined>('sentinelWatcher'),
     uploader: mustBeProvided<UploaderCommand, undefined>('uploader'),
+    // Where the display has no round trip to watch (lavfi, Windows, macOS for now), none is made.
+    displayWatchdog: fromCallback<EventObject, undefined>(() => undefined),
   },
   guards: {
     // A layout the running capture does not cover (a monitor-only change on X11 is covered: the
@@ -184,6 +186,7 @@ export const recorderMachine = setup({
     }) satisfies UploaderCommand),
     recordFinalized: assign({
       leftInSpool: ({ event }) => (event.type === 'upload.finalized' ? event.leftInSpool : null),
+      videoSeconds: ({ event }) => (event.type === 'upload.finalized' ? (event.videoSeconds ?? null) : null),
     }),
     noteDisplayLost: assign({
       lastDisplayProblem: ({ event, context }) => (event.type === 'display.lost' ? event.message : context.lastDisplayProblem),
@@ -198,6 +201,7 @@ export const recorderMachine = setup({
     { id: 'segmentWatcher', src: 'segmentWatcher' },
     { id: 'sentinelWatcher', src: 'sentinelWatcher' },
     { id: 'uploader', src: 'uploader' },
+    { id: 'displayWatchdog', src: 'displayWatchdog' },
   ],
   // Whatever the state, a closed segment is queued and a durable one counted: uploads run
   // during recording, restarting and draining alike.
@@ -334,6 +338,7 @@ export const recorderMachine = setup({
     segmentsUploaded: context.segmentsUploaded,
     bytesUploaded: context.bytesUploaded,
     stopReason: context.stopReason,
+    videoSeconds: context.videoSeconds,
   }),
 });
 
