@@ -44,6 +44,18 @@ function gapLine(gap: CoverageGap): string {
 
 const percent = (ratio: number): string => `${(Math.floor(ratio * 1000) / 10).toFixed(1)} %`;
 
+/** The default limits of `verify` (--min-coverage 99, --max-gap 2): `list` and the viewer judge with them. */
+export const DEFAULT_COVERAGE_LIMITS: CoverageLimits = { minCoverage: 0.99, maxGapMs: 2_000 };
+
+/** One line per reason the coverage fails the limits (empty: it passes): what `list` and the viewer show. */
+export function coverageShortfalls(coverage: Coverage, limits: CoverageLimits = DEFAULT_COVERAGE_LIMITS): string[] {
+  const out: string[] = [];
+  if (coverage.videoSeconds === 0) out.push('no video at all');
+  else if (coverage.ratio < limits.minCoverage) out.push(`coverage ${percent(coverage.ratio)} (below ${limits.minCoverage * 100} %)`);
+  for (const gap of coverage.gaps) if (!gap.explained && gap.seconds * 1000 > limits.maxGapMs) out.push(gapLine(gap));
+  return out;
+}
+
 export function coverageFindings(manifest: Manifest, end: EndMarker | undefined, limits: CoverageLimits): CoverageResult {
   const coverage = manifestCoverage(manifest);
   const problems: Finding<ProblemCode>[] = [];

@@ -88,6 +88,13 @@ test("FFmpeg's X connection cut every 5 s for 25 s: back at once (≥ 85 % cover
   expect(cutGaps).toHaveLength(5);
   for (const gap of cutGaps) expect(gap.message).toMatch(/^\d+\.\d s without video in the session, .+ → .+: X connection lost/);
   expect(text).toMatch(/INCOMPLETE: .*\(exit 7\)/);
+
+  // `list` shows the same coverage and flags the session.
+  const listed = await runCli(['list', 's3://evidence/', '--json', '--endpoint', s3.endpoint], { env: { ...process.env, ...s3.env } }).done;
+  const row = (JSON.parse(listed.stdout) as { sessionId: string; coverage: number; coverageProblems: string[]; verified: boolean }[])
+    .find((r) => r.sessionId === session.sessionId);
+  expect(row).toMatchObject({ coverage: coverage.ratio, verified: false });
+  expect(row!.coverageProblems).toEqual([expect.stringMatching(/^coverage \d+\.\d % \(below 99 %\)$/)]);
 });
 
 test('a server grab held for 10 s is a gap with cause "display stalled"', async () => {
