@@ -23,7 +23,7 @@ import { END_NAME, MANIFEST_NAME, contentTypeFor, endKey } from '../domain/objec
 import type { ClosedSegment, DurableSegment } from '../domain/segment';
 import type { SegmentStore } from '../domain/segmentStore';
 import type { RecorderEvent } from '../machines/recorderEvents';
-import { manifestCoverage } from '../domain/manifestCoverage';
+import { coverageField } from '../domain/manifestCoverage';
 import { CaptureLog } from './captureLog';
 import { finalizeStep } from './finalizeStep';
 import { ManifestBook } from './manifestBook';
@@ -120,11 +120,7 @@ export class UploadWorker {
     });
   }
 
-  /**
-   * Writes a coverage record to the spool manifest; a failure is logged, never fatal. Once
-   * finalize began the manifest is closed: a late record (a stall that ended during the drain)
-   * would make the uploaded manifest stale.
-   */
+  /** A coverage record into the spool manifest (logged if it fails); none once finalize closed the manifest. */
   capture(change: () => Promise<void>): void {
     if (this.halted) {
       this.logger.debug('coverage record after finalize: the manifest is closed');
@@ -283,7 +279,7 @@ export class UploadWorker {
       reason,
       leftInSpool: left,
       manifestSha256: sha256Hex(serializeManifest(this.book.manifest)),
-      ...withCoverage(this.book.manifest),
+      ...coverageField(this.book.manifest),
     });
     const endBody = Buffer.from(`${JSON.stringify(end, null, 2)}\n`);
     const endPath = join(this.deps.spoolDir, END_NAME);
@@ -322,10 +318,4 @@ export class UploadWorker {
     };
     return finalizeStep(ctx, name, op, problems);
   }
-}
-
-/** end.json's coverage, when the manifest has its records. */
-function withCoverage(manifest: Parameters<typeof manifestCoverage>[0]): { coverage?: NonNullable<ReturnType<typeof manifestCoverage>> } {
-  const coverage = manifestCoverage(manifest);
-  return coverage === null ? {} : { coverage };
 }

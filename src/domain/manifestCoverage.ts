@@ -65,3 +65,9 @@ export function manifestCoverage(manifest: Manifest, bounds?: CoverageBounds): C
   const input = coverageInputOf(manifest);
   return input === null ? null : computeCoverage(input, bounds);
 }
+
+/** end.json's `coverage` field: present when the manifest has coverage records. */
+export function coverageField(manifest: Manifest): { coverage?: Coverage } {
+  const coverage = manifestCoverage(manifest);
+  return coverage === null ? {} : { coverage };
+}

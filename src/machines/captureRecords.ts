@@ -5,7 +5,7 @@
  */
 import { classifyExit, startsTamperBurst, TAMPER_WINDOW_MS, type RunEnd } from '../domain/captureRuns';
 import type { RecorderContext } from './recorderContext';
-import type { EndedRun, RecorderEvent } from './recorderEvents';
+import type { EndedRun, RecorderEmitted, RecorderEvent, UploaderCommand } from './recorderEvents';
 
 /**
  * How the current run ended, from the event that ended it and why the machine was stopping it:
@@ -38,12 +38,26 @@ export function interruptionAtMs(event: RecorderEvent): number | null {
   }
 }
 
-/** The interruption times still inside the burst window, with this one. */
-export function recentInterruptions(context: RecorderContext, atMs: number): number[] {
-  return [...context.interruptionTimesMs.filter((t) => atMs - t <= TAMPER_WINDOW_MS), atMs];
+function recentBefore(context: RecorderContext, atMs: number): number[] {
+  return context.interruptionTimesMs.filter((t) => atMs - t <= TAMPER_WINDOW_MS);
 }
 
-/** True when this interruption completes a burst (logged as "tamper suspected"). */
-export function completesBurst(context: RecorderContext, atMs: number): boolean {
-  return startsTamperBurst(context.interruptionTimesMs.filter((t) => atMs - t <= TAMPER_WINDOW_MS), atMs);
+/** The interruption times still inside the burst window, with this event's (unchanged when it is none). */
+export function interruptionTimes(context: RecorderContext, event: RecorderEvent): readonly number[] {
+  const atMs = interruptionAtMs(event);
+  return atMs === null ? context.interruptionTimesMs : [...recentBefore(context, atMs), atMs];
+}
+
+/** "tamper suspected" when this interruption completes a burst; null otherwise. */
+export function burstSuspected(context: RecorderContext, event: RecorderEvent): RecorderEmitted | null {
+  const atMs = interruptionAtMs(event);
+  if (atMs === null || !startsTamperBurst(recentBefore(context, atMs), atMs)) return null;
+  return { type: 'recorder.tamperSuspected', atMs, recentInterruptions: recentBefore(context, atMs).length + 1, windowMs: TAMPER_WINDOW_MS };
+}
+
+/** A stall's start (display.stalled) or end (display.answering), for the uploader's manifest. */
+export function stallCommand(event: RecorderEvent): UploaderCommand {
+  if (event.type === 'display.stalled') return { type: 'uploader.stall', stall: { startMs: event.sinceMs, endMs: null } };
+  if (event.type === 'display.answering') return { type: 'uploader.stall', stall: { startMs: event.sinceMs, endMs: event.atMs } };
+  throw new Error(`stallCommand cannot handle ${event.type}`);
 }

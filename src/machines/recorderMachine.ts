@@ -1,24 +1,17 @@
-import { assign, emit, enqueueActions, type EventObject, fromCallback, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
+import { assign, enqueueActions, type EventObject, fromCallback, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
 import { sameCapture, type DisplayLayout } from '../domain/displayLayout';
 import type { FfmpegCommand, RecorderEmitted, RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
-import { completesBurst, endedRun, interruptionAtMs, recentInterruptions } from './captureRecords';
-import { TAMPER_WINDOW_MS } from '../domain/captureRuns';
+import { burstSuspected, endedRun, interruptionTimes, stallCommand } from './captureRecords';
+import { restartDelayMs } from './restartPolicy';
+import { mustBeProvided } from './mustBeProvided';
 import { DEFAULT_DISPLAY_RESTART_COOLDOWN_MS, initialContext, type RecorderContext, type RecorderInput, type RecorderOutput } from './recorderContext';
 import { stopCaptureStates } from './stopCaptureStates';
+
+export { restartDelayMs } from './restartPolicy';
 
 /** Input of the ffmpeg actor: the layout to capture. Everything else is in the actor's factory. */
 export interface FfmpegActorInput {
   readonly layout: DisplayLayout;
-}
-
-/**
- * The machine only declares its actors; the CLI (and tests) give the real ones with `provide()`.
- * A forgotten one fails loudly instead of recording nothing.
- */
-function mustBeProvided<TCommand extends { type: string }, TInput>(name: string) {
-  return fromCallback<TCommand, TInput>(() => {
-    throw new Error(`recorderMachine: the "${name}" actor must be given with machine.provide({ actors: { ${name} } })`);
-  });
 }
 
 export const recorderMachine = setup({
@@ -140,19 +133,11 @@ export const recorderMachine = setup({
     setStopCause: assign({ stopCause: (_, params: { cause: 'layout-change' | 'stop-requested' }) => params.cause }),
     // A lost capture or a stall; the one that completes a burst is emitted as "tamper suspected".
     noteInterruption: enqueueActions(({ context, event, enqueue }) => {
-      const atMs = interruptionAtMs(event);
-      if (atMs === null) return;
-      if (completesBurst(context, atMs)) {
-        const recent = recentInterruptions(context, atMs);
-        enqueue.emit({ type: 'recorder.tamperSuspected', atMs, recentInterruptions: recent.length, windowMs: TAMPER_WINDOW_MS } satisfies RecorderEmitted);
-      }
-      enqueue.assign({ interruptionTimesMs: recentInterruptions(context, atMs) });
+      const burst = burstSuspected(context, event);
+      if (burst !== null) enqueue.emit(burst);
+      enqueue.assign({ interruptionTimesMs: interruptionTimes(context, event) });
     }),
-    forwardStall: sendTo('uploader', ({ event }) => {
-      if (event.type === 'display.stalled') return { type: 'uploader.stall', stall: { startMs: event.sinceMs, endMs: null } } satisfies UploaderCommand;
-      if (event.type === 'display.answering') return { type: 'uploader.stall', stall: { startMs: event.sinceMs, endMs: event.atMs } } satisfies UploaderCommand;
-      throw new Error(`forwardStall cannot handle ${event.type}`);
-    }),
+    forwardStall: sendTo('uploader', ({ event }) => stallCommand(event)),
     // A run that captured and was lost restarts at once; one that never captured backs off.
     noteCrash: assign({
       consecutiveFailures: ({ context }) => (context.run?.firstFrameAtMs != null ? 0 : context.consecutiveFailures + 1),
@@ -342,12 +327,6 @@ export const recorderMachine = setup({
   }),
 });
 
-/** Restart at once after a layout change; after crashes back off exponentially up to a cap. */
-export function restartDelayMs(context: RecorderContext): number {
-  if (context.restartReason === 'display' || context.consecutiveFailures <= 1) return 0;
-  const exponent = Math.min(context.consecutiveFailures - 2, 16);
-  return Math.min(context.config.restartBackoffBaseMs * 2 ** exponent, context.config.restartBackoffMaxMs);
-}
 
 export type RecorderMachine = typeof recorderMachine;
 export type RecorderActorRef = ActorRefFrom<RecorderMachine>;
