@@ -20,6 +20,7 @@ import { parseOptions, type SectionName } from './lib/options';
 import { RecorderRun } from './lib/recorder';
 import { startBenchDisplay } from './lib/scene';
 import { crashSection } from './sections/crash';
+import { cutSection } from './sections/cut';
 import { displaySection } from './sections/display';
 import { drainSection } from './sections/drain';
 import { liveSection } from './sections/live';
@@ -37,6 +38,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   soak: soakSection,
   display: displaySection,
   crash: crashSection,
+  cut: cutSection,
 };
 
 async function main(): Promise<void> {

@@ -71,7 +71,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       const message = `Cannot prepare capture run ${runId} in "${deps.sessionSpoolDir}": ${(err as Error).message}. ` +
         'Check that the spool dir is writable and has free space.';
       log.error({ err, runId }, message);
-      sendBack({ type: 'ffmpeg.failedToStart', runId, message } satisfies RecorderEvent);
+      sendBack({ type: 'ffmpeg.failedToStart', runId, message, atMs: clock() } satisfies RecorderEvent);
       return undefined;
     }
     const { runId } = info;
@@ -93,7 +93,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     } catch (err) {
       // spawn() throws synchronously only for invalid arguments (e.g. an empty path).
       phase = 'failed';
-      sendBack({ type: 'ffmpeg.failedToStart', runId, message: describeSpawnFailure(deps.ffmpegPath, err as Error) } satisfies RecorderEvent);
+      sendBack({ type: 'ffmpeg.failedToStart', runId, message: describeSpawnFailure(deps.ffmpegPath, err as Error), atMs: clock() } satisfies RecorderEvent);
       return undefined;
     }
 
@@ -110,12 +110,21 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
         phase = 'failed';
         const message = describeSpawnFailure(deps.ffmpegPath, err);
         log.error({ runId, err }, message);
-        sendBack({ type: 'ffmpeg.failedToStart', runId, message } satisfies RecorderEvent);
+        sendBack({ type: 'ffmpeg.failedToStart', runId, message, atMs: clock() } satisfies RecorderEvent);
       } else {
         log.warn({ runId, err }, 'ffmpeg child process error');
       }
     });
 
+    // Told once: the run captures. Its loss is then an interruption (restart at once), not a
+    // failure to start (backoff). The input's wall-clock start says so; for sources without one
+    // (lavfi: it starts at 0), the moment that line came.
+    let capturing = false;
+    const reportCapturing = (atMs: number): void => {
+      if (capturing || phase !== 'running') return;
+      capturing = true;
+      sendBack({ type: 'ffmpeg.capturing', runId, firstFrameAtMs: atMs } satisfies RecorderEvent);
+    };
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       for (const fact of scanner.push(chunk)) {
@@ -125,6 +134,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
             log.debug({ runId, firstFrameAtMs: ms, afterSpawnMs: ms - info.startedAtMs }, 'first frame');
             update({ firstFrameAtMs: ms });
           }
+          reportCapturing(ms ?? clock());
         } else if (fact.width !== info.width || fact.height !== info.height) {
           update({ width: fact.width, height: fact.height });
         }
@@ -132,7 +142,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     });
     child.stdin?.on('error', (err) => log.debug({ runId, err }, 'ffmpeg stdin closed'));
 
-    let exit: { code: number | null; signal: string | null } | null = null;
+    let exit: { code: number | null; signal: string | null; atMs: number } | null = null;
     let reported = false;
     const report = (): void => {
       if (reported || exit === null || phase === 'failed') return;
@@ -142,13 +152,13 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       const fields = { runId, code: exit.code, signal: exit.signal };
       if (exit.code === 0) log.info(fields, 'ffmpeg exited');
       else log.warn({ ...fields, error: errorSummary(stderrTail) }, 'ffmpeg exited');
-      sendBack({ type: 'ffmpeg.exited', runId, code: exit.code, signal: exit.signal, stderrTail } satisfies RecorderEvent);
+      sendBack({ type: 'ffmpeg.exited', runId, code: exit.code, signal: exit.signal, stderrTail, exitedAtMs: exit.atMs } satisfies RecorderEvent);
     };
     child.once('exit', (code, signal) => {
       // Never spawned (Node simulates an exit after ENOENT): 'error' reports it.
       if (phase === 'failed' || phase === 'starting') return;
       phase = 'exited';
-      exit = { code, signal };
+      exit = { code, signal, atMs: clock() };
       // 'close' follows once stderr is drained; do not wait forever if something holds the pipe.
       setTimeout(report, deps.stderrGraceMs ?? 1000).unref();
     });

@@ -17,6 +17,8 @@ export class ManifestBook {
   private readonly manifestPath: string;
   private current: Manifest;
   private uploaded = false;
+  /** Changes are made one after the other: a run's record and a segment's entry never overwrite each other. */
+  private changes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: SegmentStore,
@@ -39,15 +41,33 @@ export class ManifestBook {
   }
 
   /** Continues the chain a predecessor left in the spool (or starts a new one). */
-  async load(nowMs: number): Promise<void> {
-    this.current = await loadSpoolManifest(this.manifestPath, this.sessionPrefix, this.logger, nowMs);
+  load(nowMs: number): Promise<void> {
+    const loaded = this.changes.then(async () => {
+      this.current = await loadSpoolManifest(this.manifestPath, this.sessionPrefix, this.logger, nowMs);
+    });
+    this.changes = loaded.catch(() => undefined);
+    return loaded;
   }
 
-  /** Persists `next` atomically in the spool, then makes it current (not yet uploaded). */
-  async commit(next: Manifest): Promise<void> {
-    await saveSpoolManifest(this.manifestPath, next);
-    this.current = next;
-    this.uploaded = false;
+  /** Resolves once every change asked for so far is made. */
+  settled(): Promise<void> {
+    return this.changes;
+  }
+
+  /**
+   * Applies `change` to the manifest as it is when the change's turn comes, persists the result
+   * atomically in the spool, then makes it current (not yet uploaded). Changes are serialized.
+   */
+  update(change: (manifest: Manifest) => Manifest): Promise<void> {
+    const next = this.changes.then(async () => {
+      const changed = change(this.current);
+      if (changed === this.current) return;
+      await saveSpoolManifest(this.manifestPath, changed);
+      this.current = changed;
+      this.uploaded = false;
+    });
+    this.changes = next.catch(() => undefined);
+    return next;
   }
 
   async upload(signal: AbortSignal): Promise<void> {

@@ -98,7 +98,7 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
       const baseMs = info ? runTimeBaseMs(info) : (parseRunId(runId) ?? 0);
       for (const { entry, index } of fresh) {
         state.reported.add(index);
-        const segment = await closedSegment(runDir, runId, index, entry, baseMs, info?.width ?? 0, info?.height ?? 0);
+        const segment = await closedSegment(runDir, runId, index, entry, baseMs, info?.width ?? 0, info?.height ?? 0, ffprobePath);
         if (segment) emit(segment);
         else log.debug({ runId, name: entry.name }, 'listed segment no longer in the spool (already uploaded)');
       }
@@ -188,17 +188,42 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
   });
 }
 
+/**
+ * Below this size a listed segment is checked for a decodable frame: a full disk leaves FFmpeg
+ * listing ~4 KB files that hold only the container header. A segment with one frame of video is
+ * larger (a 640x480 keyframe of a still screen is ~10 KB+); above it the check is not worth a read.
+ */
+export const FRAME_CHECK_BELOW_BYTES = 64 * 1024;
+
 async function closedSegment(runDir: string, runId: string, index: number, entry: SegmentListEntry,
-  baseMs: number, width: number, height: number): Promise<ClosedSegment | null> {
+  baseMs: number, width: number, height: number, ffprobePath: string): Promise<ClosedSegment | null> {
   const path = join(runDir, entry.name);
   const stats = await stat(path).catch(() => null);
   if (!stats) return null;
+  const noFrames = stats.size < FRAME_CHECK_BELOW_BYTES && (await countVideoPackets(ffprobePath, path)) === 0;
   return {
     path, runId, index,
     startMs: Math.round(baseMs + entry.startSeconds * 1000),
     endMs: Math.round(baseMs + entry.endSeconds * 1000),
     bytes: stats.size, width, height, complete: true,
+    ...(noFrames ? { noFrames: true } : {}),
   };
+}
+
+/** Video packets ffprobe can read from the file (0: nothing decodable), or null if it cannot tell. */
+export function countVideoPackets(ffprobePath: string, path: string, timeoutMs = 10_000): Promise<number | null> {
+  return new Promise((resolve) => {
+    execFile(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path],
+      { timeout: timeoutMs }, (err, stdout) => {
+        const text = String(stdout).trim();
+        const count = Number.parseInt(text, 10);
+        // "N/A": a header without a single packet (measured on an fMP4 init segment); nothing
+        // printed: no readable video stream at all (the header itself is cut short).
+        if (text === 'N/A') resolve(0);
+        else if (text === '') resolve(err !== null && (err as { killed?: boolean }).killed ? null : 0);
+        else resolve(Number.isFinite(count) && count >= 0 ? count : null);
+      });
+  });
 }
 
 /** Container duration in seconds from ffprobe, or null if it cannot tell. */

@@ -23,6 +23,8 @@ import { END_NAME, MANIFEST_NAME, contentTypeFor, endKey } from '../domain/objec
 import type { ClosedSegment, DurableSegment } from '../domain/segment';
 import type { SegmentStore } from '../domain/segmentStore';
 import type { RecorderEvent } from '../machines/recorderEvents';
+import { coverageField } from '../domain/manifestCoverage';
+import { CaptureLog } from './captureLog';
 import { finalizeStep } from './finalizeStep';
 import { ManifestBook } from './manifestBook';
 import { type Clock, DEFAULT_RETRY, type RetryPolicy, backoffDelay, realClock, settlesWithin } from './retryTiming';
@@ -44,6 +46,8 @@ export class UploadWorker {
   private readonly retry: RetryPolicy;
   private readonly random: () => number;
   private readonly book: ManifestBook;
+  /** Runs, stalls, session start and stop: the coverage evidence in the manifest. */
+  readonly captureLog: CaptureLog;
   private readonly waiter: RetryWaiter;
   private readonly failureLog: UploadFailureLog;
   /** This uploader's own metadata first known, then any an earlier run left in the spool; oldest first. */
@@ -68,6 +72,7 @@ export class UploadWorker {
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
     this.random = deps.random ?? Math.random;
     this.book = new ManifestBook(deps.store, deps.sessionPrefix, deps.spoolDir, deps.logger, deps.segmentExtension);
+    this.captureLog = new CaptureLog(this.book, deps.spoolDir, () => this.clock.now(), deps.logger);
     this.waiter = new RetryWaiter(this.clock);
     this.failureLog = new UploadFailureLog(deps.store, deps.logger, this.clock, deps.warnIntervalMs ?? 30_000);
     this.pendingMetadata = [ownMetadata(deps.metadata, deps.sessionPrefix, this.clock, this.logger)];
@@ -115,6 +120,15 @@ export class UploadWorker {
     });
   }
 
+  /** A coverage record into the spool manifest (logged if it fails); none once finalize closed the manifest. */
+  capture(change: () => Promise<void>): void {
+    if (this.halted) {
+      this.logger.debug('coverage record after finalize: the manifest is closed');
+      return;
+    }
+    change().catch((e: unknown) => this.logger.error({ err: messageOf(e) }, 'could not record a capture run or stall in the spool manifest'));
+  }
+
   /** Actor cleanup: abort whatever is in flight; nothing more is sent. */
   stop(): void {
     this.stopped = true;
@@ -127,6 +141,7 @@ export class UploadWorker {
 
   private async run(): Promise<void> {
     await this.book.load(this.clock.now());
+    await this.captureLog.sessionStarted(this.deps.metadata.startedAt);
     const own = this.pendingMetadata[0];
     if (own !== undefined) {
       const durable = this.book.metadataDurable(own);
@@ -189,7 +204,7 @@ export class UploadWorker {
       const sums = checksumsOf(pending.body);
       this.send({ type: 'upload.started', key: pending.key, attempt } satisfies RecorderEvent);
       await this.store.put(pending.key, { data: pending.body }, { ...sums, contentType: 'application/json', signal });
-      await this.book.commit(addMetadata(this.book.manifest, { key: pending.key, sha256: sums.sha256Hex }));
+      await this.book.update((m) => addMetadata(m, { key: pending.key, sha256: sums.sha256Hex }));
       this.logger.info({ key: pending.key }, 'metadata durable');
     }
     await rm(join(this.deps.spoolDir, pending.name), { force: true }).catch((e: unknown) => {
@@ -232,7 +247,7 @@ export class UploadWorker {
     if (existing === undefined) {
       this.send({ type: 'upload.started', key, attempt } satisfies RecorderEvent);
       await this.store.put(key, { path: segment.path }, { ...sums, contentType: contentTypeFor(key), signal });
-      await this.book.commit(appendEntry(this.book.manifest, entryFromSegment(durable, segment.complete)));
+      await this.book.update((m) => appendEntry(m, entryFromSegment(durable, segment.complete, segment.noFrames === true)));
     }
     await this.book.upload(signal);
     await rm(segment.path, { force: true }).catch((e: unknown) => {
@@ -254,6 +269,7 @@ export class UploadWorker {
         this.pendingMetadata = this.pendingMetadata.filter((p) => p !== pending);
       }
     }
+    await this.captureLog.recordLostRuns().catch((e: unknown) => problems.push(`capture runs not recorded: ${messageOf(e)}`));
     await this.step(MANIFEST_NAME, (signal) => this.book.upload(signal), problems);
 
     const metadataLeft = this.pendingMetadata.filter((p) => !this.book.metadataDurable(p)).length;
@@ -263,6 +279,7 @@ export class UploadWorker {
       reason,
       leftInSpool: left,
       manifestSha256: sha256Hex(serializeManifest(this.book.manifest)),
+      ...coverageField(this.book.manifest),
     });
     const endBody = Buffer.from(`${JSON.stringify(end, null, 2)}\n`);
     const endPath = join(this.deps.spoolDir, END_NAME);
@@ -283,6 +300,7 @@ export class UploadWorker {
       type: 'upload.finalized',
       leftInSpool,
       ...(problems.length > 0 ? { message: problems.join('; ') } : {}),
+      ...(end.coverage === undefined ? {} : { videoSeconds: end.coverage.videoSeconds }),
     } satisfies RecorderEvent);
   }
 

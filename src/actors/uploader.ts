@@ -29,6 +29,15 @@ export function createUploader(deps: UploaderDeps): CallbackActorLogic<UploaderC
         case 'uploader.finalize':
           worker.finalize(command.reason);
           break;
+        case 'uploader.stopRequested':
+          worker.capture(() => worker.captureLog.stopRequested());
+          break;
+        case 'uploader.runEnded':
+          worker.capture(() => worker.captureLog.runEnded(command.run));
+          break;
+        case 'uploader.stall':
+          worker.capture(() => worker.captureLog.stall(command.stall));
+          break;
         default:
           command satisfies never;
       }

@@ -33,8 +33,14 @@ export function formatStart(iso: string | undefined): string {
   return iso === undefined ? '-' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
 }
 
-const HEADERS = ['STACK', 'FLEET', 'USER', 'SESSION', 'START (UTC)', 'DURATION', 'SEGMENTS', 'SIZE', 'COMPLETE', 'VERIFIED'] as const;
-const RIGHT = new Set<number>([5, 6, 7]);
+const HEADERS = ['STACK', 'FLEET', 'USER', 'SESSION', 'START (UTC)', 'DURATION', 'SEGMENTS', 'SIZE', 'COVERAGE', 'COMPLETE', 'VERIFIED'] as const;
+const RIGHT = new Set<number>([5, 6, 7, 8]);
+
+/** `95.8 %`, `!` when it fails verify's limits, `-` when unknown (an older recorder). */
+export function formatCoverage(s: Pick<SessionSummary, 'coverage' | 'coverageProblems'>): string {
+  if (s.coverage === null) return '-';
+  return `${s.coverageProblems.length > 0 ? '!' : ''}${(Math.floor(s.coverage * 1000) / 10).toFixed(1)} %`;
+}
 
 export function formatTable(sessions: readonly SessionSummary[]): string {
   const rows = sessions.map((s) => [
@@ -46,6 +52,7 @@ export function formatTable(sessions: readonly SessionSummary[]): string {
     formatDuration(s.durationSeconds),
     String(s.segments),
     formatBytes(s.bytes),
+    formatCoverage(s),
     s.complete ? 'yes' : 'no',
     s.verified ? 'yes' : 'NO',
   ]);

@@ -3,7 +3,9 @@
  * the session is complete and verified. Costs one listing of the session's level plus up to three
  * small reads (metadata, manifest.json, end.json), in parallel; no video is downloaded.
  */
+import { manifestCoverage } from '../domain/manifestCoverage';
 import { MANIFEST_NAME, END_NAME, parseStartUtc } from '../domain/objectNames';
+import { coverageShortfalls } from '../verify/coverageChecks';
 import type { StoredObject } from '../domain/segmentStore';
 import type { ReadStore } from './readStore';
 import { checkSession, type SessionCheck } from './sessionCheck';
@@ -29,9 +31,17 @@ export interface SessionSummary {
   readonly bytes: number;
   readonly layouts: readonly string[];
   readonly complete: boolean;
+  /** Integrity and completeness check out (what `verify` with its defaults would say, but for hashing the video). */
   readonly verified: boolean;
   readonly problems: readonly string[];
   readonly endReason?: string;
+  /**
+   * Seconds of video ÷ (wall time − explained gaps), 0..1, computed as `verify` does; null when
+   * unknown (a manifest without coverage records, or none).
+   */
+  readonly coverage: number | null;
+  /** The reasons the coverage fails verify's default limits (each also in `problems`); empty when it passes. */
+  readonly coverageProblems: readonly string[];
 }
 
 export interface SummaryFilter extends TimeWindow {
@@ -118,6 +128,8 @@ export async function inspectSession(store: ReadStore, sessionPrefix: string, fi
   const endMs = lastEntry ? Date.parse(lastEntry.end) : startMs;
   if (startMs !== undefined && endMs !== undefined && !overlaps(filter, startMs, endMs)) return undefined;
 
+  const coverage = check.manifest === undefined ? null : manifestCoverage(check.manifest);
+  const coverageProblems = coverage === null ? [] : coverageShortfalls(coverage);
   const fromManifest = entries.length > 0;
   const layouts = [...new Set(entries.map((e) => `${e.width}x${e.height}`))];
   const summary: SessionSummary = {
@@ -134,9 +146,11 @@ export async function inspectSession(store: ReadStore, sessionPrefix: string, fi
     bytes: fromManifest ? entries.reduce((s, e) => s + e.bytes, 0) : videos.reduce((s, o) => s + o.bytes, 0),
     layouts,
     complete: check.complete,
-    verified: check.verified,
-    problems: check.problems,
+    verified: check.verified && coverageProblems.length === 0,
+    problems: [...check.problems, ...coverageProblems],
     ...(check.end ? { endReason: check.end.reason } : {}),
+    coverage: coverage === null ? null : coverage.ratio,
+    coverageProblems,
   };
   return { summary, check, metadata };
 }

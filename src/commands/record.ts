@@ -68,6 +68,12 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
     });
     const actor = createActor(machine, { input: { config: machineTimings(config) }, inspect: inspection.inspect });
     inspection.setRoot(actor);
+    actor.on('recorder.tamperSuspected', (e) => {
+      logger.error(
+        { interruptions: e.recentInterruptions, windowSeconds: e.windowMs / 1000, at: new Date(e.atMs).toISOString() },
+        `tamper suspected: ${e.recentInterruptions} capture interruptions within ${e.windowMs / 1000} s (each is a gap in the evidence)`,
+      );
+    });
     const stop = (reason: string) => () => actor.send({ type: 'recorder.stop', reason });
     const onSigterm = stop('SIGTERM');
     const onSigint = stop('SIGINT');
@@ -85,6 +91,12 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       actor.start();
       const output = await toPromise(actor);
       const where = `${config.destination.url.replace(/\/?$/, '/')}${session.sessionPrefix}`;
+      if (output.exitCode === ExitCode.ok && output.videoSeconds === 0) {
+        // Durable, but evidence of nothing: FFmpeg never captured a frame (see the log for why).
+        io.print(`Recorded no video at all: FFmpeg never captured a frame of ${display} (see the "ffmpeg exited" log lines; check --ffmpeg-path and the display), session closed at ${where} (exit ${ExitCode.noVideo}).`);
+        exitCode = ExitCode.ok;
+        return ExitCode.noVideo;
+      }
       io.print(
         output.exitCode === ExitCode.ok
           ? `Recorded ${output.segmentsUploaded} segment(s), ${(output.bytesUploaded / 1e6).toFixed(1)} MB, to ${where}`

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RecorderConfig } from '../config/loadConfig';
 import { createDisplayPoller } from '../actors/displayPoller';
+import { createDisplayWatchdog } from '../actors/displayWatchdog';
 import { createFfmpegActor } from '../actors/ffmpeg';
 import { createSegmentWatcher } from '../actors/segmentWatcher';
 import { createSentinelWatcher } from '../actors/sentinelWatcher';
@@ -68,6 +69,7 @@ export function provideRealActors(wiring: RecorderWiring) {
         logger,
       }),
       displayPoller: createDisplayPoller({ probe: wiring.probe, logger }),
+      ...(wiring.probe.ping === undefined ? {} : { displayWatchdog: createDisplayWatchdog({ ping: (signal) => (wiring.probe.ping as NonNullable<DisplayProbe['ping']>)(signal), logger }) }),
       segmentWatcher: createSegmentWatcher({ sessionSpoolDir: wiring.sessionSpoolDir, logger }),
       sentinelWatcher: createSentinelWatcher({ sentinelPath: wiring.sentinelPath, logger }),
       uploader: createUploader({

@@ -19,7 +19,7 @@ export const registerVerify: CommandRegistration = (program, ctx) => {
       .argument('<url>', 'the session: s3://bucket/prefix/<stack>/<fleet>/<session>/ or file:///dir/<stack>/<fleet>/<session>')
       .description(
         `Check that a recorded session is complete and unaltered: every segment's SHA-256, the manifest's hash chain, end.json, time continuity, bucket vs manifest. ` +
-          `Exit ${VerifyExit.verified} verified, ${VerifyExit.problems} problems found, ${VerifyExit.unverifiable} could not read everything, ${VerifyExit.usage} bad usage.`,
+          `Exit ${VerifyExit.verified} verified, ${VerifyExit.problems} problems found, ${VerifyExit.incomplete} intact but the video does not cover the session, ${VerifyExit.unverifiable} could not read everything, ${VerifyExit.usage} bad usage.`,
       ),
     'verify',
   ).action(async (url: string, flags: Record<string, unknown>) => {
@@ -33,7 +33,12 @@ export const registerVerify: CommandRegistration = (program, ctx) => {
         store,
         url: destination.url,
         location,
-        limits: { gapToleranceMs: config.gapTolerance * 1000, maxRestartGapMs: config.maxRestartGap * 1000 },
+        limits: {
+          gapToleranceMs: config.gapTolerance * 1000,
+          maxRestartGapMs: config.maxRestartGap * 1000,
+          minCoverage: config.minCoverage / 100,
+          maxGapMs: config.maxGap * 1000,
+        },
         onProgress: (p) => progress.update(p),
       });
     } finally {

@@ -54,6 +54,8 @@ export interface RecorderOptions {
   readonly json: boolean;
   readonly gapTolerance: number;
   readonly maxRestartGap: number;
+  readonly minCoverage: number;
+  readonly maxGap: number;
 }
 
 export type OptionName = keyof RecorderOptions;
@@ -283,7 +285,17 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
   maxRestartGap: {
     name: 'maxRestartGap', flag: '--max-restart-gap <seconds>', env: 'SESSION_RECORDER_MAX_RESTART_GAP', fileKey: 'maxRestartGap', commands: VERIFY,
     expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 10, defaultText: '10',
-    description: '`verify`: a gap at an FFmpeg restart or resolution change is listed; longer than this it is a hole (a problem).',
+    description: '`verify`: a gap at an FFmpeg restart or resolution change is listed; longer than this it is a hole (a problem). Sessions with coverage records are judged by --min-coverage and --max-gap instead.',
+  },
+  minCoverage: {
+    name: 'minCoverage', flag: '--min-coverage <percent>', env: 'SESSION_RECORDER_MIN_COVERAGE', fileKey: 'minCoverage', commands: VERIFY,
+    expected: 'a percentage, more than 0, at most 100', schema: () => decimal(0, 100), default: () => 99, defaultText: '99',
+    description: '`verify`: seconds of video ÷ (session wall time − explained gaps) below this fails the session (exit 7). See docs/evidence.md.',
+  },
+  maxGap: {
+    name: 'maxGap', flag: '--max-gap <seconds>', env: 'SESSION_RECORDER_MAX_GAP', fileKey: 'maxGap', commands: VERIFY,
+    expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 2, defaultText: '2',
+    description: '`verify`: an unexplained gap in the video (a lost capture, a display stall, a missing segment) longer than this fails the session (exit 7).',
   },
 };
 

@@ -24,4 +24,6 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   leftInSpool: 3,
+  /** `record`: everything is durable but the session has no video at all; `verify`: see VerifyExit.incomplete. */
+  noVideo: 7,
 } as const;

@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { DurableSegment } from './segment';
+import { RUN_END_CAUSES, type RunEndCause } from './captureRuns';
+import type { Coverage } from './coverage';
 
 export const MANIFEST_FORMAT = 'session-recorder.manifest/1';
 export const END_FORMAT = 'session-recorder.end/1';
@@ -26,6 +28,8 @@ export interface ManifestEntry {
   readonly width: number;
   readonly height: number;
   readonly complete: boolean;
+  /** true when the segment holds no decodable frame (a header only: the disk filled up); absent otherwise. */
+  readonly noFrames?: boolean;
   /** Hex SHA-256 of the previous entry's canonical JSON; GENESIS_SHA256 for the first. */
   readonly prevEntrySha256: string;
 }
@@ -38,9 +42,34 @@ export interface MetadataRef {
   readonly sha256: string;
 }
 
+/** One capture run as stored in the manifest (ISO 8601 UTC times); see CaptureRunRecord. */
+export interface ManifestRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly firstFrameAt: string | null;
+  readonly endedAt: string;
+  readonly end: { readonly cause: RunEndCause; readonly code?: number | null; readonly signal?: string | null };
+}
+
+/** A stretch in which the display did not answer; `end` null while it lasted at the last write. */
+export interface ManifestStall {
+  readonly start: string;
+  readonly end: string | null;
+}
+
 export interface Manifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly sessionPrefix: string;
+  /**
+   * Coverage records (absent in manifests of recorders before them: coverage is then unknown).
+   * The session's start (the metadata's startedAt), when the recorder was asked to stop, every
+   * capture run with how it ended, every display stall. Not in the entry chain: end.json's
+   * manifestSha256 pins them, and its coverage is recomputed from them by verify.
+   */
+  readonly startedAt?: string;
+  readonly stopRequestedAt?: string;
+  readonly runs?: readonly ManifestRun[];
+  readonly stalls?: readonly ManifestStall[];
   readonly metadata: readonly MetadataRef[];
   readonly entries: readonly ManifestEntry[];
 }
@@ -63,6 +92,8 @@ export interface EndMarker extends ManifestTotals {
   readonly lastEntrySha256: string;
   /** Hex SHA-256 of the manifest.json bytes uploaded with this marker. */
   readonly manifestSha256: string;
+  /** How much of the session the video shows (absent before coverage was recorded). */
+  readonly coverage?: Coverage;
 }
 
 export interface ChainProblem {
@@ -109,8 +140,9 @@ export function chainHead(manifest: Manifest): string {
   return last === undefined ? GENESIS_SHA256 : entrySha256(last);
 }
 
-export function entryFromSegment(segment: DurableSegment, complete: boolean): NewManifestEntry {
+export function entryFromSegment(segment: DurableSegment, complete: boolean, noFrames = false): NewManifestEntry {
   return {
+    ...(noFrames ? { noFrames: true } : {}),
     key: segment.key,
     runId: segment.runId,
     index: segment.index,
@@ -163,7 +195,7 @@ export function manifestTotals(manifest: Manifest): ManifestTotals {
 
 export function buildEndMarker(
   manifest: Manifest,
-  closing: { endedAtMs: number; reason: string; leftInSpool: number; manifestSha256: string },
+  closing: { endedAtMs: number; reason: string; leftInSpool: number; manifestSha256: string; coverage?: Coverage },
 ): EndMarker {
   return {
     format: END_FORMAT,
@@ -175,6 +207,7 @@ export function buildEndMarker(
     ...manifestTotals(manifest),
     lastEntrySha256: chainHead(manifest),
     manifestSha256: closing.manifestSha256,
+    ...(closing.coverage === undefined ? {} : { coverage: closing.coverage }),
   };
 }
 
@@ -196,11 +229,23 @@ const entrySchema = z.object({
   width: z.number().int().nonnegative(),
   height: z.number().int().nonnegative(),
   complete: z.boolean(),
+  noFrames: z.boolean().optional(),
   prevEntrySha256: hex64,
+});
+const runSchema = z.object({
+  runId: z.string(),
+  startedAt: z.string(),
+  firstFrameAt: z.string().nullable(),
+  endedAt: z.string(),
+  end: z.object({ cause: z.enum(RUN_END_CAUSES as [RunEndCause, ...RunEndCause[]]), code: z.number().int().nullable().optional(), signal: z.string().nullable().optional() }),
 });
 const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   sessionPrefix: z.string(),
+  startedAt: z.string().optional(),
+  stopRequestedAt: z.string().optional(),
+  runs: z.array(runSchema).optional(),
+  stalls: z.array(z.object({ start: z.string(), end: z.string().nullable() })).optional(),
   metadata: z.array(z.object({ key: z.string().min(1), sha256: hex64 })),
   entries: z.array(entrySchema),
 });
@@ -217,6 +262,8 @@ const endSchema = z.object({
   seconds: z.number().nonnegative(),
   lastEntrySha256: hex64,
   manifestSha256: hex64,
+  // Checked field by field against verify's own computation; kept as recorded here.
+  coverage: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** `text` as JSON checked against `schema`; the Error names the file and the first invalid field. */

@@ -23,6 +23,8 @@ export interface ClosedSegment {
    * ended without finalising it (FFmpeg killed): still playable thanks to the fragmented container.
    */
   readonly complete: boolean;
+  /** true when the file holds no decodable frame (only a header: the disk filled up). */
+  readonly noFrames?: boolean;
 }
 
 /** A segment that the destination has confirmed, with the checksum it confirmed. */

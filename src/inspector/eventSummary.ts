@@ -48,6 +48,12 @@ export function summarizeEvent(event: AnyEventObject): EventDetail {
       return { run: event.runId, code: event.code, signal: event.signal };
     case 'ffmpeg.failedToStart':
       return { run: event.runId, message: scrub(event.message) };
+    case 'ffmpeg.capturing':
+      return { run: event.runId };
+    case 'display.stalled':
+      return { since: new Date(event.sinceMs).toISOString() };
+    case 'display.answering':
+      return { stalledSeconds: Math.round((event.atMs - event.sinceMs) / 100) / 10 };
     case 'segment.closed':
       return {
         run: event.segment.runId,

@@ -1,3 +1,4 @@
+import type { RunEndCause } from '../domain/captureRuns';
 import type { DisplayLayout } from '../domain/displayLayout';
 
 /** Timings the machine needs; all in milliseconds. Defaults live in the config table. */
@@ -36,6 +37,8 @@ export interface CaptureRun {
   readonly runId: string;
   readonly pid: number;
   readonly startedAtMs: number;
+  /** Its first captured frame; null until FFmpeg reported one. A run that captured and is lost restarts at once. */
+  readonly firstFrameAtMs: number | null;
 }
 
 export interface CaptureExit {
@@ -59,7 +62,12 @@ export interface RecorderContext {
   /** Runs that ended but whose last segments the watcher has not confirmed yet. */
   readonly unsettledRuns: readonly string[];
   readonly lastExit: CaptureExit | null;
+  /** Consecutive runs that never captured a frame (failed to start): these back off. */
   readonly consecutiveFailures: number;
+  /** Why the machine is stopping the current run (recorded as the run's end); null when it is not. */
+  readonly stopCause: Extract<RunEndCause, 'layout-change' | 'stop-requested'> | null;
+  /** Recent interruptions (lost captures, stalls), epoch ms, for burst detection. */
+  readonly interruptionTimesMs: readonly number[];
   readonly restartReason: 'display' | 'crash' | null;
   readonly pendingUploads: number;
   readonly segmentsClosed: number;
@@ -68,6 +76,8 @@ export interface RecorderContext {
   readonly failedAttempts: number;
   readonly stopReason: string | null;
   readonly leftInSpool: number | null;
+  /** Seconds of video the session has, from end.json's coverage; null until finalized or unknown. */
+  readonly videoSeconds: number | null;
   readonly lastDisplayProblem: string | null;
 }
 
@@ -78,6 +88,7 @@ export interface RecorderOutput {
   readonly segmentsUploaded: number;
   readonly bytesUploaded: number;
   readonly stopReason: string | null;
+  readonly videoSeconds: number | null;
 }
 
 export function initialContext(input: RecorderInput): RecorderContext {
@@ -91,6 +102,8 @@ export function initialContext(input: RecorderInput): RecorderContext {
     unsettledRuns: [],
     lastExit: null,
     consecutiveFailures: 0,
+    stopCause: null,
+    interruptionTimesMs: [],
     restartReason: null,
     pendingUploads: 0,
     segmentsClosed: 0,
@@ -99,6 +112,7 @@ export function initialContext(input: RecorderInput): RecorderContext {
     failedAttempts: 0,
     stopReason: null,
     leftInSpool: null,
+    videoSeconds: null,
     lastDisplayProblem: null,
   };
 }

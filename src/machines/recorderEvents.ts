@@ -1,4 +1,5 @@
 import type { DisplayLayout } from '../domain/displayLayout';
+import type { RunEnd, StallRecord } from '../domain/captureRuns';
 import type { ClosedSegment, DurableSegment } from '../domain/segment';
 
 /**
@@ -10,10 +11,16 @@ export type RecorderEvent =
   | { type: 'display.detected'; layout: DisplayLayout }
   | { type: 'display.changed'; layout: DisplayLayout }
   | { type: 'display.lost'; message: string }
+  // display watchdog: the display stopped answering a round trip (another client grabbed the
+  // server?) since `sinceMs`, and answered again at `atMs`
+  | { type: 'display.stalled'; sinceMs: number }
+  | { type: 'display.answering'; sinceMs: number; atMs: number }
   // ffmpeg child
   | { type: 'ffmpeg.started'; runId: string; pid: number; startedAtMs: number }
-  | { type: 'ffmpeg.exited'; runId: string; code: number | null; signal: string | null; stderrTail: string }
-  | { type: 'ffmpeg.failedToStart'; runId: string; message: string }
+  /** The run captured its first frame: it is running, and losing it is an interruption. */
+  | { type: 'ffmpeg.capturing'; runId: string; firstFrameAtMs: number }
+  | { type: 'ffmpeg.exited'; runId: string; code: number | null; signal: string | null; stderrTail: string; exitedAtMs: number }
+  | { type: 'ffmpeg.failedToStart'; runId: string; message: string; atMs: number }
   // segment watcher
   | { type: 'segment.closed'; segment: ClosedSegment }
   /** Reply to `segments.runEnded`: every segment of that run (the partial one too) was reported. */
@@ -26,7 +33,8 @@ export type RecorderEvent =
   | { type: 'upload.done'; segment: DurableSegment; pending: number }
   | { type: 'upload.failed'; key: string; attempt: number; retryInMs: number; message: string }
   | { type: 'upload.idle' }
-  | { type: 'upload.finalized'; leftInSpool: number; message?: string };
+  /** `videoSeconds`: the session's seconds of video by end.json's coverage (absent when unknown). */
+  | { type: 'upload.finalized'; leftInSpool: number; message?: string; videoSeconds?: number };
 
 /** Commands the machine sends to its ffmpeg child. */
 export type FfmpegCommand = { type: 'ffmpeg.finish' } | { type: 'ffmpeg.terminate' } | { type: 'ffmpeg.kill' };
@@ -44,4 +52,22 @@ export type UploaderCommand =
   /** The session ended: keep retrying, with short delays; the machine's drain budget bounds the time. */
   | { type: 'uploader.drain' }
   /** Write manifest.json and end.json, then report `upload.finalized`. */
-  | { type: 'uploader.finalize'; reason: string };
+  | { type: 'uploader.finalize'; reason: string }
+  /** The session ended (sentinel, signal, max duration): its end time, recorded in the manifest. */
+  | { type: 'uploader.stopRequested' }
+  /** A capture run ended: record it in the manifest (`endedAtMs` null: the uploader's clock now). */
+  | { type: 'uploader.runEnded'; run: EndedRun }
+  /** A display stall began (`endMs` null) or ended: record it in the manifest. */
+  | { type: 'uploader.stall'; stall: StallRecord };
+
+/** What the machine knows of an ended run; times are epoch ms from the actors' events. */
+export interface EndedRun {
+  readonly runId: string;
+  readonly startedAtMs: number | null;
+  readonly firstFrameAtMs: number | null;
+  readonly endedAtMs: number | null;
+  readonly end: RunEnd;
+}
+
+/** Emitted (actor.on) when interruptions come in a burst: the CLI logs "tamper suspected" as an error. */
+export type RecorderEmitted = { type: 'recorder.tamperSuspected'; atMs: number; recentInterruptions: number; windowMs: number };

@@ -1,22 +1,17 @@
 import { assign, enqueueActions, type EventObject, fromCallback, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
 import { sameCapture, type DisplayLayout } from '../domain/displayLayout';
-import type { FfmpegCommand, RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
+import type { FfmpegCommand, RecorderEmitted, RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
+import { burstSuspected, endedRun, interruptionTimes, stallCommand } from './captureRecords';
+import { restartDelayMs } from './restartPolicy';
+import { mustBeProvided } from './mustBeProvided';
 import { DEFAULT_DISPLAY_RESTART_COOLDOWN_MS, initialContext, type RecorderContext, type RecorderInput, type RecorderOutput } from './recorderContext';
 import { stopCaptureStates } from './stopCaptureStates';
+
+export { restartDelayMs } from './restartPolicy';
 
 /** Input of the ffmpeg actor: the layout to capture. Everything else is in the actor's factory. */
 export interface FfmpegActorInput {
   readonly layout: DisplayLayout;
-}
-
-/**
- * The machine only declares its actors; the CLI (and tests) give the real ones with `provide()`.
- * A forgotten one fails loudly instead of recording nothing.
- */
-function mustBeProvided<TCommand extends { type: string }, TInput>(name: string) {
-  return fromCallback<TCommand, TInput>(() => {
-    throw new Error(`recorderMachine: the "${name}" actor must be given with machine.provide({ actors: { ${name} } })`);
-  });
 }
 
 export const recorderMachine = setup({
@@ -25,6 +20,7 @@ export const recorderMachine = setup({
     events: {} as RecorderEvent,
     input: {} as RecorderInput,
     output: {} as RecorderOutput,
+    emitted: {} as RecorderEmitted,
   },
   actors: {
     ffmpeg: mustBeProvided<FfmpegCommand, FfmpegActorInput>('ffmpeg'),
@@ -32,6 +28,8 @@ export const recorderMachine = setup({
     segmentWatcher: mustBeProvided<SegmentWatcherCommand, undefined>('segmentWatcher'),
     sentinelWatcher: mustBeProvided<EventObject, undefined>('sentinelWatcher'),
     uploader: mustBeProvided<UploaderCommand, undefined>('uploader'),
+    // Where the display has no round trip to watch (lavfi, Windows, macOS for now), none is made.
+    displayWatchdog: fromCallback<EventObject, undefined>(() => undefined),
   },
   guards: {
     // A layout the running capture does not cover (a monitor-only change on X11 is covered: the
@@ -50,7 +48,7 @@ export const recorderMachine = setup({
       event.type === 'ffmpeg.exited' && (context.run === null || context.run.runId === event.runId) &&
       context.captureLayout !== null && context.layout !== null && !sameCapture(context.captureLayout, context.layout),
     isCurrentRun: ({ context, event }) =>
-      (event.type === 'ffmpeg.exited' || event.type === 'ffmpeg.failedToStart' || event.type === 'ffmpeg.started') &&
+      (event.type === 'ffmpeg.exited' || event.type === 'ffmpeg.failedToStart' || event.type === 'ffmpeg.started' || event.type === 'ffmpeg.capturing') &&
       (context.run === null || context.run.runId === event.runId),
     hasLiveCapture: ({ context }) => context.run !== null,
     allRunsSettled: ({ context }) => context.unsettledRuns.length === 0,
@@ -87,16 +85,18 @@ export const recorderMachine = setup({
     sendToFfmpeg: sendTo('ffmpeg', (_, params: { command: FfmpegCommand['type'] }) => ({ type: params.command }) satisfies FfmpegCommand),
     // FFmpeg did not exit even after SIGKILL of its tree (a hung kernel call): stop waiting for
     // it, but still have the watcher report whatever that run wrote.
-    abandonRun: enqueueActions(({ context, enqueue }) => {
+    abandonRun: enqueueActions(({ context, event, enqueue }) => {
       const run = context.run;
       if (run === null) return;
+      const ended = endedRun(context, event, 'abandon');
+      if (ended !== null) enqueue.sendTo('uploader', { type: 'uploader.runEnded', run: ended } satisfies UploaderCommand);
       enqueue.sendTo('segmentWatcher', { type: 'segments.runEnded', runId: run.runId } satisfies SegmentWatcherCommand);
       enqueue.assign({ unsettledRuns: [...context.unsettledRuns, run.runId], run: null });
     }),
     recordRunStarted: assign({
       run: ({ event, context }) =>
         event.type === 'ffmpeg.started'
-          ? { runId: event.runId, pid: event.pid, startedAtMs: event.startedAtMs }
+          ? { runId: event.runId, pid: event.pid, startedAtMs: event.startedAtMs, firstFrameAtMs: null }
           : context.run,
       runCount: ({ context, event }) => (event.type === 'ffmpeg.started' ? context.runCount + 1 : context.runCount),
     }),
@@ -121,8 +121,26 @@ export const recorderMachine = setup({
       unsettledRuns: ({ context, event }) =>
         event.type === 'segments.runSettled' ? context.unsettledRuns.filter((id) => id !== event.runId) : context.unsettledRuns,
     }),
+    noteFirstFrame: assign({
+      run: ({ context, event }) =>
+        event.type === 'ffmpeg.capturing' && context.run !== null ? { ...context.run, firstFrameAtMs: event.firstFrameAtMs } : context.run,
+    }),
+    // The run's record goes to the uploader (the manifest); run before recordRunEnded clears the run.
+    reportRunEnded: enqueueActions(({ context, event, enqueue }, params: { how: 'asked' | 'unasked' | 'layout' }) => {
+      const ended = endedRun(context, event, params.how);
+      if (ended !== null) enqueue.sendTo('uploader', { type: 'uploader.runEnded', run: ended } satisfies UploaderCommand);
+    }),
+    setStopCause: assign({ stopCause: (_, params: { cause: 'layout-change' | 'stop-requested' }) => params.cause }),
+    // A lost capture or a stall; the one that completes a burst is emitted as "tamper suspected".
+    noteInterruption: enqueueActions(({ context, event, enqueue }) => {
+      const burst = burstSuspected(context, event);
+      if (burst !== null) enqueue.emit(burst);
+      enqueue.assign({ interruptionTimesMs: interruptionTimes(context, event) });
+    }),
+    forwardStall: sendTo('uploader', ({ event }) => stallCommand(event)),
+    // A run that captured and was lost restarts at once; one that never captured backs off.
     noteCrash: assign({
-      consecutiveFailures: ({ context }) => context.consecutiveFailures + 1,
+      consecutiveFailures: ({ context }) => (context.run?.firstFrameAtMs != null ? 0 : context.consecutiveFailures + 1),
       restartReason: () => 'crash' as const,
     }),
     noteLayoutChange: assign({ restartReason: () => 'display' as const }),
@@ -146,12 +164,14 @@ export const recorderMachine = setup({
     }),
     countFailedAttempt: assign({ failedAttempts: ({ context }) => context.failedAttempts + 1 }),
     switchUploaderToDrain: sendTo('uploader', { type: 'uploader.drain' } satisfies UploaderCommand),
+    noteStopRequestTime: sendTo('uploader', { type: 'uploader.stopRequested' } satisfies UploaderCommand),
     finalizeUploads: sendTo('uploader', ({ context }) => ({
       type: 'uploader.finalize',
       reason: context.stopReason ?? 'stopped',
     }) satisfies UploaderCommand),
     recordFinalized: assign({
       leftInSpool: ({ event }) => (event.type === 'upload.finalized' ? event.leftInSpool : null),
+      videoSeconds: ({ event }) => (event.type === 'upload.finalized' ? (event.videoSeconds ?? null) : null),
     }),
     noteDisplayLost: assign({
       lastDisplayProblem: ({ event, context }) => (event.type === 'display.lost' ? event.message : context.lastDisplayProblem),
@@ -166,6 +186,7 @@ export const recorderMachine = setup({
     { id: 'segmentWatcher', src: 'segmentWatcher' },
     { id: 'sentinelWatcher', src: 'sentinelWatcher' },
     { id: 'uploader', src: 'uploader' },
+    { id: 'displayWatchdog', src: 'displayWatchdog' },
   ],
   // Whatever the state, a closed segment is queued and a durable one counted: uploads run
   // during recording, restarting and draining alike.
@@ -175,6 +196,9 @@ export const recorderMachine = setup({
     'upload.failed': { actions: 'countFailedAttempt' },
     'segments.runSettled': { actions: 'recordRunSettled' },
     'display.lost': { actions: 'noteDisplayLost' },
+    'ffmpeg.capturing': { guard: 'isCurrentRun', actions: 'noteFirstFrame' },
+    'display.stalled': { actions: ['forwardStall', 'noteInterruption'] },
+    'display.answering': { actions: 'forwardStall' },
   },
   initial: 'idle',
   states: {
@@ -205,19 +229,19 @@ export const recorderMachine = setup({
           {
             guard: 'exitExplainedByLayout',
             target: 'restarting.waiting',
-            actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteLayoutChange'],
+            actions: [{ type: 'reportRunEnded', params: { how: 'layout' } }, 'recordRunEnded', 'askWatcherToSettleRun', 'noteLayoutChange'],
           },
           // Any other exit nobody asked for, code 0 included.
           {
             guard: 'isCurrentRun',
             target: 'restarting.waiting',
-            actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteCrash'],
+            actions: [{ type: 'reportRunEnded', params: { how: 'unasked' } }, 'noteCrash', 'noteInterruption', 'recordRunEnded', 'askWatcherToSettleRun'],
           },
         ],
         'ffmpeg.failedToStart': {
           guard: 'isCurrentRun',
           target: 'restarting.waiting',
-          actions: ['recordRunEnded', 'noteCrash'],
+          actions: [{ type: 'reportRunEnded', params: { how: 'unasked' } }, 'noteCrash', 'noteInterruption', 'recordRunEnded'],
         },
         'display.changed': [
           // Still covered (monitors split differently inside the same root): no gap for nothing.
@@ -233,6 +257,7 @@ export const recorderMachine = setup({
     restarting: {
       description: 'Stops the running capture cleanly (its last segment is kept) and starts a new one.',
       initial: 'stopping',
+      entry: { type: 'setStopCause', params: { cause: 'layout-change' } },
       on: {
         // The newest layout wins: the next capture starts with it.
         'display.changed': { actions: 'rememberLayout' },
@@ -253,7 +278,7 @@ export const recorderMachine = setup({
     },
     draining: {
       description: 'Session ended: stop capture, upload what is left within the drain budget, close the session.',
-      entry: ['switchUploaderToDrain'],
+      entry: [{ type: 'setStopCause', params: { cause: 'stop-requested' } }, 'noteStopRequestTime', 'switchUploaderToDrain'],
       initial: 'flushing',
       states: {
         flushing: {
@@ -298,15 +323,10 @@ export const recorderMachine = setup({
     segmentsUploaded: context.segmentsUploaded,
     bytesUploaded: context.bytesUploaded,
     stopReason: context.stopReason,
+    videoSeconds: context.videoSeconds,
   }),
 });
 
-/** Restart at once after a layout change; after crashes back off exponentially up to a cap. */
-export function restartDelayMs(context: RecorderContext): number {
-  if (context.restartReason === 'display' || context.consecutiveFailures <= 1) return 0;
-  const exponent = Math.min(context.consecutiveFailures - 2, 16);
-  return Math.min(context.config.restartBackoffBaseMs * 2 ** exponent, context.config.restartBackoffMaxMs);
-}
 
 export type RecorderMachine = typeof recorderMachine;
 export type RecorderActorRef = ActorRefFrom<RecorderMachine>;

@@ -6,7 +6,7 @@
  */
 export function stopCaptureStates<const TNext extends string>(next: TNext) {
   const onExit = {
-    'ffmpeg.exited': { guard: 'isCurrentRun', target: next, actions: ['recordRunEnded', 'askWatcherToSettleRun'] },
+    'ffmpeg.exited': { guard: 'isCurrentRun', target: next, actions: [{ type: 'reportRunEnded', params: { how: 'asked' } }, 'recordRunEnded', 'askWatcherToSettleRun'] },
   } as const;
   return {
     stopping: {

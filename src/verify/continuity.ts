@@ -18,6 +18,8 @@ export interface ContinuityLimits {
   readonly gapToleranceMs: number;
   /** Between runs: a larger gap is a hole. */
   readonly maxRestartGapMs: number;
+  /** The manifest records runs and their ends: a long gap between runs is judged by coverage (with its cause), not here. */
+  readonly betweenRunsJudgedElsewhere?: boolean;
 }
 
 export interface ContinuityResult {
@@ -89,7 +91,7 @@ export function checkContinuity(entries: readonly ManifestEntry[], nameOf: NameO
     const resized = layout(entry) !== layout(previous);
     if (resized) resolutionChanges += 1;
     else restarts += 1;
-    if (gapMs > limits.maxRestartGapMs) {
+    if (gapMs > limits.maxRestartGapMs && limits.betweenRunsJudgedElsewhere !== true) {
       holes += 1;
       problems.push({
         code: 'hole',

@@ -45,6 +45,18 @@ export function formatReport(report: VerifyReport): string {
     );
   }
 
+  const c = report.coverage;
+  if (c !== null) {
+    const counts = Object.entries(c.interruptions).map(([cause, n]) => `${cause} ${n}`).join(', ');
+    row(
+      'coverage',
+      `${(Math.floor(c.ratio * 1000) / 10).toFixed(1)} %: ${c.videoSeconds.toFixed(1)} s of video in ${c.wallSeconds.toFixed(1)} s of session ` +
+        `(${c.explainedGapSeconds.toFixed(1)} s explained gaps, ${c.unexplainedGapSeconds.toFixed(1)} s unexplained); interruptions: ${counts === '' ? 'none' : counts}`,
+    );
+  } else if (report.manifest !== null) {
+    row('coverage', 'unknown (no capture run records in this manifest)');
+  }
+
   lines.push(...findingLines('problems', report.problems), ...findingLines('could not check', report.errors), ...findingLines('notes', report.notes));
   lines.push('', verdictLine(report));
   return `${lines.join('\n')}\n`;
@@ -57,6 +69,8 @@ function verdictLine(report: VerifyReport): string {
       return `VERIFIED: every segment is present and unaltered, the chain and end.json check out (exit ${code})`;
     case 'problems':
       return `FAILED: ${plural(report.problems.length, 'problem')} (exit ${code})`;
+    case 'incomplete':
+      return `INCOMPLETE: the evidence is intact, but the video does not cover the session: ${plural(report.problems.length, 'problem')} (exit ${code})`;
     case 'unverifiable':
       return `NOT VERIFIED: ${report.errors.length} check(s) could not be made; no problem found in what could be read (exit ${code})`;
     default:

@@ -3,6 +3,8 @@
  * code are all made from this. Names are object names relative to the session URL.
  */
 
+import type { Coverage } from '../domain/coverage';
+
 /** Something wrong with the evidence: the session is not provably complete and unaltered. */
 export type ProblemCode =
   | 'no-objects'
@@ -22,10 +24,16 @@ export type ProblemCode =
   | 'unexpected-object'
   | 'hole'
   | 'segments-skipped'
-  | 'overlap';
+  | 'overlap'
+  // completeness (the evidence is intact but does not show the whole session): exit 7 alone
+  | 'gap'
+  | 'low-coverage'
+  | 'no-video';
 
 /** Worth knowing, not wrong: the timeline's expected seams and other context. */
-export type NoteCode = 'restart' | 'resolution-change' | 'partial-segment' | 'clock-step' | 'relocated' | 'metadata-unparsed';
+export type NoteCode =
+  | 'restart' | 'resolution-change' | 'partial-segment' | 'clock-step' | 'relocated' | 'metadata-unparsed'
+  | 'explained-gap' | 'unexplained-gap' | 'coverage-unknown' | 'tamper-suspected';
 
 /** A check that could not be made (the store refused or failed a read): nothing is proven either way. */
 export type ErrorCode = 'list-failed' | 'read-failed';
@@ -56,8 +64,8 @@ export interface TimelineSummary {
 export interface VerifyReport {
   readonly format: 'session-recorder.verify/1';
   readonly url: string;
-  /** verified: exit 0; problems: exit 5; unverifiable: exit 6 (see verifyExitCode). */
-  readonly verdict: 'verified' | 'problems' | 'unverifiable';
+  /** verified: exit 0; problems: exit 5; incomplete (only completeness problems): exit 7; unverifiable: exit 6. */
+  readonly verdict: 'verified' | 'problems' | 'incomplete' | 'unverifiable';
   readonly sessionPrefix: string | null;
   /** Raw values from the metadata file (as recorded: may hold anything the user typed). */
   readonly metadata: Readonly<Record<string, string>> | null;
@@ -65,6 +73,8 @@ export interface VerifyReport {
   readonly end: { readonly endedAt: string; readonly reason: string; readonly complete: boolean } | null;
   readonly objects: { readonly listed: number; readonly segmentsHashed: number; readonly segmentsMatching: number };
   readonly timeline: TimelineSummary;
+  /** How much of the session the video shows; null when unknown (an older manifest) or unreadable. */
+  readonly coverage: Coverage | null;
   readonly problems: readonly Finding<ProblemCode>[];
   readonly notes: readonly Finding<NoteCode>[];
   readonly errors: readonly Finding<ErrorCode>[];
@@ -76,10 +86,14 @@ export const VerifyExit = {
   usage: 2,
   problems: 5,
   unverifiable: 6,
+  incomplete: 7,
 } as const;
 
-export function verdictOf(problems: readonly unknown[], errors: readonly unknown[]): VerifyReport['verdict'] {
-  if (problems.length > 0) return 'problems';
+const COMPLETENESS: readonly string[] = ['gap', 'low-coverage', 'no-video'];
+
+export function verdictOf(problems: readonly { code: string }[], errors: readonly unknown[]): VerifyReport['verdict'] {
+  if (problems.some((p) => !COMPLETENESS.includes(p.code))) return 'problems';
+  if (problems.length > 0) return 'incomplete';
   if (errors.length > 0) return 'unverifiable';
   return 'verified';
 }
@@ -92,6 +106,8 @@ export function verifyExitCode(report: Pick<VerifyReport, 'verdict'>): number {
       return VerifyExit.problems;
     case 'unverifiable':
       return VerifyExit.unverifiable;
+    case 'incomplete':
+      return VerifyExit.incomplete;
     default:
       return report.verdict satisfies never;
   }

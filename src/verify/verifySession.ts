@@ -8,6 +8,7 @@ import { manifestTotals, sha256Hex, parseEndMarker, parseManifest, type EndMarke
 import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
 import type { SegmentStore } from '../domain/segmentStore';
 import { checkContinuity, type ContinuityLimits } from './continuity';
+import { coverageFindings, type CoverageLimits } from './coverageChecks';
 import { chainFindings, endFindings, locationNote, nameInSession } from './manifestChecks';
 import { forEachLimited, hashObject, readSmall } from './readObjects';
 import { shown, verdictOf, type ErrorCode, type Finding, type NoteCode, type ProblemCode, type TimelineSummary, type VerifyReport } from './report';
@@ -26,7 +27,7 @@ export interface VerifySessionInput {
   readonly url: string;
   /** Where the session is read from (S3 key prefix or directory), to compare with the manifest's own. */
   readonly location: string;
-  readonly limits: ContinuityLimits;
+  readonly limits: ContinuityLimits & Partial<CoverageLimits>;
   readonly onProgress?: (progress: VerifyProgress) => void;
   /** Segments hashed at once. Default 3. */
   readonly concurrency?: number;
@@ -63,6 +64,7 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
     end: null,
     objects: { listed: listed.size, segmentsHashed: 0, segmentsMatching: 0 },
     timeline: EMPTY_TIMELINE,
+    coverage: null,
   };
   if (errors.length > 0) return { ...base, verdict: verdictOf(problems, errors), problems, notes, errors };
   if (listed.size === 0) {
@@ -109,6 +111,7 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
   let hashed = 0;
   let matching = 0;
   let timeline = EMPTY_TIMELINE;
+  let coverage: VerifyReport['coverage'] = null;
 
   if (manifest !== undefined) {
     const m = manifest;
@@ -195,12 +198,19 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
       });
     });
 
+    // Completeness; with coverage records, gaps between runs are judged there (with their cause).
+    const completeness = coverageFindings(m, end, {
+      minCoverage: input.limits.minCoverage ?? 0.99,
+      maxGapMs: input.limits.maxGapMs ?? 2_000,
+    });
+    coverage = completeness.coverage;
     const continuity = checkContinuity(m.entries, (e) => nameOf(e.key), {
       gapToleranceMs: input.limits.gapToleranceMs,
       maxRestartGapMs: input.limits.maxRestartGapMs,
+      betweenRunsJudgedElsewhere: coverage !== null,
     });
-    problems.push(...continuity.problems);
-    notes.push(...continuity.notes);
+    problems.push(...continuity.problems, ...completeness.problems);
+    notes.push(...continuity.notes, ...completeness.notes);
     timeline = continuity.summary;
   }
 
@@ -226,6 +236,7 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
     end: end === undefined ? null : { endedAt: end.endedAt, reason: end.reason, complete: end.complete },
     objects: { listed: listed.size, segmentsHashed: hashed, segmentsMatching: matching },
     timeline,
+    coverage,
     problems,
     notes,
     errors,

@@ -20,6 +20,11 @@ function statusBadges(s) {
   return [
     h('span', { cls: 'badge ' + (s.complete ? 'ok' : 'warn'), text: s.complete ? 'complete' : 'open' }),
     h('span', { cls: 'badge ' + (s.verified ? 'ok' : 'bad'), text: s.verified ? 'verified' : 'not verified', title: (s.problems || []).join('\n') }),
+    h('span', {
+      cls: 'badge ' + (s.coverage == null ? 'warn' : (s.coverageProblems || []).length ? 'bad' : 'ok'),
+      text: s.coverage == null ? 'coverage unknown' : 'coverage ' + (Math.floor(s.coverage * 1000) / 10).toFixed(1) + ' %',
+      title: (s.coverageProblems || []).join('\n'),
+    }),
   ];
 }
 function fillDatalist(id, values) {

@@ -47,6 +47,7 @@ test('reports each listed segment once, counting only whole lines, with times fr
   expect(segments(harness)).toEqual([{
     path: join(runDir, 'seg-00000.mp4'), runId: `run-${startedAtMs}`, index: 0,
     startMs: startedAtMs + 300, endMs: startedAtMs + 3300, bytes: 10, width: 640, height: 480, complete: true,
+    noFrames: true, // hand-made bytes: no decodable frame
   }]);
   // FFmpeg appends the next line: a half-written line is not a segment yet (had it been taken,
   // segment 1 would be reported ending at 3.00 s, before the whole line below is written).

@@ -266,7 +266,7 @@ test('a restarted uploader over the same spool continues the chain, skips what i
 
   b.send({ type: 'uploader.finalize', reason: 'sentinel' });
   const finalEvents = await b.until((e) => count('upload.finalized')(e) === 1);
-  expect(finalEvents.find((e) => e.type === 'upload.finalized')).toEqual({ type: 'upload.finalized', leftInSpool: 0 });
+  expect(finalEvents.find((e) => e.type === 'upload.finalized')).toMatchObject({ type: 'upload.finalized', leftInSpool: 0 });
 
   const manifestText = (await s3.getObject(`rec/${prefix}manifest.json`)).toString();
   const manifest = parseManifest(manifestText);
@@ -355,7 +355,7 @@ test('finalize aborts an upload in flight; a segment already durable then is not
   h.send({ type: 'uploader.finalize', reason: 'drain budget spent' });
 
   const events = await h.until((e) => count('upload.finalized')(e) === 1);
-  expect(events.find((e) => e.type === 'upload.finalized')).toEqual({ type: 'upload.finalized', leftInSpool: 0 });
+  expect(events.find((e) => e.type === 'upload.finalized')).toMatchObject({ type: 'upload.finalized', leftInSpool: 0 });
   expect(count('upload.done')(events)).toBe(0); // it was interrupted before its upload.done ...
   expect(await exists(segments[0]!.segment.path)).toBe(false); // ... but is durable, so it is gone from the spool
   const manifest = parseManifest((await s3.getObject(`rec/${prefix}manifest.json`)).toString());

@@ -63,7 +63,7 @@ test('metadata not yet uploaded survives a crash in the spool and is uploaded by
   await waitUntil('both metadata objects', () => (second.events.some((e) => e.type === 'upload.idle') ? true : undefined), 10_000);
   second.w.finalize('test');
   await waitUntil('finalized', () => second.events.find((e) => e.type === 'upload.finalized'), 10_000);
-  expect(second.events.find((e) => e.type === 'upload.finalized')).toEqual({ type: 'upload.finalized', leftInSpool: 0 });
+  expect(second.events.find((e) => e.type === 'upload.finalized')).toMatchObject({ type: 'upload.finalized', leftInSpool: 0 });
 
   expect(await spooledMetadata()).toEqual([]);
   expect((await s3.getObject(`${PREFIX}20261127T060000.000Z-metadata.json`)).toString()).toBe(kept);

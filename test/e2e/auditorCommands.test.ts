@@ -128,8 +128,8 @@ describe('list', () => {
     }
     const table = await cli(['list', DEST]);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^STACK\s+FLEET\s+USER\s+SESSION\s+START \(UTC\)\s+DURATION\s+SEGMENTS\s+SIZE\s+COMPLETE\s+VERIFIED$/);
-    expect(table.stdout).toMatch(/Stack A\s+fleet-1\s+alice@example\.com\s+sess-a\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+0:0\d\s+\d+\s+[\d.]+ [KM]iB\s+yes\s+yes/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^STACK\s+FLEET\s+USER\s+SESSION\s+START \(UTC\)\s+DURATION\s+SEGMENTS\s+SIZE\s+COVERAGE\s+COMPLETE\s+VERIFIED$/);
+    expect(table.stdout).toMatch(/Stack A\s+fleet-1\s+alice@example\.com\s+sess-a\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+0:0\d\s+\d+\s+[\d.]+ [KM]iB\s+(99\.\d|100\.0) %\s+yes\s+yes/);
     expect(table.stderr).toBe('4 session(s)\n');
   });
 

@@ -95,6 +95,9 @@ test('recorder SIGKILL mid-session: the next run uploads the leftovers (its own 
     const bucketB = await checkBucket(s3, join(work, 'b'), prefixOf(B));
     expect(bucketA.end.reason).toMatch(/^recovered: recorder pid \d+ .* died without closing the session/);
     expect(bucketB.end.reason).toMatch(/^sentinel /);
+    // The coverage evidence survives a dead recorder: the run it left capturing is recorded as recorder-lost.
+    expect(bucketA.end.coverage?.interruptions).toEqual({ 'recorder-lost': 1 });
+    expect(bucketB.end.coverage?.interruptions).toEqual({ 'recorder-lost': 1 });
     expect(bucketB.metadataObjects).toBe(2);
     expect(bucketB.runs).toBe(2);
     const recordedA = new Set([...closedSegments(logLines(a1Done.stderr)), ...closedSegments(b2Logs, A.id)]);

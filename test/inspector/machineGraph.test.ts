@@ -37,7 +37,7 @@ describe('buildMachineGraph (the real recorder machine)', () => {
     expect(mine.sort()).toEqual(reference().edges.sort());
     expect(graph.edges).toContainEqual(expect.objectContaining({
       source: 'recorder.recording', target: 'recorder.restarting.waiting', kind: 'event', event: 'ffmpeg.exited', guard: 'isCurrentRun',
-      actions: ['recordRunEnded', 'askWatcherToSettleRun', 'noteCrash'], label: 'ffmpeg.exited [isCurrentRun]',
+      actions: ['reportRunEnded', 'noteCrash', 'noteInterruption', 'recordRunEnded', 'askWatcherToSettleRun'], label: 'ffmpeg.exited [isCurrentRun]',
     }));
     expect(graph.edges).toContainEqual(expect.objectContaining({
       source: 'recorder.restarting.stopping', target: 'recorder.restarting.terminating', kind: 'after', delay: 'stopTimeout', label: 'after stopTimeout',
@@ -58,7 +58,7 @@ describe('buildMachineGraph (the real recorder machine)', () => {
 
   test('names the invoked and spawned actors and the entry actions, without XState internals', () => {
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-    expect(byId.get('recorder')?.invokes.map((i) => i.src)).toEqual(['displayPoller', 'segmentWatcher', 'sentinelWatcher', 'uploader']);
+    expect(byId.get('recorder')?.invokes.map((i) => i.src)).toEqual(['displayPoller', 'segmentWatcher', 'sentinelWatcher', 'uploader', 'displayWatchdog']);
     expect(byId.get('recorder.recording')).toMatchObject({ spawns: ['ffmpeg'], entry: ['startCapture', 'noteCaptureLayout', 'startDisplayCooldown'] });
     expect(byId.get('recorder.restarting.stopping')?.entry).toEqual(['sendToFfmpeg']);
     expect(graph.nodes.flatMap((n) => n.entry).some((a) => a.startsWith('xstate.'))).toBe(false);

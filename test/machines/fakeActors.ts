@@ -15,7 +15,9 @@ export interface FakeFfmpeg {
   readonly received: FfmpegCommand['type'][];
   stopped: boolean;
   start(): void;
-  exit(code: number | null, signal?: string | null): void;
+  exit(code: number | null, signal?: string | null, stderrTail?: string): void;
+  /** FFmpeg reported its first frame: losing the run is an interruption (restart at once). */
+  capture(): void;
   failToStart(message: string): void;
 }
 
@@ -82,8 +84,10 @@ export function startRecorder(options: Options = {}) {
       received: [],
       stopped: false,
       start: () => sendBack({ type: 'ffmpeg.started', runId, pid: 1000 + ffmpegRuns.length, startedAtMs: clock.now() } satisfies RecorderEvent),
-      failToStart: (message) => sendBack({ type: 'ffmpeg.failedToStart', runId, message } satisfies RecorderEvent),
-      exit: (code, signal = null) => sendBack({ type: 'ffmpeg.exited', runId, code, signal, stderrTail: '' } satisfies RecorderEvent),
+      failToStart: (message) => sendBack({ type: 'ffmpeg.failedToStart', runId, message, atMs: clock.now() } satisfies RecorderEvent),
+      exit: (code, signal = null, stderrTail = '') =>
+        sendBack({ type: 'ffmpeg.exited', runId, code, signal, stderrTail, exitedAtMs: clock.now() } satisfies RecorderEvent),
+      capture: () => sendBack({ type: 'ffmpeg.capturing', runId, firstFrameAtMs: clock.now() } satisfies RecorderEvent),
     };
     ffmpegRuns.push(run);
     receive((command) => {

@@ -19,7 +19,7 @@ describe('idle', () => {
     const r = startRecorder();
     r.say('sentinelWatcher', { type: 'sentinel.appeared', path: '/run/s' });
     expect(r.state()).toEqual({ draining: 'finalizing' });
-    expect(r.uploaderCommands.map((c) => c.type)).toEqual(['uploader.drain', 'uploader.finalize']);
+    expect(r.uploaderCommands.map((c) => c.type)).toEqual(['uploader.stopRequested', 'uploader.drain', 'uploader.finalize']);
     r.say('uploader', { type: 'upload.finalized', leftInSpool: 0 });
     expect(r.actor.getSnapshot().status).toBe('done');
     expect(r.actor.getSnapshot().output).toMatchObject({ exitCode: 0, stopReason: 'sentinel /run/s' });
@@ -199,7 +199,7 @@ describe('draining', () => {
     expect(r.state()).toEqual({ draining: { flushing: 'uploading' } });
     r.say('uploader', { type: 'upload.done', segment: durable(last), pending: 0 });
     expect(r.state()).toEqual({ draining: 'finalizing' });
-    expect(r.uploaderCommands.map((c) => c.type)).toEqual(['uploader.enqueue', 'uploader.drain', 'uploader.enqueue', 'uploader.finalize']);
+    expect(r.uploaderCommands.map((c) => c.type)).toEqual(['uploader.enqueue', 'uploader.stopRequested', 'uploader.drain', 'uploader.runEnded', 'uploader.enqueue', 'uploader.finalize']);
     r.say('uploader', { type: 'upload.finalized', leftInSpool: 0 });
     expect(r.actor.getSnapshot().output).toMatchObject({ exitCode: 0, segmentsUploaded: 2, leftInSpool: 0 });
   });

@@ -19,5 +19,10 @@ export interface DisplayProbe {
    * Defaults (poller): 5 s while notifications run, 1 s without. A probe that starts a slow
    * process (PowerShell, system_profiler: ~0.3–1 s of CPU each) asks for much slower polls.
    */
+  /**
+   * One cheap round trip to the display that answers only when the display serves its clients
+   * (the display watchdog's stall detection); absent where the platform has none.
+   */
+  ping?(signal: AbortSignal): Promise<void>;
   readonly pollIntervals?: { readonly withNotificationsMs?: number; readonly withoutNotificationsMs?: number };
 }

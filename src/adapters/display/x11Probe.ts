@@ -26,6 +26,12 @@ export function createX11Probe(options: { display: string; xrandrPath?: string; 
         throw new Error(`cannot read X11 display ${options.display} with xrandr: ${detail}`, { cause: error });
       }
     },
+    // A new connection and one RandR request: it blocks while another client holds the server
+    // grabbed (measured: xrandr returned only when XUngrabServer came, 3 s later). No timeout
+    // here: the watchdog measures how long it takes; the signal ends it.
+    async ping(signal: AbortSignal): Promise<void> {
+      await run(xrandr, ['--current'], { env, signal });
+    },
     // RandR notifications arrive for every root-size or output change (measured ~2 ms after it);
     // `xrandr --setmonitor` sends none (measured): the safety-net poll sees those, and on X11 they
     // need no new capture anyway (the root window is grabbed whole).

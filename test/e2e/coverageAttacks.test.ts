@@ -1,0 +1,127 @@
+/**
+ * Integration (real processes): issue 13's proof that the evidence cannot be made to lie. The
+ * built CLI records a real Xvfb with real FFmpeg while a hostile X client built by the test
+ * (test/fixtures/xattack) attacks it: FFmpeg's X connection cut every 5 s for 25 s (recorded to
+ * the real S3-compatible server), the server grabbed for 10 s, and an "FFmpeg" that records
+ * nothing (/bin/true). `verify` (exit 7: intact but incomplete) names each gap and its cause.
+ * The coverage under attack is PRINTED (the restart-cost figure lives in the bench).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sessionPrefix } from '../../src/domain/sanitize';
+import type { VerifyReport } from '../../src/verify/report';
+import { runCli, waitUntil, type CliRun } from '../helpers/cli';
+import { startS3Server, type TestS3Server } from '../helpers/s3Server';
+import { startXvfb, type Xvfb } from '../helpers/xvfb';
+import { buildXattack, xattack } from '../helpers/xattack';
+
+jest.setTimeout(240_000);
+
+let s3: TestS3Server;
+let x: Xvfb;
+let work: string;
+let attack: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'e2e-coverage-'));
+  [s3, x, attack] = await Promise.all([startS3Server({ bucket: 'evidence' }), startXvfb({ width: 640, height: 480, motion: true }), buildXattack(work)]);
+});
+afterAll(async () => {
+  await Promise.all([s3?.stop(), x?.stop()]);
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+interface Session {
+  readonly sessionId: string;
+  readonly recorder: CliRun;
+  readonly url: string;
+}
+
+function record(sessionId: string, seconds: number, destination: 's3' | 'file', extra: readonly string[] = []): Session {
+  const dir = join(work, sessionId);
+  const dest = destination === 's3' ? ['--destination', 's3://evidence/', '--endpoint', s3.endpoint] : ['--destination', `file://${join(work, 'rec')}`];
+  const recorder = runCli([
+    'record', ...dest, '--display', x.display, '--spool-dir', join(dir, 'spool'), '--run-dir', join(dir, 'run'), '--insecure',
+    '--segment-seconds', '2', '--frame-rate', '5', '--max-duration', String(seconds),
+    '--session-id', sessionId, '--stack', 'st', '--fleet', 'fl', '--user', 'mallory', ...extra,
+  ], { env: { ...process.env, ...s3.env }, cwd: work });
+  const prefix = sessionPrefix({ stack: 'st', fleet: 'fl', sessionId });
+  return { sessionId, recorder, url: destination === 's3' ? `s3://evidence/${prefix}` : `file://${join(work, 'rec', prefix)}` };
+}
+
+/** Resolves once FFmpeg reported its first frame (the capture runs). */
+function capturing(session: Session): Promise<unknown> {
+  return waitUntil(`${session.sessionId}: the first capture`, () => (session.recorder.stderr().includes('"ffmpeg.capturing"') ? true : undefined), 30_000);
+}
+
+async function verify(session: Session): Promise<{ code: number | null; report: VerifyReport; text: string }> {
+  const env = { ...process.env, ...s3.env };
+  const extra = session.url.startsWith('s3:') ? ['--endpoint', s3.endpoint] : [];
+  const [json, text] = await Promise.all([runCli(['verify', session.url, '--json', ...extra], { env }).done, runCli(['verify', session.url, ...extra], { env }).done]);
+  return { code: json.code, report: JSON.parse(json.stdout) as VerifyReport, text: text.stdout };
+}
+
+test("FFmpeg's X connection cut every 5 s for 25 s: back at once (≥ 85 % coverage), every cut counted and named", async () => {
+  const session = record('cut-every-5s', 31, 's3');
+  await capturing(session);
+  const cuts = await xattack(attack, x.display, ['cut', 'ffmpeg', '5000', '25000']);
+  const result = await session.recorder.done;
+  expect({ code: result.code, out: result.stdout }).toEqual({ code: 0, out: expect.stringContaining('Recorded') });
+  expect(cuts.length).toBe(5);
+  // The burst is an error-level log line.
+  const tamper = result.stderr.split('\n').filter((l) => l.includes('tamper suspected')).map((l) => JSON.parse(l) as { level: number });
+  expect(tamper.length).toBeGreaterThanOrEqual(1);
+  expect(tamper[0]!.level).toBe(50);
+
+  const { code, report, text } = await verify(session);
+  const coverage = report.coverage!;
+  process.stdout.write(`coverage under attack (5 X-connection cuts in ${coverage.wallSeconds} s): ${(coverage.ratio * 100).toFixed(1)} %, ` +
+    `${coverage.videoSeconds} s of video, gaps ${coverage.gaps.filter((g) => !g.explained).map((g) => `${g.seconds} s`).join(', ')}\n`);
+  expect(coverage.ratio).toBeGreaterThanOrEqual(0.85);
+  expect(coverage.interruptions).toEqual({ 'x-connection-lost': 5 });
+  expect(coverage.tamperBursts).toBeGreaterThanOrEqual(1);
+  // Integrity holds; completeness fails: exit 7, only completeness problems, each cut named as a gap.
+  expect(code).toBe(7);
+  expect(report.verdict).toBe('incomplete');
+  expect(report.problems.map((p) => p.code)).toContain('low-coverage');
+  const cutGaps = [...report.problems, ...report.notes].filter((f) => (f.code === 'gap' || f.code === 'unexplained-gap') && String(f.details?.causes).includes('x-connection-lost'));
+  expect(cutGaps).toHaveLength(5);
+  for (const gap of cutGaps) expect(gap.message).toMatch(/^\d+\.\d s without video in the session, .+ → .+: X connection lost/);
+  expect(text).toMatch(/INCOMPLETE: .*\(exit 7\)/);
+
+  // `list` shows the same coverage and flags the session.
+  const listed = await runCli(['list', 's3://evidence/', '--json', '--endpoint', s3.endpoint], { env: { ...process.env, ...s3.env } }).done;
+  const row = (JSON.parse(listed.stdout) as { sessionId: string; coverage: number; coverageProblems: string[]; verified: boolean }[])
+    .find((r) => r.sessionId === session.sessionId);
+  expect(row).toMatchObject({ coverage: coverage.ratio, verified: false });
+  expect(row!.coverageProblems).toEqual([expect.stringMatching(/^coverage \d+\.\d % \(below 99 %\)$/)]);
+});
+
+test('a server grab held for 10 s is a gap with cause "display stalled"', async () => {
+  const session = record('grab-10s', 20, 'file');
+  await capturing(session);
+  const lines = await xattack(attack, x.display, ['grab', '10000']);
+  expect(lines.map((l) => l.split(' ')[1])).toEqual(['grabbed', 'released']);
+  const result = await session.recorder.done;
+  expect(result.code).toBe(0);
+
+  const { code, report } = await verify(session);
+  expect(code).toBe(7);
+  const stall = report.problems.find((p) => p.code === 'gap' && String(p.details?.causes).includes('display-stalled'));
+  expect(stall).toBeDefined();
+  // The stretch covers the grab: at least its 10 s (from the last answer before it).
+  expect(Number(stall!.details!.seconds)).toBeGreaterThanOrEqual(10);
+  expect(stall!.message).toContain('display stalled');
+  expect(report.coverage!.interruptions).toEqual({ 'display-stalled': 1 });
+});
+
+test('--ffmpeg-path /bin/true records nothing: record exits 7 saying so, verify fails with no video', async () => {
+  const session = record('bin-true', 5, 'file', ['--ffmpeg-path', '/bin/true']);
+  const result = await session.recorder.done;
+  expect(result.code).toBe(7);
+  expect(result.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^Recorded no video at all: .*\(exit 7\)\.$/)]);
+  const { code, report } = await verify(session);
+  expect(code).toBe(7);
+  expect(report.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['no-video', 'gap']));
+  expect(report.coverage).toMatchObject({ videoSeconds: 0, ratio: 0 });
+});
