@@ -1,11 +1,42 @@
 import type { ActorRefFrom } from 'xstate';
-import { uploadExitCode } from './uploadBookkeeping';
 import { initialContext } from './recorderContext';
 import { recorderSetup } from './recorderSetup';
-import { stopCaptureStates } from './stopCaptureStates';
+import { uploadExitCode } from './uploadBookkeeping';
 
 export { restartDelayMs } from './restartPolicy';
 export type { FfmpegActorInput } from './recorderSetup';
+
+/**
+ * A graceful stop of FFmpeg as states, shared by `restarting` and `draining`:
+ * "q" on stdin → (stopTimeout) SIGTERM → (killTimeout) SIGKILL of the tree → (killTimeout) give up
+ * waiting. Whichever way FFmpeg exits, the segment watcher is asked to settle that run, and the
+ * machine moves on to `next` (a sibling state name).
+ */
+function stopCaptureStates<const TNext extends string>(next: TNext) {
+  const onExit = {
+    'ffmpeg.exited': { guard: 'isCurrentRun', target: next, actions: [{ type: 'reportRunEnded', params: { how: 'asked' } }, 'recordRunEnded', 'askWatcherToSettleRun'] },
+  } as const;
+  return {
+    stopping: {
+      description: 'Asked FFmpeg to quit ("q" on stdin) so it finalizes its last segment.',
+      entry: { type: 'sendToFfmpeg', params: { command: 'ffmpeg.finish' } },
+      on: onExit,
+      after: { stopTimeout: 'terminating' },
+    },
+    terminating: {
+      description: 'FFmpeg did not quit in time: SIGTERM (it still finalizes the segment).',
+      entry: { type: 'sendToFfmpeg', params: { command: 'ffmpeg.terminate' } },
+      on: onExit,
+      after: { killTimeout: 'killing' },
+    },
+    killing: {
+      description: 'FFmpeg ignored SIGTERM: SIGKILL of its whole process tree.',
+      entry: { type: 'sendToFfmpeg', params: { command: 'ffmpeg.kill' } },
+      on: onExit,
+      after: { killTimeout: { target: next, actions: 'abandonRun' } },
+    },
+  } as const;
+}
 
 /**
  * The recorder's statechart: one streaming session, from the first display layout to the last
@@ -17,7 +48,7 @@ export type { FfmpegActorInput } from './recorderSetup';
  * States
  *   idle                      waiting for the display's layout
  *   recording                 FFmpeg runs; closed segments are uploaded at once
- *   restarting                stopping → terminating → killing (stopCaptureStates.ts), then
+ *   restarting                stopping → terminating → killing (stopCaptureStates above), then
  *     .waiting                backoff after a crash, none after a layout change
  *   draining.flushing         checkingCapture, the same stop states, settling, uploading:
  *                             bounded by the drain budget
