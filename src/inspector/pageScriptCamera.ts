@@ -3,9 +3,8 @@
  * Part of the page's script (see pageScript.ts): plain ES2020 for the browser, in a string.
  */
 export const pageScriptCamera = String.raw`
-  // zoom, pan and follow: when the whole chart is too small to read, the view follows the
-  // current top-level state at a readable scale; any manual zoom or pan stops following.
-  var READABLE = 0.62;
+  // zoom, pan and follow: the page opens on the whole chart; "Follow" keeps the current
+  // top-level state in view at a readable scale; any manual zoom or pan stops following.
   function applyView() { var vp = $('viewport'); if (vp) vp.setAttribute('transform', 'translate(' + S.view.x + ' ' + S.view.y + ') scale(' + S.view.k + ')'); }
   function canvasSize() { var r = $('canvas').getBoundingClientRect(); return { w: r.width, h: r.height }; }
   function fitScale() { var c = canvasSize(); return Math.min((c.w - 16) / S.layout.width, (c.h - 16) / S.layout.height, 1.4); }

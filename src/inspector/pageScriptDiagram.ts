@@ -80,7 +80,8 @@ export const pageScriptDiagram = String.raw`
       S.edgeEls[le.id] = g;
     });
     if (S.status) paintActive(S.status.active || [], false);
-    setFollow(fitScale() < READABLE);
+    // The first view is the whole chart: following zooms past the canvas and cuts off its edges.
+    setFollow(false);
     camera(0);
   }
 
