@@ -5,8 +5,8 @@ import type { MachineGraph } from '../machineGraph';
 import { renderGraph } from './diagram';
 import { byId, setText } from './dom';
 import { addRow, resetLog } from './eventLog';
-import { activeFromText, ui } from './pageState';
-import { applyStatus, fire, type ShownStatus } from './status';
+import { activeFromText, ui, type ShownStatus } from './pageState';
+import { applyStatus, fire } from './status';
 
 /**
  * Follows the live stream (server-sent events: pushed, never polled), or, in a standalone copy,

@@ -1,8 +1,15 @@
 import type { GraphLayout } from '../graphLayout';
 import type { GraphNode, MachineGraph } from '../machineGraph';
-import type { ShownStatus } from './status';
+import type { InspectorStatus } from '../inspectorStatus';
 
 /** What the page knows and has drawn: one object, shared by the page's modules. */
+
+/**
+ * A status as the page shows it. The live page gets whole ones from the server; a standalone copy
+ * replaying an events.jsonl knows only the state, so the panels' parts are optional.
+ */
+export type ShownStatus = Pick<InspectorStatus, 'machine' | 'status' | 'state' | 'active' | 'stateSince' | 'startedAt' | 'updatedAt'> &
+  Partial<Pick<InspectorStatus, 'ffmpeg' | 'display' | 'uploads' | 'totals' | 'drain'>>;
 
 /** A drawn arrow: its group, its path (whose marker changes when it fires), and its fade timer. */
 export interface DrawnArrow {

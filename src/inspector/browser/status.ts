@@ -2,19 +2,12 @@ import type { InspectorStatus } from '../inspectorStatus';
 import { camera } from './camera';
 import { byId, html, setText } from './dom';
 import { bytes, duration, phaseOf } from './format';
-import { ui } from './pageState';
+import { ui, type ShownStatus } from './pageState';
 
 /**
  * Applies a status to the page: highlights the active states, animates the transitions taken,
  * fills the FFmpeg, upload and session panels.
  */
-
-/**
- * A status as the page shows it. The live page gets whole ones from the server; a standalone copy
- * replaying an events.jsonl knows only the state, so the panels' parts are optional.
- */
-export type ShownStatus = Pick<InspectorStatus, 'machine' | 'status' | 'state' | 'active' | 'stateSince' | 'startedAt' | 'updatedAt'> &
-  Partial<Pick<InspectorStatus, 'ffmpeg' | 'display' | 'uploads' | 'totals' | 'drain'>>;
 
 export function paintActive(activeIds: readonly string[], animate: boolean): void {
   const now: Record<string, true> = {};

@@ -23,15 +23,5 @@ export function wallAt(startIso: string, offsetSeconds: number): string {
   return new Date(Date.parse(startIso) + offsetSeconds * 1000).toISOString();
 }
 
-/** "512 B", "1.5 MiB", "42 GiB". */
-export function bytesText(b: number): string {
-  if (b < 1024) return `${b} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = b / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+/** "512 B", "1.5 MiB", "42 GiB": as `list` writes sizes. */
+export { formatBytes as bytesText } from '../../auditor/listFormat';
