@@ -6,6 +6,7 @@
  * SHA-256 as it downloads it.) Pure.
  */
 import { manifestTotals, parseEndMarker, parseManifest, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
+import { nameInSession } from '../domain/objectNames';
 import type { StoredObject } from '../domain/segmentStore';
 
 export interface SessionObjects {
@@ -65,7 +66,7 @@ export function checkSession(objects: SessionObjects): SessionCheck {
     let missing = 0;
     for (const entry of manifest.entries) {
       const size = sizes.get(entry.key);
-      if (!entry.key.startsWith(sessionPrefix)) problems.push(`manifest entry ${entry.index} points outside the session: ${JSON.stringify(entry.key)}`);
+      if (nameInSession(entry.key, sessionPrefix) === undefined) problems.push(`manifest entry ${entry.index} points outside the session: ${JSON.stringify(entry.key)}`);
       else if (size === undefined) {
         if (missing++ < 3) problems.push(`segment ${entry.key} is in the manifest but not in the store`);
       } else if (size !== entry.bytes) problems.push(`segment ${entry.key} has ${size} bytes; the manifest says ${entry.bytes}`);
