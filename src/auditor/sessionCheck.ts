@@ -18,6 +18,8 @@ export interface SessionObjects {
   readonly endBytes?: Buffer;
   /** The metadata object that was read, if any. */
   readonly metadata?: { readonly key: string; readonly bytes: Buffer };
+  /** Why an object in the listing was not read (too large, unreadable): reported instead of "no ...". */
+  readonly unread?: { readonly manifest?: string; readonly end?: string; readonly metadata?: string };
 }
 
 export interface SessionCheck {
@@ -37,7 +39,10 @@ export function checkSession(objects: SessionObjects): SessionCheck {
   const sizes = new Map(objects.listing.map((o) => [o.key, o.bytes]));
 
   let manifest: Manifest | undefined;
-  if (objects.manifestBytes === undefined) problems.push('no manifest.json');
+  const { unread = {} } = objects;
+  if (unread.metadata !== undefined) problems.push(unread.metadata);
+  if (unread.manifest !== undefined) problems.push(unread.manifest);
+  else if (objects.manifestBytes === undefined) problems.push('no manifest.json');
   else {
     try {
       manifest = parseManifest(objects.manifestBytes.toString('utf8'));
@@ -47,7 +52,8 @@ export function checkSession(objects: SessionObjects): SessionCheck {
   }
 
   let end: EndMarker | undefined;
-  if (objects.endBytes === undefined) problems.push('no end.json: the session is still open, or its recorder stopped before closing it');
+  if (unread.end !== undefined) problems.push(unread.end);
+  else if (objects.endBytes === undefined) problems.push('no end.json: the session is still open, or its recorder stopped before closing it');
   else {
     try {
       end = parseEndMarker(objects.endBytes.toString('utf8'));
