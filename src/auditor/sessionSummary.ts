@@ -5,6 +5,7 @@
  */
 import { MANIFEST_NAME, END_NAME, parseStartUtc } from '../domain/objectNames';
 import type { StoredObject } from '../domain/segmentStore';
+import { nfc } from '../domain/unicodeText';
 import { createByteBudget, type ByteBudget } from './byteBudget';
 import type { ReadStore } from './readStore';
 import { checkSession, type SessionCheck } from './sessionCheck';
@@ -60,6 +61,11 @@ function timeOfName(name: string): number | undefined {
 
 function text(value: unknown, fallback: string): string {
   return typeof value === 'string' && value !== '' ? value : fallback;
+}
+
+/** `list --user`: the metadata's raw user against the filter, in NFC, ignoring case. */
+export function matchesUser(user: string, wanted: string): boolean {
+  return nfc(user).toLowerCase() === nfc(wanted).toLowerCase();
 }
 
 /** A session read and checked: its row, and what the row was made from. */
@@ -156,7 +162,7 @@ async function readAndCheck(store: ReadStore, sessionPrefix: string, filter: Sum
   } catch {
     metadata = {};
   }
-  if (filter.user !== undefined && text(metadata.user, '').toLowerCase() !== filter.user.toLowerCase()) return undefined;
+  if (filter.user !== undefined && !matchesUser(text(metadata.user, ''), filter.user)) return undefined;
 
   const check: SessionCheck = checkSession({
     sessionPrefix,
