@@ -61,6 +61,7 @@ export async function resolveSessionMetadata(input: Omit<PrepareInput, 'metadata
       readFile: (path) => readRootOwnedFile(path),
       runReg: async (args) => (await execFileAsync('reg', [...args], { timeout: 10_000, windowsHide: true })).stdout,
       ...(config.sessionId === undefined ? {} : { sessionIdHint: config.sessionId }),
+      ...(config.userSid === undefined ? {} : { userSid: config.userSid }),
       warn: (message) => logger.warn(message),
     }),
     platform,
