@@ -102,6 +102,7 @@ export function unreadableSession(sessionPrefix: string, problem: string): Sessi
   return {
     prefix: sessionPrefix, stack, fleet, user: '', sessionId, start: undefined, end: undefined, durationSeconds: 0, recordedSeconds: 0,
     segments: 0, bytes: 0, layouts: [], complete: false, verified: false, problems: [`the session could not be read: ${problem}`],
+    coverage: null, coverageProblems: [],
   };
 }
 

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fakeRecorder, killPid, linuxHooks, livePid, runScript, waitUntil } from './hookRunner';
+import { waitUntil } from '../helpers/cli';
+import { fakeRecorder, killPid, linuxHooks, livePid, runScript } from './hookRunner';
 import { startUserDisplay, type UserDisplay } from './userDisplay';
 
 jest.setTimeout(120_000);
