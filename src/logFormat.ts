@@ -9,6 +9,10 @@ import type { LogFormat } from './config/options';
  * time (local, to the millisecond), level, message, then the record's own fields as key=value
  * (strings bare unless they need quotes, anything else as compact JSON). An error's stack
  * follows on indented lines. `--log-format json` keeps the JSON lines for a log shipper.
+ *
+ * Values come from the streaming user (window titles, names): every control, format or bidi
+ * character is shown as a \uXXXX escape, so no value can move the cursor, retitle the terminal
+ * or reorder what is read.
  */
 
 /** The format asked for, or by default: pretty when the log goes to a terminal, JSON lines otherwise. */
@@ -43,7 +47,7 @@ export function formatLogLine(jsonLine: string, options: PrettyOptions): string 
   }
   const paint = (code: string, text: string): string => (options.colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const level = LEVELS[Number(record.level)] ?? { name: String(record.level), colour: '0' };
-  const head = [clockTime(record.time), paint(level.colour, level.name.padEnd(5)), typeof record.msg === 'string' ? record.msg : ''];
+  const head = [clockTime(record.time), paint(level.colour, level.name.padEnd(5)), typeof record.msg === 'string' ? visible(record.msg) : ''];
   const fields: string[] = [];
   let stack: string | null = null;
   for (const [key, value] of Object.entries(record)) {
@@ -57,7 +61,7 @@ export function formatLogLine(jsonLine: string, options: PrettyOptions): string 
     fields.push(`${paint('2', `${key}=`)}${fieldValue(value)}`);
   }
   const line = [...head.filter((part) => part !== ''), ...(fields.length > 0 ? [` ${fields.join(' ')}`] : [])].join(' ');
-  return stack === null ? line : `${line}\n${stack.split('\n').slice(1).map((l) => `    ${l.trim()}`).join('\n')}`;
+  return stack === null ? line : `${line}\n${stack.split('\n').slice(1).map((l) => `    ${visible(l.trim())}`).join('\n')}`;
 }
 
 /**
@@ -82,6 +86,11 @@ function clockTime(time: unknown): string {
 }
 
 function fieldValue(value: unknown): string {
-  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? visible(value) : visible(JSON.stringify(value));
+  return visible(JSON.stringify(value) ?? String(value));
+}
+
+/** Control, format (bidi included) and line-separator characters as \uXXXX escapes. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

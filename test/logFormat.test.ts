@@ -24,16 +24,16 @@ describe('which format', () => {
 
   test('the logger writes JSON lines to a pipe, readable lines to a terminal, JSON to a terminal when asked', () => {
     const pipe = capture(false);
-    createLogger('info', undefined, pipe).info({ session: 's-1' }, 'recording started');
+    createLogger('info', pipe).info({ session: 's-1' }, 'recording started');
     expect(JSON.parse(pipe.text())).toMatchObject({ level: 30, msg: 'recording started', session: 's-1' });
 
     const terminal = capture(true);
-    createLogger('info', undefined, terminal).info({ session: 's-1' }, 'recording started');
+    createLogger('info', terminal).info({ session: 's-1' }, 'recording started');
     // eslint-disable-next-line no-control-regex
     expect(terminal.text().replace(/\u001b\[[\d;]*m/g, '')).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  recording started  session=s-1\n$/);
 
     const asked = capture(true);
-    createLogger('info', 'json', asked).info('x');
+    createLogger('info', asked, { format: 'json' }).info('x');
     expect(JSON.parse(asked.text())).toMatchObject({ msg: 'x' });
   });
 });
@@ -42,7 +42,7 @@ describe('a readable line', () => {
   // Real lines as pino writes them (createLogger on a pipe), so the formatter sees what it will see.
   function jsonLines(log: (logger: ReturnType<typeof createLogger>) => void): string[] {
     const pipe = capture(false);
-    log(createLogger('debug', 'json', pipe));
+    log(createLogger('debug', pipe, { format: 'json' }));
     return pipe.text().trimEnd().split('\n');
   }
 
@@ -74,6 +74,15 @@ describe('a readable line', () => {
   test('a field that repeats the message (a transition\'s event) is not said twice', () => {
     const [line = ''] = jsonLines((l) => l.info({ event: 'upload.done', state: 'recording' }, 'upload.done'));
     expect(formatLogLine(line, { colour: false })).toMatch(/INFO  upload\.done  state=recording$/);
+  });
+
+  test('untrusted text cannot drive the terminal: control, format and bidi characters are escaped', () => {
+    const hostile = 'alice\u202Egpj.exe \u001b]0;pwned\u0007\u009b2J';
+    const [line = ''] = jsonLines((l) => l.warn({ title: hostile }, `window ${hostile}`));
+    const shown = formatLogLine(line, { colour: false });
+    expect(shown).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    expect(shown).toContain('window alice\\u202egpj.exe \\u001b]0;pwned\\u0007\\u009b2J');
+    expect(shown).toContain('title="alice\\u202egpj.exe \\u001b]0;pwned\\u0007\\u009b2J"');
   });
 
   test('a line that is not a JSON record is shown as it came', () => {
