@@ -1,4 +1,4 @@
-import type { GraphNode, MachineGraph } from './machineGraph';
+import type { GraphEdge, GraphNode, MachineGraph } from './machineGraph';
 
 /**
  * The statechart as a Markdown page (docs/statechart.md), from the same graph the inspector draws,
@@ -30,7 +30,7 @@ export function renderStatechartMarkdown(graph: MachineGraph, regenerate: string
     const edges = graph.edges.filter((e) => e.source === node.id);
     if (edges.length === 0) continue;
     lines.push('', `### ${stateName(graph, node.id)}`, '', '| on | target | actions |', '| --- | --- | --- |');
-    for (const edge of edges) lines.push(`| ${cell(edge.label)} | ${edge.target === null ? '(stays)' : cell(stateName(graph, edge.target))} | ${cell(edge.actions.join(', '))} |`);
+    for (const edge of edges) lines.push(`| ${cell(trigger(edge))} | ${edge.target === null ? '(stays)' : cell(stateName(graph, edge.target))} | ${cell(edge.actions.join(', '))} |`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -53,6 +53,11 @@ function stateTree(graph: MachineGraph, byParent: Map<string | null, GraphNode[]
 /** "draining.flushing.stopping"; the machine itself by its id. */
 function stateName(graph: MachineGraph, id: string): string {
   return id === graph.rootId ? `${graph.machineId} (any state)` : id.slice(graph.rootId.length + 1);
+}
+
+/** What takes the transition: the inspector's arrow label, with "always" spelled out for a guarded eventless one. */
+function trigger(edge: GraphEdge): string {
+  return edge.kind === 'always' && edge.guard !== null ? `always [${edge.guard}]` : edge.label;
 }
 
 function cell(text: string): string {
