@@ -162,9 +162,13 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
       const info = await probeMedia(file);
       expect({ key: entry.key, width: info.width, height: info.height }).toEqual({ key: entry.key, width: entry.width, height: entry.height });
     }
-    // The segment closed by the restart ("q" on stdin) decodes cleanly.
+    // The segment closed by the restart ("q" on stdin) decodes cleanly, unless it holds no frame
+    // at all (a run stopped before its first frame, or "q" right after a segment boundary; seen
+    // on a busy machine): then the manifest must say so, and verify counts it as a gap.
     const last = entries.at(-1)!;
-    expect({ key: last.key, errors: await decodeErrors(join(root, last.key)) }).toEqual({ key: last.key, errors: '' });
+    const errors = await decodeErrors(join(root, last.key));
+    expect({ key: last.key, errors: last.noFrames === true ? 'no frames (marked)' : errors })
+      .toEqual({ key: last.key, errors: errors === '' ? '' : 'no frames (marked)' });
   }
 
   // The gap at each restart: last frame of one run → first frame of the next (manifest times).
