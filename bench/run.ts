@@ -24,6 +24,7 @@ import { cutSection } from './sections/cut';
 import { displaySection } from './sections/display';
 import { drainSection } from './sections/drain';
 import { liveSection } from './sections/live';
+import { manifestSection } from './sections/manifest';
 import { offlineSection } from './sections/offline';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
@@ -39,6 +40,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   display: displaySection,
   crash: crashSection,
   cut: cutSection,
+  manifest: manifestSection,
 };
 
 async function main(): Promise<void> {

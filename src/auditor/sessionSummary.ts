@@ -5,6 +5,7 @@
  */
 import { manifestCoverage } from '../domain/manifestCoverage';
 import { MANIFEST_NAME, END_NAME, parseStartUtc } from '../domain/objectNames';
+import { readChunkTexts } from '../domain/manifestChunks';
 import { coverageShortfalls } from '../verify/coverageChecks';
 import type { StoredObject } from '../domain/segmentStore';
 import type { ReadStore } from './readStore';
@@ -113,10 +114,11 @@ export async function inspectSession(store: ReadStore, sessionPrefix: string, fi
   }
   if (filter.user !== undefined && text(metadata.user, '').toLowerCase() !== filter.user.toLowerCase()) return undefined;
 
+  const manifestChunks = manifestBytes === undefined ? [] : await readChunkTexts(manifestBytes.toString('utf8'), (name) => store.readSmall(`${sessionPrefix}${name}`, MAX_JSON_BYTES));
   const check: SessionCheck = checkSession({
     sessionPrefix,
     listing,
-    ...(manifestBytes ? { manifestBytes } : {}),
+    ...(manifestBytes ? { manifestBytes, manifestChunks } : {}),
     ...(endBytes ? { endBytes } : {}),
     ...(metadataObject && metadataBytes ? { metadata: { key: metadataObject.key, bytes: metadataBytes } } : {}),
   });
