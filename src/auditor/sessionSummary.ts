@@ -4,10 +4,12 @@
  * small reads (metadata, manifest.json, end.json), in parallel; no video is downloaded.
  */
 import { manifestCoverage } from '../domain/manifestCoverage';
-import { MANIFEST_NAME, END_NAME, parseStartUtc } from '../domain/objectNames';
+import { MANIFEST_NAME, END_NAME, manifestChunkIndex, parseStartUtc } from '../domain/objectNames';
 import { readChunkTexts } from '../domain/manifestChunks';
 import { coverageShortfalls } from '../verify/coverageChecks';
 import type { StoredObject } from '../domain/segmentStore';
+import { nfc } from '../domain/unicodeText';
+import { createByteBudget, type ByteBudget } from './byteBudget';
 import type { ReadStore } from './readStore';
 import { checkSession, type SessionCheck } from './sessionCheck';
 import { overlaps, type TimeWindow } from './timeWindow';
@@ -50,9 +52,12 @@ export interface SummaryFilter extends TimeWindow {
   readonly user?: string;
 }
 
-/** Manifests of 10-hour sessions with 1-second segments stay well below this. */
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
-const MAX_METADATA_BYTES = 1024 * 1024;
+/**
+ * A manifest entry takes ~530 bytes: 10 hours of 1-second segments (36,000 entries) make 19 MB,
+ * a 5-day session of the default 60-second segments 4 MB. Parsing costs ~5x the size in memory.
+ */
+export const MAX_JSON_BYTES = 24 * 1024 * 1024;
+export const MAX_METADATA_BYTES = 1024 * 1024;
 /** The longest segment the recorder makes (--segment-seconds is at most 3600). */
 const MAX_SEGMENT_MS = 3_600_000;
 
@@ -69,6 +74,11 @@ function text(value: unknown, fallback: string): string {
   return typeof value === 'string' && value !== '' ? value : fallback;
 }
 
+/** `list --user`: the metadata's raw user against the filter, in NFC, ignoring case. */
+export function matchesUser(user: string, wanted: string): boolean {
+  return nfc(user).toLowerCase() === nfc(wanted).toLowerCase();
+}
+
 /** A session read and checked: its row, and what the row was made from. */
 export interface InspectedSession {
   readonly summary: SessionSummary;
@@ -77,19 +87,61 @@ export interface InspectedSession {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** Reads and checks one session; undefined when the level holds no session or the filter leaves it out. */
-export async function summarizeSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<SessionSummary | undefined> {
-  return (await inspectSession(store, sessionPrefix, filter))?.summary;
+export interface InspectOptions {
+  /** Shared by the sessions read at once (findSessions); default: one for this session alone. */
+  readonly budget?: ByteBudget;
 }
 
-export async function inspectSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<InspectedSession | undefined> {
+/** Reads and checks one session; undefined when the level holds no session or the filter leaves it out. */
+export async function summarizeSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<SessionSummary | undefined> {
+  return (await inspectSession(store, sessionPrefix, filter, options))?.summary;
+}
+
+/** The row of a session that could not be read at all: its key components and why. */
+export function unreadableSession(sessionPrefix: string, problem: string): SessionSummary {
+  const [stack = '', fleet = '', sessionId = ''] = sessionPrefix.split('/');
+  return {
+    prefix: sessionPrefix, stack, fleet, user: '', sessionId, start: undefined, end: undefined, durationSeconds: 0, recordedSeconds: 0,
+    segments: 0, bytes: 0, layouts: [], complete: false, verified: false, problems: [`the session could not be read: ${problem}`],
+    coverage: null, coverageProblems: [],
+  };
+}
+
+interface Bounded {
+  readonly bytes?: Buffer;
+  /** Why it was not read. */
+  readonly unread?: string;
+}
+
+/** An object of the listing read whole, unless the listing's size is over `max`: then not read at all. */
+async function readBounded(store: ReadStore, object: StoredObject | undefined, max: number, label: string): Promise<Bounded> {
+  if (object === undefined) return {};
+  if (object.bytes > max) return { unread: `${label} is ${object.bytes} bytes; at most ${max} are read: not read` };
+  const bytes = await store.readSmall(object.key, max);
+  return bytes === undefined ? {} : { bytes };
+}
+
+/**
+ * The sealed manifest chunks manifest.json names, read only when listed (a hostile chunk index
+ * costs no request) and each bounded like manifest.json itself; undefined where missing or too big.
+ */
+export async function readListedChunks(store: Pick<ReadStore, 'readSmall'>, manifestBytes: Buffer, listing: readonly StoredObject[]): Promise<(string | undefined)[]> {
+  const byName = new Map(listing.map((o) => [nameOf(o), o]));
+  return readChunkTexts(manifestBytes.toString('utf8'), async (name) => {
+    const object = byName.get(name);
+    if (object === undefined || object.bytes > MAX_JSON_BYTES) return undefined;
+    return store.readSmall(object.key, MAX_JSON_BYTES);
+  });
+}
+
+export async function inspectSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<InspectedSession | undefined> {
   const level = await store.listLevel(sessionPrefix);
   const listing = level.objects;
   const metadataObjects = listing.filter((o) => nameOf(o).endsWith('-metadata.json'));
   const videos = listing.filter((o) => /-video\.[a-z0-9]+$/.test(nameOf(o)));
-  const hasManifest = listing.some((o) => nameOf(o) === MANIFEST_NAME);
-  const hasEnd = listing.some((o) => nameOf(o) === END_NAME);
-  if (metadataObjects.length === 0 && videos.length === 0 && !hasManifest) return undefined;
+  const manifestObject = listing.find((o) => nameOf(o) === MANIFEST_NAME);
+  const endObject = listing.find((o) => nameOf(o) === END_NAME);
+  if (metadataObjects.length === 0 && videos.length === 0 && manifestObject === undefined) return undefined;
 
   // Names carry times: leave out what is surely outside the window before reading anything.
   const nameTimes = [...metadataObjects, ...videos].map((o) => timeOfName(nameOf(o))).filter((t): t is number => t !== undefined);
@@ -100,11 +152,36 @@ export async function inspectSession(store: ReadStore, sessionPrefix: string, fi
   }
 
   const metadataObject = metadataObjects[0]; // the earliest: names sort by time
-  const [metadataBytes, manifestBytes, endBytes] = await Promise.all([
-    metadataObject === undefined ? undefined : store.readSmall(metadataObject.key, MAX_METADATA_BYTES),
-    hasManifest ? store.readSmall(`${sessionPrefix}${MANIFEST_NAME}`, MAX_JSON_BYTES) : undefined,
-    hasEnd ? store.readSmall(`${sessionPrefix}${END_NAME}`, MAX_JSON_BYTES) : undefined,
+  // Held until the objects are parsed: the memory of parsing is what the budget bounds.
+  const budget = options.budget ?? createByteBudget(MAX_JSON_BYTES);
+  // The manifest's sealed chunks count too (manifest.json names them; only listed ones are read).
+  const chunkObjects = listing.filter((o) => manifestChunkIndex(nameOf(o)) !== undefined);
+  const wanted = [metadataObject, manifestObject, endObject, ...chunkObjects].reduce((sum, o) => sum + (o?.bytes ?? 0), 0);
+  const release = await budget.take(Math.min(wanted, budget.limit));
+  try {
+    return await readAndCheck(store, sessionPrefix, filter, { listing, videos, nameTimes, metadataObject, manifestObject, endObject });
+  } finally {
+    release();
+  }
+}
+
+interface SessionListing {
+  readonly listing: readonly StoredObject[];
+  readonly videos: readonly StoredObject[];
+  readonly nameTimes: readonly number[];
+  readonly metadataObject: StoredObject | undefined;
+  readonly manifestObject: StoredObject | undefined;
+  readonly endObject: StoredObject | undefined;
+}
+
+async function readAndCheck(store: ReadStore, sessionPrefix: string, filter: SummaryFilter, found: SessionListing): Promise<InspectedSession | undefined> {
+  const { listing, videos, nameTimes, metadataObject } = found;
+  const [metadataRead, manifestRead, endRead] = await Promise.all([
+    readBounded(store, metadataObject, MAX_METADATA_BYTES, `metadata ${metadataObject?.key ?? ''}`),
+    readBounded(store, found.manifestObject, MAX_JSON_BYTES, MANIFEST_NAME),
+    readBounded(store, found.endObject, MAX_JSON_BYTES, END_NAME),
   ]);
+  const [metadataBytes, manifestBytes, endBytes] = [metadataRead.bytes, manifestRead.bytes, endRead.bytes];
   let metadata: Record<string, unknown> = {};
   try {
     const parsed: unknown = metadataBytes === undefined ? {} : JSON.parse(metadataBytes.toString('utf8'));
@@ -112,15 +189,20 @@ export async function inspectSession(store: ReadStore, sessionPrefix: string, fi
   } catch {
     metadata = {};
   }
-  if (filter.user !== undefined && text(metadata.user, '').toLowerCase() !== filter.user.toLowerCase()) return undefined;
+  if (filter.user !== undefined && !matchesUser(text(metadata.user, ''), filter.user)) return undefined;
 
-  const manifestChunks = manifestBytes === undefined ? [] : await readChunkTexts(manifestBytes.toString('utf8'), (name) => store.readSmall(`${sessionPrefix}${name}`, MAX_JSON_BYTES));
+  const manifestChunks = manifestBytes === undefined ? [] : await readListedChunks(store, manifestBytes, listing);
   const check: SessionCheck = checkSession({
     sessionPrefix,
     listing,
     ...(manifestBytes ? { manifestBytes, manifestChunks } : {}),
     ...(endBytes ? { endBytes } : {}),
     ...(metadataObject && metadataBytes ? { metadata: { key: metadataObject.key, bytes: metadataBytes } } : {}),
+    unread: {
+      ...(metadataRead.unread !== undefined ? { metadata: metadataRead.unread } : {}),
+      ...(manifestRead.unread !== undefined ? { manifest: manifestRead.unread } : {}),
+      ...(endRead.unread !== undefined ? { end: endRead.unread } : {}),
+    },
   });
   const entries = check.manifest?.entries ?? [];
   const [stackKey = '', fleetKey = '', sessionKey = ''] = sessionPrefix.split('/');

@@ -194,8 +194,13 @@ export function assembleStored(headText: string, chunkTexts: readonly (string | 
     const name = manifestChunkName(index);
     const text = chunkTexts[index];
     if (text === undefined) {
-      problem('manifest-missing', name, `${name} is missing: the manifest entries in it are lost (manifest.json names ${link.index} chunk(s) before it)`);
+      // A run of missing chunks is one problem: a hostile chunk index cannot flood the report.
+      let last = index;
+      while (last + 1 < link.index && chunkTexts[last + 1] === undefined) last += 1;
+      const what = last === index ? `${name} is missing` : `${name} … ${manifestChunkName(last)} are missing (${last - index + 1} chunks)`;
+      problem('manifest-missing', name, `${what}: the manifest entries in it are lost (manifest.json names ${link.index} chunk(s) before it)`);
       prevSha = '';
+      index = last;
       continue;
     }
     let chunk: Manifest;

@@ -10,8 +10,9 @@ import { checkSession } from '../auditor/sessionCheck';
 import { formatBytes, formatDuration } from '../auditor/listFormat';
 import { ConfigError } from '../domain/errors';
 import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
-import { readChunkTexts } from '../domain/manifestChunks';
+import { readListedChunks } from '../auditor/sessionSummary';
 import { downloadSegments, IntegrityError } from './downloadSegments';
+import { startsWithFtyp } from './mp4Signature';
 import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
 import type { ProgressLine } from './progressLine';
 import { runFfmpeg } from './runFfmpeg';
@@ -77,7 +78,7 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
       `No ${MANIFEST_NAME} under ${store.description}${sessionPrefix}: not a session, or its recorder uploaded no segment yet; check the URL with \`session-recorder list\``,
     );
   }
-  const manifestChunks = await readChunkTexts(manifestBytes.toString('utf8'), (name) => store.readSmall(`${sessionPrefix}${name}`, MAX_JSON_BYTES));
+  const manifestChunks = await readListedChunks(store, manifestBytes, level.objects);
   const check = checkSession({
     sessionPrefix,
     listing: level.objects,
@@ -111,6 +112,13 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
           `  ${p.segmentsDone}/${p.segments} segments  ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytes)}  ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytes))}%`,
         ),
     });
+
+    // FFmpeg is told the format, and the files are checked to be MP4 before it opens them.
+    for (const [i, file] of files.entries()) {
+      if (!(await startsWithFtyp(file))) {
+        throw new IntegrityError(`segment ${entries[i]?.key ?? file} is not an MP4 file (it does not start with an "ftyp" box): the session is not exported`);
+      }
+    }
 
     // Join each run of same-layout segments without re-encoding.
     const single = options.mode === 'single-file' && runs.length > 1;

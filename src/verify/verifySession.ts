@@ -6,7 +6,7 @@
  */
 import { manifestTotals, sha256Hex, parseEndMarker, type EndMarker, type Manifest, type ManifestEntry } from '../domain/manifest';
 import { assembleStored, headChunkIndex, readChunkTexts } from '../domain/manifestChunks';
-import { END_NAME, MANIFEST_NAME, manifestChunkIndex, manifestChunkName } from '../domain/objectNames';
+import { END_NAME, MANIFEST_NAME, manifestChunkIndex } from '../domain/objectNames';
 import type { SegmentStore } from '../domain/segmentStore';
 import { checkContinuity, type ContinuityLimits } from './continuity';
 import { coverageFindings, type CoverageLimits } from './coverageChecks';
@@ -124,7 +124,6 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
     const index = manifestChunkIndex(name);
     if (index !== undefined && index <= chunksBefore && manifest !== undefined) expected.add(name);
   }
-  for (let index = 0; index < chunksBefore; index += 1) expected.add(manifestChunkName(index));
   let metadata: Record<string, string> | null = null;
   let hashed = 0;
   let matching = 0;

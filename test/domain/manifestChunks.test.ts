@@ -162,6 +162,12 @@ test('a missing, altered, reordered or foreign chunk is named', () => {
   expect(assembleStored(state.headText, [texts[0], texts[1], foreign]).problems.map((p) => p.name)).toEqual(['manifest-000002.json', 'manifest.json']);
 
   expect(() => assembleStored('{', [])).toThrow(/JSON/);
+
+  // A hostile index names a million chunks: one problem, not a million.
+  const hostile = state.headText.replace(/"index": 3/, '"index": 999999');
+  const flood = assembleStored(hostile, texts);
+  expect(flood.problems.filter((p) => p.code === 'manifest-missing')).toHaveLength(1);
+  expect(flood.problems[0]?.message).toMatch(/manifest-000003\.json … manifest-999998\.json are missing \(999996 chunks\)/);
 });
 
 test('a /1 manifest (one whole object, no chunk link) reads as one chunk', () => {
