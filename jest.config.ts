@@ -26,7 +26,7 @@ const UNIT = [
   'commands/(recover|spoolSpaceWatch|startSession)\\.test\\.ts$',
   'deploy/cloudformation\\.test\\.ts$',
   'inspector/(graphLayout|guardNames|inspectionStream|machineGraph)\\.test\\.ts$',
-  '(readme|moduleFormat)\\.test\\.ts$',
+  '(readme|moduleFormat|statechartDoc|logFormat)\\.test\\.ts$',
 ].map((path) => `/test/${path}${path.endsWith('$') ? '' : '.*\\.test\\.ts$'}`);
 
 const common = {
