@@ -21,10 +21,13 @@ import { RecorderRun } from './lib/recorder';
 import { startBenchDisplay } from './lib/scene';
 import { crashSection } from './sections/crash';
 import { cutSection } from './sections/cut';
+import { densitySection } from './sections/density';
 import { displaySection } from './sections/display';
 import { drainSection } from './sections/drain';
 import { liveSection } from './sections/live';
+import { manifestSection } from './sections/manifest';
 import { offlineSection } from './sections/offline';
+import { qualitySection } from './sections/quality';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
 
@@ -39,6 +42,9 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   display: displaySection,
   crash: crashSection,
   cut: cutSection,
+  manifest: manifestSection,
+  quality: qualitySection,
+  density: densitySection,
 };
 
 async function main(): Promise<void> {

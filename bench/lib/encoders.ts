@@ -3,7 +3,7 @@
  * today (its defaults), "original" the original design's settings; the others are candidates.
  * Each variant turns an input (a screen grab or a reference clip) into FFmpeg output arguments.
  */
-import { buildEncoderArgs, buildSegmentArgs, defaultEncoderSettings, type EncoderSettings } from '../../src/adapters/ffmpegArgs';
+import { buildEncoderArgs, buildOutputFilterArgs, buildSegmentArgs, defaultEncoderSettings, type EncoderSettings } from '../../src/adapters/ffmpegArgs';
 
 export interface Variant {
   readonly name: string;
@@ -17,7 +17,8 @@ export interface Variant {
 }
 
 const describeSettings = (e: EncoderSettings) =>
-  `-preset ${e.preset}${e.tune ? ` -tune ${e.tune}` : ''}${e.x264Params ? ` -x264-params ${e.x264Params}` : ''} -crf ${e.crf}`;
+  `-preset ${e.preset}${e.tune ? ` -tune ${e.tune}` : ''}${e.x264Params ? ` -x264-params ${e.x264Params}` : ''}${e.threads === null ? '' : ` threads=${e.threads}`}` +
+  `${e.swsFlags ? ` -sws_flags ${e.swsFlags}` : ''}${e.dropUnchanged ? ' (unchanged frames dropped)' : ''} -crf ${e.crf}`;
 
 /** Our recorder's own arguments (encoder + fMP4 segment muxer), with settings overridden. */
 function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264?: string; filter?: string; note?: string } = {}): Variant {
@@ -25,12 +26,12 @@ function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264
   return {
     name,
     container: 'fmp4',
-    vfr: extra.filter?.includes('mpdecimate') ?? false,
+    vfr: settings.dropUnchanged,
     describe: `${describeSettings(settings)}${extra.filter ? ` -vf ${extra.filter} -fps_mode vfr` : ''}${extra.note ? ` (${extra.note})` : ''}`,
-    output: (dir, segmentSeconds) => {
+    output: (dir, segmentSeconds, frameRate) => {
       const enc = buildEncoderArgs(settings, segmentSeconds);
       return [
-        ...(extra.filter ? ['-vf', extra.filter, '-fps_mode', 'vfr'] : []),
+        ...(extra.filter ? ['-vf', extra.filter, '-fps_mode', 'vfr'] : buildOutputFilterArgs(settings, frameRate)),
         ...enc,
         ...buildSegmentArgs({ runDir: dir, segmentSeconds }),
       ];
@@ -48,11 +49,10 @@ export const originalVariant: Variant = {
 export const oursVariant: Variant = { ...oursWith('ours', {}), describe: `${describeSettings(defaultEncoderSettings)} (current defaults)` };
 
 /**
- * The defaults before this benchmark's candidate (`-x264-params ref=2:me=umh:merange=32`: two
- * reference frames and a wider motion search, since screens scroll and windows jump by more than
- * x264's 16-pixel hexagon search finds) was adopted as the default: kept to show the difference.
+ * The defaults before issue 16 (x264's own threads, swscale's default bicubic flags): kept to show
+ * what `threads=1` and `-sws_flags neighbor` changed, side by side in each round.
  */
-export const previousVariant: Variant = oursWith('previous', { x264Params: null }, { note: 'defaults before ref=2:me=umh:merange=32 was adopted' });
+export const previousVariant: Variant = oursWith('previous', { threads: null, swsFlags: null }, { note: 'defaults before issue 16' });
 
 /** Every variant the encoder matrix explores, `original`, `ours` and `previous` first. */
 export const allVariants: readonly Variant[] = [
@@ -65,7 +65,7 @@ export const allVariants: readonly Variant[] = [
   oursWith('vf-still', { tune: 'stillimage' }, { note: 'ours without zerolatency: lookahead and B-frames, not crash-safe' }),
   oursWith('faster', { preset: 'faster' }),
   oursWith('superfast-cand', { preset: 'superfast' }, { x264: 'ref=2:me=umh:merange=32' }),
-  oursWith('decimate', {}, { filter: 'mpdecimate=max=4', note: 'unchanged frames dropped, at least one a second' }),
+  oursWith('decimate', { dropUnchanged: true }, { note: 'unchanged frames dropped, at least one a second' }),
   oursWith('cand-mbtree', {}, { x264: 'ref=2:me=umh:merange=32:rc-lookahead=1:mbtree=1', note: 'macroblock tree on a 1-frame lookahead' }),
 ];
 

@@ -8,8 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startXvfb, type Xvfb } from '../../test/helpers/xvfb';
 
-export type SceneName = 'busy' | 'quiet';
+export type SceneName = 'busy' | 'quiet' | 'idle' | 'video';
+/** The scenes of the live sections. */
 export const sceneNames: readonly SceneName[] = ['busy', 'quiet'];
+/** The scenes the quality section compares encoders on (issue 16): every kind of screen. */
+export const qualitySceneNames: readonly SceneName[] = ['busy', 'quiet', 'idle', 'video'];
 
 export interface Scene {
   readonly name: SceneName;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { writeFileAtomic } from '../adapters/atomicWrite';
 import { type FileChecksums, checksumsOf, hashFile } from '../adapters/checksums';
-import { addMetadata, appendEntry, buildEndMarker, entryFromSegment, findEntry, serializeManifest, sha256Hex } from '../domain/manifest';
+import { addMetadata, appendEntry, buildEndMarker, entryFromSegment, findEntry } from '../domain/manifest';
 import { END_NAME, MANIFEST_NAME, contentTypeFor, endKey } from '../domain/objectNames';
 import type { ClosedSegment, DurableSegment } from '../domain/segment';
 import type { SegmentStore } from '../domain/segmentStore';
@@ -71,7 +71,7 @@ export class UploadWorker {
     this.clock = deps.clock ?? realClock;
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
     this.random = deps.random ?? Math.random;
-    this.book = new ManifestBook(deps.store, deps.sessionPrefix, deps.spoolDir, deps.logger, deps.segmentExtension);
+    this.book = new ManifestBook(deps.store, deps.sessionPrefix, deps.spoolDir, deps.logger, deps.segmentExtension, deps.manifestChunkLimits);
     this.captureLog = new CaptureLog(this.book, deps.spoolDir, () => this.clock.now(), deps.logger);
     this.waiter = new RetryWaiter(this.clock);
     this.failureLog = new UploadFailureLog(deps.store, deps.logger, this.clock, deps.warnIntervalMs ?? 30_000);
@@ -278,7 +278,7 @@ export class UploadWorker {
       endedAtMs: this.clock.now(),
       reason,
       leftInSpool: left,
-      manifestSha256: sha256Hex(serializeManifest(this.book.manifest)),
+      manifestSha256: this.book.headSha256,
       ...coverageField(this.book.manifest),
     });
     const endBody = Buffer.from(`${JSON.stringify(end, null, 2)}\n`);

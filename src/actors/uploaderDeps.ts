@@ -1,5 +1,6 @@
 /** What the uploader is given: its store, where the session lives, and its timing knobs. */
 import type { Logger } from 'pino';
+import type { ChunkLimits } from '../domain/manifestChunks';
 import type { SegmentStore } from '../domain/segmentStore';
 import type { SessionMetadata } from '../domain/sessionMetadata';
 import type { Clock, RetryPolicy } from './retryTiming';
@@ -26,4 +27,6 @@ export interface UploaderDeps {
   readonly abortGraceMs?: number;
   /** Segment container extension. Default: objectNames' SEGMENT_EXTENSION. */
   readonly segmentExtension?: string;
+  /** When the manifest's open chunk is sealed. Default CHUNK_LIMITS (32 entries or 16 KiB); tests make chunks small. */
+  readonly manifestChunkLimits?: ChunkLimits;
 }

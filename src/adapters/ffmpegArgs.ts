@@ -25,27 +25,74 @@ export type CaptureSourceKind = CaptureSource['kind'];
 /** The `--display` value meaning "every screen" for avfoundation (the default on macOS). */
 export const AVFOUNDATION_ALL_SCREENS = 'all screens';
 
-/** libx264 settings. Defaults measured on a 2-core machine (see bench/crashLoss.ts). */
+/** libx264 settings. Defaults measured on a 2-core machine (BENCHMARKS.md, `npm run bench -- --only quality`). */
 export interface EncoderSettings {
   /** x264 preset. Default `veryfast`: ~35 % less CPU than `medium` for ~10 % more bytes. */
   readonly preset: string;
   /**
-   * x264 tune, or null for none. Default `zerolatency`: no lookahead and no B-frames, so a killed
-   * FFmpeg loses ~0.2 s instead of ~3.5 s of encoder delay, and segments close right at their end.
+   * x264 tune, or null for none. Default `stillimage,zerolatency`: zerolatency means no lookahead
+   * and no B-frames, so a killed FFmpeg loses ~0.2 s instead of ~3.5 s of encoder delay, and
+   * segments close right at their end; stillimage lowers psychovisual settings that waste bits on text.
    */
   readonly tune: string | null;
   /** Constant rate factor, 0–51, lower is better quality. Default 23 (x264's default). */
   readonly crf: number;
   /**
    * Extra `-x264-params`, or null. Default `ref=2:me=umh:merange=32`: a wider motion search finds
-   * scrolled text that veryfast's 16-pixel search misses. Measured in one `npm run bench` run
-   * (BENCHMARKS.md): −59 % bytes on the busy scene, −23 % on the quiet one, the same CPU live,
-   * crash loss unchanged.
+   * scrolled text that veryfast's 16-pixel search misses (−59 % bytes busy, −23 % quiet, issue 9).
    */
   readonly x264Params: string | null;
+  /**
+   * x264 threads (`threads=N` in -x264-params), or null for x264's own choice (sliced/frame threads
+   * by core count). Default 1: at 5 fps one core encodes 1080p many times faster than real time, and
+   * on 2 cores x264's threads cost CPU and bytes (issue 16's data: BENCHMARKS.md).
+   */
+  readonly threads: number | null;
+  /**
+   * swscale flags for the BGR→yuv420p conversion (`-sws_flags`), or null for FFmpeg's default
+   * (bicubic). Default null. `neighbor` costs ~10 % less encode CPU and gives byte-identical output
+   * on black-on-white text, but point-samples chroma: on coloured content it lost quality (quiet
+   * scene 1.26× the original's bytes at equal SSIM against 1.06×, video −0.1 dB at equal CRF);
+   * `fast_bilinear` lost 13 dB SSIM on the idle scene. Measured: BENCHMARKS.md, section quality.
+   */
+  readonly swsFlags: string | null;
+  /**
+   * Drop frames that did not change (mpdecimate after the conversion, variable frame rate), keeping
+   * at least one frame a second so fragments still flush within the crash-loss budget and each
+   * kept frame keeps its timestamp. Default false: it halves FFmpeg's CPU on an idle screen, but
+   * FFmpeg 5.1's segment muxer ends each segment at its last KEPT frame (measured: 0–3.4 s,
+   * 4.2–7.4 s, 8.2–11.4 s for 4 s segments on a still screen), so segments.csv, the manifest and
+   * exported files would show up to 1 s holes at every boundary. Needs segment ends taken from the
+   * next segment's start first (segment watcher).
+   */
+  readonly dropUnchanged: boolean;
 }
 
-export const defaultEncoderSettings: EncoderSettings = { preset: 'veryfast', tune: 'stillimage,zerolatency', crf: 23, x264Params: 'ref=2:me=umh:merange=32' };
+export const defaultEncoderSettings: EncoderSettings = {
+  preset: 'veryfast',
+  tune: 'stillimage,zerolatency',
+  crf: 23,
+  x264Params: 'ref=2:me=umh:merange=32',
+  threads: 1,
+  swsFlags: null,
+  dropUnchanged: false,
+};
+
+/**
+ * The filter that drops unchanged frames (after the conversion to yuv420p, which mpdecimate needs):
+ * a frame is kept when any 8x8 block differs by more than 64 (sum of absolute differences: one
+ * level per pixel), and at least one frame a second is kept whatever happens.
+ */
+export function unchangedFrameFilter(frameRate: number): string {
+  const maxDropped = Math.max(0, Math.ceil(frameRate) - 1);
+  return `format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=${maxDropped}`;
+}
+
+/** `-vf` for sources without a filter of their own (file inputs in the bench too). */
+export function buildOutputFilterArgs(encoder: Partial<EncoderSettings> | undefined, frameRate: number): string[] {
+  const e = { ...defaultEncoderSettings, ...encoder };
+  return e.dropUnchanged ? ['-vf', unchangedFrameFilter(frameRate)] : [];
+}
 
 /**
  * Segment container. `mp4` is fragmented MP4 (plays natively in browsers; a killed FFmpeg leaves
@@ -119,24 +166,36 @@ function composesScreens(source: CaptureSource, layout: DisplayLayout): boolean 
  * is cropped to even; every screen is scaled into its monitor's box (aspect kept, padded black:
  * a Retina screen's pixels become its points) and stacked at the monitor's place.
  */
-export function buildFilterArgs(source: CaptureSource, layout: DisplayLayout): string[] {
-  if (source.kind !== 'avfoundation') return [];
-  if (!composesScreens(source, layout)) return ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0'];
+export function buildFilterArgs(source: CaptureSource, layout: DisplayLayout, encoder?: Partial<EncoderSettings>, frameRate = 5): string[] {
+  const drop = { ...defaultEncoderSettings, ...encoder }.dropUnchanged ? `,${unchangedFrameFilter(frameRate)}` : '';
+  if (source.kind !== 'avfoundation') return buildOutputFilterArgs(encoder, frameRate);
+  if (!composesScreens(source, layout)) return ['-vf', `crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0${drop}`];
   const { width, height } = encodedSize(layout);
   const boxes = layout.monitors.map((m, i) =>
     `[${i}:v]scale=${m.width}:${m.height}:force_original_aspect_ratio=decrease,` +
     `pad=${m.width}:${m.height}:(ow-iw)/2:(oh-ih)/2,setsar=1[s${i}]`);
   const places = layout.monitors.map((m) => `${m.x - layout.x}_${m.y - layout.y}`).join('|');
   const stacked = layout.monitors.length === 1
-    ? `[s0]crop=${width}:${height}:0:0[v]`
-    : `${layout.monitors.map((_, i) => `[s${i}]`).join('')}xstack=inputs=${layout.monitors.length}:layout=${places}:fill=black,crop=${width}:${height}:0:0[v]`;
+    ? `[s0]crop=${width}:${height}:0:0${drop}[v]`
+    : `${layout.monitors.map((_, i) => `[s${i}]`).join('')}xstack=inputs=${layout.monitors.length}:layout=${places}:fill=black,crop=${width}:${height}:0:0${drop}[v]`;
   return ['-filter_complex', [...boxes, stacked].join(';'), '-map', '[v]'];
 }
 
-/** Encoder part: libx264, 4:2:0, a keyframe at every segment start. */
+/** `-x264-params`: the extra parameters and the thread count. */
+function x264ParamsOf(e: EncoderSettings): string | null {
+  const parts = [e.x264Params, e.threads === null ? null : `threads=${e.threads}`].filter((p): p is string => p !== null && p !== '');
+  return parts.length === 0 ? null : parts.join(':');
+}
+
+/**
+ * Encoder part: libx264, 4:2:0, a keyframe at every segment start; the conversion's swscale flags;
+ * a variable frame rate when unchanged frames are dropped (each kept frame keeps its timestamp).
+ */
 export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
-  return ['-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(e.x264Params ? ['-x264-params', e.x264Params] : []), '-crf', String(e.crf),
+  const params = x264ParamsOf(e);
+  return [...(e.swsFlags ? ['-sws_flags', e.swsFlags] : []), ...(e.dropUnchanged ? ['-fps_mode', 'vfr'] : []),
+    '-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(params ? ['-x264-params', params] : []), '-crf', String(e.crf),
     '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`];
 }
 
@@ -169,7 +228,7 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
   }
   return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
     ...buildInputArgs(options.source, options.layout, options.frameRate),
-    ...buildFilterArgs(options.source, options.layout),
+    ...buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate),
     ...buildEncoderArgs(options.encoder, options.segmentSeconds),
     ...buildSegmentArgs(options)];
 }

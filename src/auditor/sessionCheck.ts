@@ -5,7 +5,8 @@
  * object matching the hash the manifest recorded for it. (`export` also checks every segment's
  * SHA-256 as it downloads it.) Pure.
  */
-import { manifestTotals, parseEndMarker, parseManifest, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
+import { manifestTotals, parseEndMarker, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
+import { assembleStored } from '../domain/manifestChunks';
 import { nameInSession } from '../domain/objectNames';
 import type { StoredObject } from '../domain/segmentStore';
 
@@ -14,7 +15,10 @@ export interface SessionObjects {
   readonly sessionPrefix: string;
   /** The session level's listing. */
   readonly listing: readonly StoredObject[];
+  /** manifest.json: the manifest's open chunk (or a whole /1 manifest). */
   readonly manifestBytes?: Buffer;
+  /** The sealed chunks manifest.json names, in index order (undefined where missing); see readChunkTexts. */
+  readonly manifestChunks?: readonly (string | undefined)[];
   readonly endBytes?: Buffer;
   /** The metadata object that was read, if any. */
   readonly metadata?: { readonly key: string; readonly bytes: Buffer };
@@ -45,7 +49,10 @@ export function checkSession(objects: SessionObjects): SessionCheck {
   else if (objects.manifestBytes === undefined) problems.push('no manifest.json');
   else {
     try {
-      manifest = parseManifest(objects.manifestBytes.toString('utf8'));
+      const stored = assembleStored(objects.manifestBytes.toString('utf8'), objects.manifestChunks ?? []);
+      manifest = stored.manifest;
+      for (const p of stored.problems.slice(0, 3)) problems.push(p.message);
+      if (stored.problems.length > 3) problems.push(`... and ${stored.problems.length - 3} more manifest chunk problems`);
     } catch (e) {
       problems.push(`manifest.json: ${(e as Error).message}`);
     }

@@ -4,7 +4,8 @@
  * small reads (metadata, manifest.json, end.json), in parallel; no video is downloaded.
  */
 import { manifestCoverage } from '../domain/manifestCoverage';
-import { MANIFEST_NAME, END_NAME, parseStartUtc } from '../domain/objectNames';
+import { MANIFEST_NAME, END_NAME, manifestChunkIndex, parseStartUtc } from '../domain/objectNames';
+import { readChunkTexts } from '../domain/manifestChunks';
 import { coverageShortfalls } from '../verify/coverageChecks';
 import type { StoredObject } from '../domain/segmentStore';
 import { nfc } from '../domain/unicodeText';
@@ -120,6 +121,19 @@ async function readBounded(store: ReadStore, object: StoredObject | undefined, m
   return bytes === undefined ? {} : { bytes };
 }
 
+/**
+ * The sealed manifest chunks manifest.json names, read only when listed (a hostile chunk index
+ * costs no request) and each bounded like manifest.json itself; undefined where missing or too big.
+ */
+export async function readListedChunks(store: Pick<ReadStore, 'readSmall'>, manifestBytes: Buffer, listing: readonly StoredObject[]): Promise<(string | undefined)[]> {
+  const byName = new Map(listing.map((o) => [nameOf(o), o]));
+  return readChunkTexts(manifestBytes.toString('utf8'), async (name) => {
+    const object = byName.get(name);
+    if (object === undefined || object.bytes > MAX_JSON_BYTES) return undefined;
+    return store.readSmall(object.key, MAX_JSON_BYTES);
+  });
+}
+
 export async function inspectSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<InspectedSession | undefined> {
   const level = await store.listLevel(sessionPrefix);
   const listing = level.objects;
@@ -140,7 +154,9 @@ export async function inspectSession(store: ReadStore, sessionPrefix: string, fi
   const metadataObject = metadataObjects[0]; // the earliest: names sort by time
   // Held until the objects are parsed: the memory of parsing is what the budget bounds.
   const budget = options.budget ?? createByteBudget(MAX_JSON_BYTES);
-  const wanted = [metadataObject, manifestObject, endObject].reduce((sum, o) => sum + (o?.bytes ?? 0), 0);
+  // The manifest's sealed chunks count too (manifest.json names them; only listed ones are read).
+  const chunkObjects = listing.filter((o) => manifestChunkIndex(nameOf(o)) !== undefined);
+  const wanted = [metadataObject, manifestObject, endObject, ...chunkObjects].reduce((sum, o) => sum + (o?.bytes ?? 0), 0);
   const release = await budget.take(Math.min(wanted, budget.limit));
   try {
     return await readAndCheck(store, sessionPrefix, filter, { listing, videos, nameTimes, metadataObject, manifestObject, endObject });
@@ -175,10 +191,11 @@ async function readAndCheck(store: ReadStore, sessionPrefix: string, filter: Sum
   }
   if (filter.user !== undefined && !matchesUser(text(metadata.user, ''), filter.user)) return undefined;
 
+  const manifestChunks = manifestBytes === undefined ? [] : await readListedChunks(store, manifestBytes, listing);
   const check: SessionCheck = checkSession({
     sessionPrefix,
     listing,
-    ...(manifestBytes ? { manifestBytes } : {}),
+    ...(manifestBytes ? { manifestBytes, manifestChunks } : {}),
     ...(endBytes ? { endBytes } : {}),
     ...(metadataObject && metadataBytes ? { metadata: { key: metadataObject.key, bytes: metadataBytes } } : {}),
     unread: {

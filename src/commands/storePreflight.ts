@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { checksumsOf } from '../adapters/checksums';
 import { isPermanentStoreFailure } from '../adapters/storeFailure';
-import { loadSpoolManifest, saveSpoolManifest } from '../actors/spoolManifest';
+import { loadSpoolChunks, saveSpoolChunks } from '../actors/spoolManifest';
 import { EnvironmentError } from '../domain/errors';
 import { addMetadata } from '../domain/manifest';
+import { commitChange } from '../domain/manifestChunks';
 import { MANIFEST_NAME, metadataKey } from '../domain/objectNames';
 import type { SegmentStore } from '../domain/segmentStore';
 import { serializeMetadata, type SessionMetadata } from '../domain/sessionMetadata';
@@ -66,8 +67,9 @@ export async function notePreflightInSpool(sessionSpoolDir: string, sessionPrefi
   if (!result.ok) return;
   const path = join(sessionSpoolDir, MANIFEST_NAME);
   try {
-    const manifest = await loadSpoolManifest(path, sessionPrefix, logger, Date.now());
-    await saveSpoolManifest(path, addMetadata(manifest, { key: result.key, sha256: result.sha256 }));
+    const state = await loadSpoolChunks(path, sessionPrefix, logger, Date.now());
+    const changed = addMetadata(state.whole, { key: result.key, sha256: result.sha256 });
+    if (changed !== state.whole) await saveSpoolChunks(path, commitChange(state, changed), state);
   } catch (e) {
     logger.debug({ err: (e as Error).message }, 'could not note the preflight in the spool manifest; the uploader sends the metadata again');
   }

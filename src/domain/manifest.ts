@@ -9,7 +9,9 @@ import type { DurableSegment } from './segment';
 import { RUN_END_CAUSES, type RunEndCause } from './captureRuns';
 import type { Coverage } from './coverage';
 
-export const MANIFEST_FORMAT = 'session-recorder.manifest/1';
+/** Written since manifests are stored in chunks (see manifestChunks.ts); /1 (one whole object) is still read. */
+export const MANIFEST_FORMAT = 'session-recorder.manifest/2';
+export const MANIFEST_FORMAT_V1 = 'session-recorder.manifest/1';
 export const END_FORMAT = 'session-recorder.end/1';
 /** prevEntrySha256 of the first entry. */
 export const GENESIS_SHA256 = '0'.repeat(64);
@@ -57,9 +59,21 @@ export interface ManifestStall {
   readonly end: string | null;
 }
 
+/**
+ * Where a stored manifest object sits among the session's manifest chunks: `index` 0 is the
+ * first; `prevChunkSha256` is the SHA-256 of the exact bytes of chunk index-1 (GENESIS_SHA256 for
+ * chunk 0). Absent in /1 manifests (one whole object) and in an assembled manifest.
+ */
+export interface ManifestChunkLink {
+  readonly index: number;
+  readonly prevChunkSha256: string;
+}
+
 export interface Manifest {
-  readonly format: typeof MANIFEST_FORMAT;
+  readonly format: typeof MANIFEST_FORMAT | typeof MANIFEST_FORMAT_V1;
   readonly sessionPrefix: string;
+  /** Set on a stored chunk only: see ManifestChunkLink and manifestChunks.ts. */
+  readonly chunk?: ManifestChunkLink;
   /**
    * Coverage records (absent in manifests of recorders before them: coverage is then unknown).
    * The session's start (the metadata's startedAt), when the recorder was asked to stop, every
@@ -240,8 +254,9 @@ const runSchema = z.object({
   end: z.object({ cause: z.enum(RUN_END_CAUSES as [RunEndCause, ...RunEndCause[]]), code: z.number().int().nullable().optional(), signal: z.string().nullable().optional() }),
 });
 const manifestSchema = z.object({
-  format: z.literal(MANIFEST_FORMAT),
+  format: z.union([z.literal(MANIFEST_FORMAT), z.literal(MANIFEST_FORMAT_V1)]),
   sessionPrefix: z.string(),
+  chunk: z.object({ index: z.number().int().nonnegative(), prevChunkSha256: hex64 }).optional(),
   startedAt: z.string().optional(),
   stopRequestedAt: z.string().optional(),
   runs: z.array(runSchema).optional(),

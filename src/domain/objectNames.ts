@@ -4,7 +4,8 @@
  *
  *   <startUtc>-metadata.json   who/where/when, written first
  *   <startUtc>-video.<ext>     one per segment, named by its start time
- *   manifest.json              every durable segment, hash-chained
+ *   manifest.json              the manifest's open (last) chunk: the newest entries, hash-chained
+ *   manifest-000000.json ...   the manifest's sealed chunks, never rewritten (see manifestChunks.ts)
  *   end.json                   written last: totals
  */
 
@@ -75,6 +76,18 @@ export function segmentKey(sessionPrefix: string, startMs: number, extension: st
 
 export function manifestKey(sessionPrefix: string): string {
   return joinKey(sessionPrefix, MANIFEST_NAME);
+}
+
+/** `manifest-000012.json`: the sealed manifest chunk `index` (six digits: sorts in order). */
+export function manifestChunkName(index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index > 999_999) throw new RangeError(`Expected a chunk index 0..999999, got ${String(index)}`);
+  return `manifest-${String(index).padStart(6, '0')}.json`;
+}
+
+/** The index of a sealed manifest chunk's name, or undefined. */
+export function manifestChunkIndex(name: string): number | undefined {
+  const m = /^manifest-(\d{6})\.json$/.exec(name);
+  return m ? Number(m[1]) : undefined;
 }
 
 export function endKey(sessionPrefix: string): string {

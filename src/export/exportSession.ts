@@ -10,6 +10,7 @@ import { checkSession } from '../auditor/sessionCheck';
 import { formatBytes, formatDuration } from '../auditor/listFormat';
 import { ConfigError } from '../domain/errors';
 import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
+import { readListedChunks } from '../auditor/sessionSummary';
 import { downloadSegments, IntegrityError } from './downloadSegments';
 import { startsWithFtyp } from './mp4Signature';
 import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
@@ -77,10 +78,12 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
       `No ${MANIFEST_NAME} under ${store.description}${sessionPrefix}: not a session, or its recorder uploaded no segment yet; check the URL with \`session-recorder list\``,
     );
   }
+  const manifestChunks = await readListedChunks(store, manifestBytes, level.objects);
   const check = checkSession({
     sessionPrefix,
     listing: level.objects,
     manifestBytes,
+    manifestChunks,
     ...(endBytes ? { endBytes } : {}),
     ...(metadataObject && metadataBytes ? { metadata: { key: metadataObject.key, bytes: metadataBytes } } : {}),
   });

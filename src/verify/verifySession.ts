@@ -4,8 +4,9 @@
  * manifest's hash chain, end.json, the metadata, time continuity, and that the bucket and the
  * manifest agree object for object. Never writes.
  */
-import { manifestTotals, sha256Hex, parseEndMarker, parseManifest, type EndMarker, type Manifest, type ManifestEntry } from '../domain/manifest';
-import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
+import { manifestTotals, sha256Hex, parseEndMarker, type EndMarker, type Manifest, type ManifestEntry } from '../domain/manifest';
+import { assembleStored, headChunkIndex, readChunkTexts } from '../domain/manifestChunks';
+import { END_NAME, MANIFEST_NAME, manifestChunkIndex } from '../domain/objectNames';
 import type { SegmentStore } from '../domain/segmentStore';
 import { checkContinuity, type ContinuityLimits } from './continuity';
 import { coverageFindings, type CoverageLimits } from './coverageChecks';
@@ -75,14 +76,24 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
   // manifest.json and end.json
   let manifest: Manifest | undefined;
   let manifestSha256 = '';
+  let chunksBefore = 0;
   if (!listed.has(MANIFEST_NAME)) {
     problems.push({ code: 'manifest-missing', name: MANIFEST_NAME, message: `${MANIFEST_NAME} is missing: no segment can be verified` });
   } else {
     const bytes = await readSmall(store, MANIFEST_NAME).catch((e: unknown) => void readFailed(MANIFEST_NAME, e));
     if (bytes !== undefined) {
       manifestSha256 = sha256Hex(bytes);
+      const text = bytes.toString('utf8');
+      chunksBefore = headChunkIndex(text);
+      const chunkTexts = await readChunkTexts(text, async (name) => {
+        if (!listed.has(name)) return undefined;
+        return readSmall(store, name).catch((e: unknown) => void readFailed(name, e));
+      });
       try {
-        manifest = parseManifest(bytes.toString('utf8'));
+        const stored = assembleStored(text, chunkTexts);
+        manifest = stored.manifest;
+        // A chunk that could not be read is an error already, not a missing chunk.
+        for (const p of stored.problems) if (!(p.code === 'manifest-missing' && listed.has(p.name))) problems.push(p);
       } catch (e) {
         problems.push({ code: 'manifest-invalid', name: MANIFEST_NAME, message: `${MANIFEST_NAME} is not a valid manifest: ${messageOf(e)}` });
       }
@@ -107,6 +118,12 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
   }
 
   const expected = new Set<string>([MANIFEST_NAME, END_NAME]);
+  // Sealed chunks manifest.json links to; one more (index = manifest.json's) is the sealed copy of
+  // manifest.json's own chunk, left when the recorder stopped between the two writes of a seal.
+  for (const name of listed.keys()) {
+    const index = manifestChunkIndex(name);
+    if (index !== undefined && index <= chunksBefore && manifest !== undefined) expected.add(name);
+  }
   let metadata: Record<string, string> | null = null;
   let hashed = 0;
   let matching = 0;

@@ -8,7 +8,7 @@ const base: Omit<CaptureArgsOptions, 'source'> = { layout: hd, frameRate: 5, seg
 
 const input = ['-hide_banner', '-loglevel', 'info', '-nostats', '-n'];
 const output = [
-  '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32', '-crf', '23',
+  '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32:threads=1', '-crf', '23',
   '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*60)',
   '-f', 'segment', '-segment_time', '60', '-reset_timestamps', '1',
   '-segment_list', '/spool/s1/run-1764225600000/segments.csv', '-segment_list_type', 'csv',
@@ -48,13 +48,29 @@ test('odd sizes are cropped to even at the source; encoder and container are par
   expect(encodedSize(odd)).toEqual({ width: 1364, height: 766 });
   expect(buildCaptureArgs({
     ...base, layout: odd, source: { kind: 'x11grab', display: ':5' }, segmentSeconds: 5,
-    encoder: { preset: 'ultrafast', tune: null, crf: 28, x264Params: null }, container: 'mpegts', runDir: '/tmp/r/',
+    encoder: { preset: 'ultrafast', tune: null, crf: 28, x264Params: null, threads: null, swsFlags: null }, container: 'mpegts', runDir: '/tmp/r/',
   })).toEqual([
     ...input, '-f', 'x11grab', '-framerate', '5', '-draw_mouse', '1', '-video_size', '1364x766', '-i', ':5+0,0',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*5)',
     '-f', 'segment', '-segment_time', '5', '-reset_timestamps', '1', '-segment_list', '/tmp/r/segments.csv', '-segment_list_type', 'csv',
     '-segment_format', 'mpegts', '-segment_format_options', 'flush_packets=1', '/tmp/r/seg-%05d.ts',
   ]);
+});
+
+test('threads alone make the -x264-params; dropping unchanged frames filters after the conversion and keeps timestamps (VFR)', () => {
+  const args = buildCaptureArgs({ ...base, source: { kind: 'x11grab', display: ':1' }, encoder: { x264Params: null, threads: 1, dropUnchanged: true } });
+  expect(buildCaptureArgs({ ...base, source: { kind: 'lavfi' }, encoder: { swsFlags: 'neighbor' } })).toContain('neighbor');
+  expect(args.slice(args.indexOf('-vf'), args.indexOf('-preset'))).toEqual([
+    '-vf', 'format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=4', '-fps_mode', 'vfr', '-c:v', 'libx264',
+  ]);
+  expect(args[args.indexOf('-x264-params') + 1]).toBe('threads=1');
+  // At 10 fps, at most 9 frames in a row are dropped: still one a second.
+  const ten = buildCaptureArgs({ ...base, frameRate: 10, source: { kind: 'lavfi' }, encoder: { dropUnchanged: true } });
+  expect(ten[ten.indexOf('-vf') + 1]).toBe('format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=9');
+  // avfoundation's own crop filter gets the drop appended: one -vf.
+  const mac = buildCaptureArgs({ ...base, source: { kind: 'avfoundation' }, encoder: { dropUnchanged: true } });
+  expect(mac.filter((a) => a === '-vf')).toHaveLength(1);
+  expect(mac[mac.indexOf('-vf') + 1]).toBe('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=4');
 });
 
 test('never -nostdin: FFmpeg is stopped with "q" on stdin', () => {

@@ -16,7 +16,8 @@ import { runCli, waitUntil, type CliRun } from '../helpers/cli';
 import { decodeErrors, probeMedia } from '../helpers/media';
 import { startS3Server, type TestS3Server } from '../helpers/s3Server';
 import { startXvfb, type Xvfb } from '../helpers/xvfb';
-import { parseManifest, verifyChain, type EndMarker, type Manifest } from '../../src/domain/manifest';
+import { verifyChain, type EndMarker, type Manifest } from '../../src/domain/manifest';
+import { assembleStored, readChunkTexts } from '../../src/domain/manifestChunks';
 import { stopOrphanedCaptures } from '../../src/adapters/orphanCapture';
 import { sessionPrefix } from '../../src/domain/sanitize';
 import { createLogger } from '../../src/logger';
@@ -206,7 +207,10 @@ export async function checkBucket(
   const keys = await s3.listKeys(full);
   const problems: string[] = [];
   const manifestText = (await s3.getObject(`${full}manifest.json`)).toString();
-  const manifest = parseManifest(manifestText);
+  // The manifest is stored in chunks (manifest.json links to manifest-NNNNNN.json before it).
+  const stored = assembleStored(manifestText, await readChunkTexts(manifestText, (name) => s3.getObject(`${full}${name}`).catch(() => undefined)));
+  for (const p of stored.problems) problems.push(`manifest chunks: ${p.message}`);
+  const manifest = stored.manifest as Manifest;
   const chain = verifyChain(manifest);
   if (!chain.ok) problems.push(`manifest chain broken: ${JSON.stringify(chain.problems)}`);
   const end = JSON.parse((await s3.getObject(`${full}end.json`)).toString()) as EndMarker;
@@ -225,7 +229,7 @@ export async function checkBucket(
     const sha = createHash('sha256').update(await s3.getObject(`${destPrefix}${m.key}`)).digest('hex');
     if (sha !== m.sha256) problems.push(`${m.key}: sha256 ${sha}, manifest says ${m.sha256}`);
   }
-  const stray = keys.filter((k) => !videoKeys.includes(k) && !metadataKeys.includes(k) && !k.endsWith('/manifest.json') && !k.endsWith('/end.json'));
+  const stray = keys.filter((k) => !videoKeys.includes(k) && !metadataKeys.includes(k) && !k.endsWith('/manifest.json') && !/\/manifest-\d{6}\.json$/.test(k) && !k.endsWith('/end.json'));
   if (stray.length > 0) problems.push(`stray objects: ${JSON.stringify(stray)}`);
 
   // Per run: indexes 0..n-1, none missing.

@@ -1,0 +1,141 @@
+/**
+ * Issue 16 (b): encoder settings compared at EQUAL QUALITY, on every kind of screen. For each scene
+ * (busy, quiet typing, idle reading, a video in a window) a lossless reference is grabbed once as
+ * raw BGR0 (what x11grab delivers, so the colour conversion is part of what is measured); the
+ * original's settings encode it once at their own CRF 23, and every candidate encodes it at a CRF
+ * sweep. SSIM (dB, against the reference converted accurately to 4:4:4) gives each candidate a
+ * bytes-vs-quality and a CPU-vs-quality curve; both are read at the original's SSIM (linear
+ * interpolation in dB, of log bytes and of CPU). CPU is the encode's user+sys less decoding the
+ * reference (measured alone): grabbing costs every variant the same. The reference is made constant
+ * rate at the grab (x11grab's wall-clock timestamps jitter under load), so frame N of every output
+ * is compared with frame N of the reference.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildEncoderArgs, buildOutputFilterArgs, buildSegmentArgs, type EncoderSettings } from '../../src/adapters/ffmpegArgs';
+import type { BenchContext, SectionResult } from '../lib/context';
+import { runFfmpeg } from '../lib/original';
+import { qualitySceneNames, startScene } from '../lib/scene';
+import { median, round } from '../lib/stats';
+
+const run = promisify(execFile);
+const SWEEP = [15, 19, 23, 27, 31];
+
+interface Candidate {
+  readonly name: string;
+  readonly describe: string;
+  args(crf: number, dir: string): string[];
+}
+
+const x264 = 'ref=2:me=umh:merange=32';
+/** Candidates built by the recorder's own builders, settings overridden. */
+function ours(name: string, describe: string, encoder: Partial<EncoderSettings>): Candidate {
+  return { name, describe, args: (crf, dir) => [...buildOutputFilterArgs(encoder, 5), ...buildEncoderArgs({ ...encoder, crf }, 600), ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600 })] };
+}
+
+export const qualityCandidates: readonly Candidate[] = [
+  ours('defaults', 'the recorder\'s defaults (ffmpegArgs.ts): before16 + threads=1', {}),
+  ours('before16', `-preset veryfast -tune stillimage,zerolatency -x264-params ${x264} (defaults before issue 16: x264's own threads)`, { threads: null }),
+  ours('neighbor', 'defaults + -sws_flags neighbor (point-sampled chroma)', { swsFlags: 'neighbor' }),
+  ours('drop', 'defaults + unchanged frames dropped (mpdecimate after the conversion, ≥ 1 frame a second, VFR)', { dropUnchanged: true }),
+];
+
+const originalArgs = (dir: string) => ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'original.mp4')];
+
+interface Point {
+  readonly crf: number;
+  readonly cpuS: number;
+  readonly bytes: number;
+  readonly ssimDb: number;
+  readonly frames: number;
+}
+
+async function ssimDb(file: string, reference: string, frameRate: number): Promise<number> {
+  const graph = `[0:v]fps=${frameRate},setpts=N/(${frameRate}*TB),format=yuv444p[a];` +
+    `[1:v]setpts=N/(${frameRate}*TB),scale=flags=bicubic+accurate_rnd+full_chroma_int,format=yuv444p[b];[a][b]ssim`;
+  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-i', reference, '-lavfi', graph, '-f', 'null', '-'], { maxBuffer: 16 * 1024 * 1024 });
+  const m = /SSIM .*All:[\d.]+ \(([\d.]+|inf)\)/.exec(stderr);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+async function packets(file: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file]);
+  return Number(stdout.trim());
+}
+
+async function encode(reference: string, args: string[], dir: string, decodeCpuS: number, frameRate: number, crf: number): Promise<Point> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const r = await runFfmpeg(['-hide_banner', '-loglevel', 'error', '-nostats', '-y', '-i', reference, ...args]);
+  if (r.code !== 0) throw new Error(`ffmpeg exited ${r.code}: ${r.stderr}`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.mp4')).map((f) => join(dir, f));
+  const file = files[0] as string;
+  return { crf, cpuS: r.cpuS - decodeCpuS, bytes: files.reduce((s, f) => s + statSync(f).size, 0), ssimDb: await ssimDb(file, reference, frameRate), frames: await packets(file) };
+}
+
+/** y at x on the curve through points sorted by x: linear between the bracketing pair, extrapolated from the nearest pair outside. */
+export function interpolate(points: readonly { x: number; y: number }[], x: number): { y: number; extrapolated: boolean } {
+  const p = [...points].filter((q) => Number.isFinite(q.x) && Number.isFinite(q.y)).sort((a, b) => a.x - b.x);
+  if (p.length < 2) return { y: Number.NaN, extrapolated: true };
+  let i = p.findIndex((q) => q.x >= x);
+  const extrapolated = i <= 0 && !(i === 0 && p[0]?.x === x);
+  if (i <= 0) i = i === -1 ? p.length - 1 : 1;
+  const a = p[i - 1] as { x: number; y: number };
+  const b = p[i] as { x: number; y: number };
+  if (b.x === a.x) return { y: a.y, extrapolated };
+  return { y: a.y + ((b.y - a.y) * (x - a.x)) / (b.x - a.x), extrapolated };
+}
+
+export async function qualitySection(ctx: BenchContext): Promise<SectionResult> {
+  const { options, x } = ctx;
+  const seconds = options.quick ? 8 : 16;
+  const rate = options.frameRate;
+  const rows: Array<[string, string, string]> = [];
+  const data: Record<string, unknown> = {};
+  for (const sceneName of qualitySceneNames) {
+    const reference = join(ctx.work, `quality-${sceneName}.nut`);
+    const scene = await startScene(x, sceneName, 3000);
+    try {
+      ctx.log(`quality: grabbing ${seconds} s of the ${sceneName} scene as raw BGR0`);
+      const grab = await runFfmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-f', 'x11grab', '-framerate', String(rate), '-draw_mouse', '1',
+        '-video_size', `${x.layout.width}x${x.layout.height}`, '-i', `${x.display}+0,0`, '-t', String(seconds), '-fps_mode', 'cfr', '-r', String(rate), '-c:v', 'rawvideo', '-f', 'nut', reference]);
+      if (grab.code !== 0) throw new Error(`reference grab failed: ${grab.stderr}`);
+    } finally {
+      await scene.stop();
+    }
+    try {
+      const decodes: number[] = [];
+      for (let i = 0; i < 3; i++) decodes.push((await runFfmpeg(['-hide_banner', '-loglevel', 'error', '-nostats', '-i', reference, '-f', 'null', '-'])).cpuS);
+      const decode = median(decodes);
+      const perMin = (v: number) => (v * 60) / seconds;
+      const original = await encode(reference, originalArgs(join(ctx.work, 'q-original')), join(ctx.work, 'q-original'), decode, rate, 23);
+      ctx.log(`quality: ${sceneName}: original ${round(perMin(original.cpuS), 2)} CPU-s/min, ${round(perMin(original.bytes) / 1e6, 3)} MB/min, SSIM ${round(original.ssimDb, 2)} dB`);
+      rows.push([`16b. ${sceneName}: original (crf 23)`, `${round(perMin(original.cpuS), 2)} CPU-s/min, ${round(perMin(original.bytes) / 1e6, 3)} MB/min, SSIM ${round(original.ssimDb, 2)} dB`, 'libx264 default preset, plain MP4']);
+      const sceneData: Record<string, unknown> = { seconds, decodeCpuS: decode, original };
+      for (const c of qualityCandidates) {
+        const points: Point[] = [];
+        for (const crf of SWEEP) {
+          points.push(await encode(reference, c.args(crf, join(ctx.work, `q-${c.name}`)), join(ctx.work, `q-${c.name}`), decode, rate, crf));
+        }
+        const bytesAt = interpolate(points.map((p) => ({ x: p.ssimDb, y: Math.log(p.bytes) })), original.ssimDb);
+        const cpuAt = interpolate(points.map((p) => ({ x: p.ssimDb, y: p.cpuS })), original.ssimDb);
+        const crfAt = interpolate(points.map((p) => ({ x: p.ssimDb, y: p.crf })), original.ssimDb);
+        const bytes = Math.exp(bytesAt.y);
+        const at23 = points.find((p) => p.crf === 23);
+        sceneData[c.name] = { points, atOriginalSsim: { bytes, cpuS: cpuAt.y, crf: crfAt.y, extrapolated: bytesAt.extrapolated } };
+        ctx.log(`quality: ${sceneName}: ${c.name}: at ${round(original.ssimDb, 2)} dB (crf ≈ ${round(crfAt.y, 1)}): bytes ${round(bytes / original.bytes, 2)}×, CPU ${round(cpuAt.y / original.cpuS, 2)}× original`);
+        rows.push([
+          `16b. ${sceneName}: ${c.name} at the original's SSIM`,
+          `bytes ${round(bytes / original.bytes, 2)}×, CPU ${round(cpuAt.y / original.cpuS, 2)}× (crf ≈ ${round(crfAt.y, 1)}${bytesAt.extrapolated ? ', extrapolated' : ''})`,
+          `at crf 23: ${round(perMin(at23?.cpuS ?? Number.NaN), 2)} CPU-s/min, ${round(perMin(at23?.bytes ?? Number.NaN) / 1e6, 3)} MB/min, SSIM ${round(at23?.ssimDb ?? Number.NaN, 2)} dB, ${at23?.frames} frames encoded; ${c.describe}`,
+        ]);
+      }
+      data[sceneName] = sceneData;
+    } finally {
+      rmSync(reference, { force: true });
+    }
+  }
+  return { name: 'quality', rows, data: { sweep: SWEEP, candidates: qualityCandidates.map((c) => ({ name: c.name, describe: c.describe })), scenes: data } };
+}
