@@ -5,7 +5,7 @@ import { progressLine, type ProgressTarget } from '../verify/progressLine';
 import { VerifyExit, verifyExitCode } from '../verify/report';
 import { verifySession } from '../verify/verifySession';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
-import { storeFor } from './storeFor';
+import { storeFor } from '../adapters/storeFor';
 
 /**
  * `session-recorder verify <session URL>`: exit 0 verified; 5 problems found (missing, altered or

@@ -17,9 +17,9 @@ import { stopOrphanedCaptures } from '../adapters/orphanCapture';
 import { EnvironmentError } from '../domain/errors';
 import { sessionPrefix } from '../domain/sanitize';
 import { isLockLive, readSessionLock, SessionLockedError, sessionLockPath } from '../sessionLock';
-import { prepareSession, resolveSessionMetadata, type PrepareInput, type PreparedSession } from './recordSession';
+import { prepareSession, resolveSessionMetadata, type PrepareInput, type PreparedSession } from './prepareSession';
 import { notePreflightInSpool, preflightStore } from './storePreflight';
-import { storeFor, type OpenStore } from './storeFor';
+import { storeFor, type OpenStore } from '../adapters/storeFor';
 
 export interface StartedSession extends OpenStore {
   readonly session: PreparedSession;

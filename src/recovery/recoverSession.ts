@@ -8,7 +8,7 @@
  * the next try.
  */
 import { readFile } from 'node:fs/promises';
-import { countVideo, removeSessionDir } from './sessionSpoolCleanup';
+import { countVideo, removeSessionDir } from '../adapters/sessionSpoolDir';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createActor, toPromise, type InspectionEvent } from 'xstate';
@@ -20,10 +20,9 @@ import { stopOrphanedCaptures } from '../adapters/orphanCapture';
 import { listRunIds } from '../adapters/spoolRun';
 import { recoveryMachine, type RecoveryOutput } from '../machines/recoveryMachine';
 import { acquireSessionLock, isLockLive, readSessionLock, SessionLockedError, type LockInfo } from '../sessionLock';
-import type { SessionMetadata } from '../domain/sessionMetadata';
-import { SESSION_FILE, type SessionSpoolInfo } from './recordSession';
-import { storeFor, type OpenStore } from './storeFor';
-import { describeTransition } from './transitionLog';
+import { SESSION_FILE, parseSessionFile, type SessionFile } from '../domain/sessionFile';
+import { storeFor, type OpenStore } from '../adapters/storeFor';
+import { describeTransition } from '../transitionLog';
 
 export const LOCK_FILE = 'recorder.lock';
 
@@ -57,9 +56,9 @@ export interface RecoverSessionInput {
 
 export async function recoverSession(input: RecoverSessionInput): Promise<SessionRecovery> {
   const { dir } = input;
-  let info: SessionSpoolInfo;
+  let info: SessionFile;
   try {
-    info = parseSessionInfo(await readFile(join(dir, SESSION_FILE), 'utf8'));
+    info = parseSessionFile(await readFile(join(dir, SESSION_FILE), 'utf8'));
   } catch (e) {
     return { kind: 'unrecoverable', dir, reason: `${SESSION_FILE}: ${(e as Error).message}`, videoFiles: await countVideo(dir) };
   }
@@ -157,16 +156,4 @@ async function howItEnded(dir: string, staleLock: LockInfo | undefined): Promise
   const earlier = await readFile(join(dir, 'end.json'), 'utf8').then((t) => JSON.parse(t) as { reason?: unknown }, () => undefined);
   const why = typeof earlier?.reason === 'string' ? ` after "${earlier.reason}"` : '';
   return `the recorder drained${why} but left items in the spool`;
-}
-
-function parseSessionInfo(text: string): SessionSpoolInfo {
-  const value = JSON.parse(text) as Partial<SessionSpoolInfo>;
-  const metadata = value.metadata as Partial<SessionMetadata> | undefined;
-  if (value.format !== 'session-recorder.session/1') throw new Error(`expected format "session-recorder.session/1", got ${JSON.stringify(value.format)}`);
-  if (typeof metadata !== 'object' || metadata === null || typeof metadata.sessionId !== 'string' || typeof metadata.startedAt !== 'string') {
-    throw new Error('expected "metadata" with a sessionId and a startedAt');
-  }
-  if (typeof value.sessionPrefix !== 'string' || value.sessionPrefix === '') throw new Error('expected a non-empty "sessionPrefix"');
-  if (typeof value.destination !== 'string') throw new Error('expected a "destination" URL');
-  return value as SessionSpoolInfo;
 }

@@ -1,6 +1,6 @@
 import type { RecorderConfig } from '../config/loadConfig';
-import { createLocalStore } from '../adapters/localStore';
-import { createS3Store } from '../adapters/s3Store';
+import { createLocalStore } from './localStore';
+import { createS3Store } from './s3Store';
 import type { SegmentStore } from '../domain/segmentStore';
 import { storageProtection, type ProtectionOptions } from '../config/storageProtection';
 
