@@ -20,7 +20,7 @@ const UNIT = [
   'export/',
   'viewer/',
   'auditor/',
-  'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|localStore|permissions|segmentList|spoolRun|storeFailure)\\.test\\.ts$',
+  'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|permissions|segmentList|spoolRun|storeFailure)\\.test\\.ts$',
   'adapters/display/parse',
   'adapters/metadata/',
   'recording/(spoolSpaceWatch|startSession)\\.test\\.ts$',

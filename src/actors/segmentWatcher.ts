@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import chokidar from 'chokidar';
+import { closeWatcher } from '../adapters/fileWatch';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ClosedSegment } from '../domain/segment';
@@ -183,7 +184,7 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
 
     return () => {
       stopped = true;
-      watcher.close().catch((err: unknown) => log.warn({ err }, 'closing the segment watcher failed'));
+      closeWatcher(watcher).catch((err: unknown) => log.warn({ err }, 'closing the segment watcher failed'));
     };
   });
 }
