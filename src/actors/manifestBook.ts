@@ -9,7 +9,7 @@ import { checksumsOf } from '../adapters/checksums';
 import { type Manifest, emptyManifest, findEntry, serializeManifest, sha256Hex } from '../domain/manifest';
 import { MANIFEST_NAME, manifestKey, segmentKey } from '../domain/objectNames';
 import type { ClosedSegment } from '../domain/segment';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 import { loadSpoolManifest, saveSpoolManifest } from './spoolManifest';
 import type { PendingMetadata } from './spoolMetadata';
 
@@ -21,7 +21,7 @@ export class ManifestBook {
   private changes: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: SegmentStore,
+    private readonly store: WriteOnlyStore,
     private readonly sessionPrefix: string,
     spoolDir: string,
     private readonly logger: Logger,

@@ -5,11 +5,8 @@
 import { readFile, rename } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { writeFileAtomic } from '../adapters/atomicWrite';
+import { errorCode } from '../domain/errors';
 import { type Manifest, emptyManifest, parseManifest, serializeManifest, verifyChain } from '../domain/manifest';
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
 
 /**
  * The manifest at `path`, or a new empty one when there is none. An unreadable file is moved

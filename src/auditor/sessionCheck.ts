@@ -6,7 +6,7 @@
  * SHA-256 as it downloads it.) Pure.
  */
 import { manifestTotals, parseEndMarker, parseManifest, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
-import type { StoredObject } from '../domain/segmentStore';
+import type { StoredObject } from '../domain/objectStore';
 
 export interface SessionObjects {
   /** `stack/fleet/session/`. */

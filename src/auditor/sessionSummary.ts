@@ -6,8 +6,8 @@
 import { manifestCoverage } from '../domain/manifestCoverage';
 import { MANIFEST_NAME, END_NAME, parseStartUtc } from '../domain/objectNames';
 import { coverageShortfalls } from '../verify/coverageChecks';
-import type { StoredObject } from '../domain/segmentStore';
-import type { ReadStore } from './readStore';
+import type { StoredObject } from '../domain/objectStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import { checkSession, type SessionCheck } from './sessionCheck';
 import { overlaps, type TimeWindow } from './timeWindow';
 
@@ -77,11 +77,11 @@ export interface InspectedSession {
 }
 
 /** Reads and checks one session; undefined when the level holds no session or the filter leaves it out. */
-export async function summarizeSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<SessionSummary | undefined> {
+export async function summarizeSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<SessionSummary | undefined> {
   return (await inspectSession(store, sessionPrefix, filter))?.summary;
 }
 
-export async function inspectSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<InspectedSession | undefined> {
+export async function inspectSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<InspectedSession | undefined> {
   const level = await store.listLevel(sessionPrefix);
   const listing = level.objects;
   const metadataObjects = listing.filter((o) => nameOf(o).endsWith('-metadata.json'));

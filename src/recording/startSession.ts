@@ -19,10 +19,15 @@ import { sessionPrefix } from '../domain/sanitize';
 import { isLockLive, readSessionLock, SessionLockedError, sessionLockPath } from '../sessionLock';
 import { prepareSession, resolveSessionMetadata, type PrepareInput, type PreparedSession } from './prepareSession';
 import { notePreflightInSpool, preflightStore } from './storePreflight';
-import { storeFor, type OpenStore } from '../adapters/storeFor';
+import { openStore } from '../adapters/openStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 
-export interface StartedSession extends OpenStore {
+export interface StartedSession {
   readonly session: PreparedSession;
+  /** The recorder's side of the destination: put (and abort) only, like its IAM policy. */
+  readonly store: WriteOnlyStore;
+  /** Releases the store's client. */
+  close(): void;
 }
 
 export async function startSession(input: Omit<PrepareInput, 'metadata'>): Promise<StartedSession> {
@@ -30,17 +35,17 @@ export async function startSession(input: Omit<PrepareInput, 'metadata'>): Promi
   const metadata = await resolveSessionMetadata(input);
   await waitForRecover(sessionLockPath(config.spoolDir, metadata.sessionId), config, logger);
   await checkSpoolWritable(config, input.platform);
-  const open = storeFor(config);
+  const store = openStore(config.destination, { ...config, use: 'record' });
   try {
     const prefix = sessionPrefix(metadata);
-    const preflight = await preflightStore({ store: open.store, metadata, sessionPrefix: prefix, logger });
+    const preflight = await preflightStore({ store, metadata, sessionPrefix: prefix, logger });
     const session = await prepareSession({ ...input, metadata });
     await notePreflightInSpool(session.sessionSpoolDir, session.sessionPrefix, preflight, logger);
     const orphans = await stopOrphanedCaptures({ sessionSpoolDir: session.sessionSpoolDir, logger, graceMs: config.stopTimeout * 1000 });
     if (orphans.length > 0) logger.warn({ orphans }, 'stopped FFmpeg left running by an earlier recorder of this session; its segments are uploaded now');
-    return { ...open, session };
+    return { session, store, close: () => store.close() };
   } catch (e) {
-    open.close();
+    store.close();
     throw e;
   }
 }

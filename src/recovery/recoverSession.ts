@@ -21,7 +21,8 @@ import { listRunIds } from '../adapters/spoolRun';
 import { recoveryMachine, type RecoveryOutput } from '../machines/recoveryMachine';
 import { acquireSessionLock, isLockLive, readSessionLock, SessionLockedError, type LockInfo } from '../sessionLock';
 import { SESSION_FILE, parseSessionFile, type SessionFile } from '../domain/sessionFile';
-import { storeFor, type OpenStore } from '../adapters/storeFor';
+import { openStore } from '../adapters/openStore';
+import type { ObjectStore } from '../domain/objectStore';
 import { describeTransition } from '../transitionLog';
 
 export const LOCK_FILE = 'recorder.lock';
@@ -50,8 +51,6 @@ export interface RecoverSessionInput {
   readonly now: () => Date;
   /** Aborting cuts the uploads short: manifest and end marker are still written within the reserve. */
   readonly signal?: AbortSignal;
-  /** Test seam: how a store is opened. */
-  readonly openStore?: typeof storeFor;
 }
 
 export async function recoverSession(input: RecoverSessionInput): Promise<SessionRecovery> {
@@ -73,7 +72,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     if (e instanceof SessionLockedError) return { kind: 'busy', dir, holder: e.holder };
     throw e;
   }
-  let open: OpenStore | undefined;
+  let store: ObjectStore | undefined;
   let done = false;
   try {
     let destination;
@@ -86,17 +85,17 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     // A session.json that records how its store was reached is followed exactly; an older one
     // gets this command's endpoint settings.
     const recorded = info.checksumMode !== undefined;
-    open = (input.openStore ?? storeFor)({
+    store = openStore(destination, {
       // The whole config: encryption and Object Lock settings, where this version has them, apply too.
       ...input.config,
-      destination,
+      use: 'record',
       endpoint: recorded ? info.endpoint : input.config.endpoint,
       region: recorded ? info.region : input.config.region,
       checksumMode: info.checksumMode ?? input.config.checksumMode,
     });
     const runIds = listRunIds(dir);
     const reason = `recovered: ${await howItEnded(dir, before)}; finished by recover pid ${process.pid}`;
-    log.info({ dir, runs: runIds.length, destination: open.store.description, prefix: info.sessionPrefix, orphansStopped: orphans.length }, 'recovering session');
+    log.info({ dir, runs: runIds.length, destination: store.description, prefix: info.sessionPrefix, orphansStopped: orphans.length }, 'recovering session');
 
     const budgetMs = Math.max(0, input.budgetMs);
     const finalizeReserveMs = Math.min(15_000, Math.max(1_000, Math.round(budgetMs * 0.3)));
@@ -105,7 +104,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
       actors: {
         segmentWatcher: createSegmentWatcher({ sessionSpoolDir: dir, logger: log, previousRunsBeforeMs: 0 }),
         uploader: createUploader({
-          store: open.store,
+          store,
           sessionPrefix: info.sessionPrefix,
           spoolDir: dir,
           metadata: info.metadata,
@@ -140,7 +139,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     else log.warn({ where, leftInSpool: output.leftInSpool, message: output.message }, 'session partly recovered: the rest stays in the spool');
     return { kind: 'recovered', dir, sessionId: info.metadata.sessionId, where, output, orphansStopped: orphans.length };
   } finally {
-    open?.close();
+    store?.close();
     if (done) await removeSessionDir(dir, lockPath, lock.release);
     else await lock.release();
   }

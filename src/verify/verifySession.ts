@@ -6,7 +6,7 @@
  */
 import { manifestTotals, sha256Hex, parseEndMarker, parseManifest, type EndMarker, type Manifest, type ManifestEntry } from '../domain/manifest';
 import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import { checkContinuity, type ContinuityLimits } from './continuity';
 import { coverageFindings, type CoverageLimits } from './coverageChecks';
 import { chainFindings, endFindings, locationNote, nameInSession } from './manifestChecks';
@@ -22,7 +22,7 @@ export interface VerifyProgress {
 
 export interface VerifySessionInput {
   /** A store rooted at the session: keys are object names (`manifest.json`, `<start>-video.mp4`). */
-  readonly store: SegmentStore;
+  readonly store: ReadOnlyStore;
   /** For the report. */
   readonly url: string;
   /** Where the session is read from (S3 key prefix or directory), to compare with the manifest's own. */

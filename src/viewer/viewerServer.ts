@@ -16,7 +16,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseRangeHeader, type ReadStore } from '../auditor/readStore';
+import { parseRangeHeader } from '../auditor/rangeHeader';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import { contentTypeFor } from '../domain/objectNames';
 import { viewerPage } from './page';
 import { viewerScript } from './pageScript';
@@ -24,7 +25,7 @@ import { viewerStyle } from './pageStyle';
 import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
 
 export interface ViewerServerOptions {
-  readonly store: ReadStore;
+  readonly store: ReadOnlyStore;
   /** Shown in the page (no credentials in it). */
   readonly destination: string;
   /** Open this session first (`stack/fleet/session/`). */

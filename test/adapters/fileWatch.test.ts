@@ -2,22 +2,17 @@
  * A closed watcher leaves nothing on the event loop: no timer of chokidar's throttles (one kept
  * the recorder alive up to a second after its work was done), no fs watch handle.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import chokidar from 'chokidar';
 import { closeWatcher } from '../../src/adapters/fileWatch';
 import { trackTimers } from '../helpers/pendingTimers';
+import { tempDirEach } from '../helpers/tempDir';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'file-watch-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const tempDir = tempDirEach('file-watch-');
 
 test('after closeWatcher no timer or watch handle of the watcher is left', async () => {
+  const root = tempDir();
   const watchesBefore = process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap').length;
   const timers = trackTimers();
   const watcher = chokidar.watch(root, { depth: 2 });

@@ -4,8 +4,7 @@
  * Asked of the event loop, not measured on the clock.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
@@ -13,16 +12,12 @@ import { loadConfig } from '../../src/config/loadConfig';
 import { ExitCode } from '../../src/domain/errors';
 import { runRecord } from '../../src/recording/runRecord';
 import { trackTimers } from '../helpers/pendingTimers';
+import { tempDirEach } from '../helpers/tempDir';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'run-record-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const tempDir = tempDirEach('run-record-');
 
 test('when record resolves, everything is durable and no timer of it is left pending', async () => {
+  const root = tempDir();
   const config = loadConfig({
     flags: {
       captureSource: 'lavfi', maxDuration: '3', destination: `file://${join(root, 'dest')}`, spoolDir: join(root, 'spool'),
