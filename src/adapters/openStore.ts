@@ -1,18 +1,18 @@
 import type { ObjectStore } from '../domain/objectStore';
-import { storageProtection, type ProtectionOptions } from '../config/storageProtection';
 import type { Destination } from './destination';
 import { createLocalStore } from './localStore';
 import { createS3Client, type S3ClientOptions } from './s3Client';
 import { createS3Store } from './s3Store';
+import type { S3WriteOptions } from './s3Writes';
 
-export interface StoreOptions extends Pick<S3ClientOptions, 'endpoint' | 'region' | 'checksumMode'>, Partial<ProtectionOptions> {
+export interface StoreOptions extends Pick<S3ClientOptions, 'endpoint' | 'region' | 'checksumMode'>, Pick<S3WriteOptions, 'serverSideEncryption' | 'objectLock'> {
   /** 'record' (also recover): every request bounded (5 min), so a dead store cannot hang a drain. 'audit': downloads take what they take. */
   readonly use: 'record' | 'audit';
 }
 
 /**
  * The destination's store, for every command: S3 (one client from s3Client.ts; encryption and
- * Object Lock from the options) or a local directory. The caller hands the recorder's side on
+ * Object Lock as config/storageProtection.ts made them) or a local directory. The caller hands the recorder's side on
  * as a WriteOnlyStore and the auditor's as a ReadOnlyStore; `close()` releases the client.
  */
 export function openStore(destination: Destination, options: StoreOptions): ObjectStore {
@@ -31,7 +31,8 @@ export function openStore(destination: Destination, options: StoreOptions): Obje
         bucket: destination.bucket,
         prefix: destination.prefix,
         ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-        ...storageProtection({ sse: options.sse, kmsKeyId: options.kmsKeyId, objectLockMode: options.objectLockMode, objectLockDays: options.objectLockDays }),
+        ...(options.serverSideEncryption !== undefined ? { serverSideEncryption: options.serverSideEncryption } : {}),
+        ...(options.objectLock !== undefined ? { objectLock: options.objectLock } : {}),
       });
     }
     default:

@@ -20,6 +20,7 @@ import { isLockLive, readSessionLock, SessionLockedError, sessionLockPath } from
 import { prepareSession, resolveSessionMetadata, type PrepareInput, type PreparedSession } from './prepareSession';
 import { notePreflightInSpool, preflightStore } from './storePreflight';
 import { openStore } from '../adapters/openStore';
+import { storageProtection } from '../config/storageProtection';
 import type { WriteOnlyStore } from '../domain/objectStore';
 
 export interface StartedSession {
@@ -35,7 +36,7 @@ export async function startSession(input: Omit<PrepareInput, 'metadata'>): Promi
   const metadata = await resolveSessionMetadata(input);
   await waitForRecover(sessionLockPath(config.spoolDir, metadata.sessionId), config, logger);
   await checkSpoolWritable(config, input.platform);
-  const store = openStore(config.destination, { ...config, use: 'record' });
+  const store = openStore(config.destination, { ...config, ...storageProtection(config), use: 'record' });
   try {
     const prefix = sessionPrefix(metadata);
     const preflight = await preflightStore({ store, metadata, sessionPrefix: prefix, logger });

@@ -22,6 +22,7 @@ import { recoveryMachine, type RecoveryOutput } from '../machines/recoveryMachin
 import { acquireSessionLock, isLockLive, readSessionLock, SessionLockedError, type LockInfo } from '../sessionLock';
 import { SESSION_FILE, parseSessionFile, type SessionFile } from '../domain/sessionFile';
 import { openStore } from '../adapters/openStore';
+import { storageProtection, type ProtectionOptions } from '../config/storageProtection';
 import type { ObjectStore } from '../domain/objectStore';
 import { describeTransition } from '../transitionLog';
 
@@ -44,7 +45,7 @@ export interface RecoverSessionInput {
   /** The session's spool dir: `<spool-dir>/<sanitized session id>`. */
   readonly dir: string;
   /** endpoint/region/checksumMode for a session.json that does not record them. */
-  readonly config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'>;
+  readonly config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'> & Partial<ProtectionOptions>;
   readonly logger: Logger;
   /** This session's whole recovery, start to end.json. */
   readonly budgetMs: number;
@@ -88,6 +89,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     store = openStore(destination, {
       // The whole config: encryption and Object Lock settings, where this version has them, apply too.
       ...input.config,
+      ...storageProtection(input.config),
       use: 'record',
       endpoint: recorded ? info.endpoint : input.config.endpoint,
       region: recorded ? info.region : input.config.region,
