@@ -11,6 +11,7 @@ import { registerList } from './commands/listCommand';
 import { registerExport } from './commands/exportCommand';
 import { registerView } from './commands/viewCommand';
 import { registerVerify } from './commands/verifyCommand';
+import { escapeBidiControls } from './domain/unicodeText';
 
 /** Every subcommand, each in its own file under src/commands/. */
 const commands: readonly CommandRegistration[] = [registerRecord, registerEnd, registerRecover, registerVerify, registerList, registerExport, registerView];
@@ -40,9 +41,10 @@ export function exitCodeFor(error: unknown): { code: number; message?: string } 
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return { code: ExitCode.ok };
     return { code: ExitCode.usage }; // commander already printed its one line
   }
-  if (error instanceof ConfigError || error instanceof EnvironmentError) return { code: ExitCode.usage, message: `session-recorder: ${error.message}` };
+  // Messages quote untrusted values: their bidi controls are escaped, like the JSON log's.
+  if (error instanceof ConfigError || error instanceof EnvironmentError) return { code: ExitCode.usage, message: escapeBidiControls(`session-recorder: ${error.message}`) };
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { code: ExitCode.failure, message: `session-recorder: unexpected failure: ${message}` };
+  return { code: ExitCode.failure, message: escapeBidiControls(`session-recorder: unexpected failure: ${message}`) };
 }
 
 async function main(): Promise<void> {

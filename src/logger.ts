@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { escapeBidiControls } from './domain/unicodeText';
 
 /**
  * The one structured logger, JSON lines on stderr (stdout is kept for command results).
@@ -11,6 +12,9 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
       level,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Values come from the streaming user (window titles, names): a bidi control must not
+      // reorder what a reader of the log sees. Escaped, the JSON still means the same.
+      hooks: { streamWrite: escapeBidiControls },
       redact: {
         paths: ['*.authorization', '*.Authorization', '*.headers.authorization', '*.credentials', '*.secretAccessKey', '*.sessionToken'],
         censor: '[redacted]',

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../domain/errors';
+import { pseudoFsRoot } from './pseudoFs';
 
 export type Destination =
   | {
@@ -96,6 +97,8 @@ function parseFile(value: string, cwd: string): Destination {
   }
   if (/[\u0000]/.test(dir)) throw new ConfigError(`Destination ${JSON.stringify(value)} contains a NUL byte; ${EXPECTED}`);
   if (!isAbsolute(dir)) throw new ConfigError(`Destination ${JSON.stringify(value)} did not resolve to an absolute directory; ${EXPECTED}`);
+  const pseudo = pseudoFsRoot(dir);
+  if (pseudo !== undefined) throw new ConfigError(`Destination ${dir} is under ${pseudo}, a kernel file system, not storage: point --destination at a real directory`);
   return { kind: 'file', dir, url: `file://${dir}` };
 }
 

@@ -1,6 +1,7 @@
 import { chmod, mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError } from '../domain/errors';
+import { pseudoFsRootResolved } from './pseudoFs';
 
 /**
  * Tamper check at start (issue 6): the streaming user must not be able to create the sentinel,
@@ -37,6 +38,10 @@ const STICKY = 0o1000;
 
 export async function ensureSecureDir(input: SecureDirInput): Promise<SecureDirResult> {
   const dir = path.resolve(input.dir);
+  const pseudo = await pseudoFsRootResolved(dir);
+  if (pseudo !== undefined) {
+    throw new EnvironmentError(`${input.role} ${dir} is under ${pseudo}, a kernel file system, not storage: point ${input.flag} at a real directory`);
+  }
   const created = await createIfMissing(dir, input);
   if (input.platform === 'win32') {
     return { path: dir, created, checked: false, note: `${input.role} ${dir}: Windows ACLs are not checked by the recorder; set them as the install notes say` };

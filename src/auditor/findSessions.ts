@@ -7,7 +7,8 @@
 import { sanitizeComponent } from '../domain/sanitize';
 import { mapLimit } from './pool';
 import type { ReadOnlyStore } from '../domain/objectStore';
-import { summarizeSession, type SessionSummary, type SummaryFilter } from './sessionSummary';
+import { createByteBudget } from './byteBudget';
+import { MAX_JSON_BYTES, summarizeSession, unreadableSession, type SessionSummary, type SummaryFilter } from './sessionSummary';
 
 export interface SessionQuery extends SummaryFilter {
   /** Raw names, sanitized exactly as the recorder does to find their key component. */
@@ -40,8 +41,10 @@ export async function findSessions(store: ReadOnlyStore, query: SessionQuery, op
   const concurrency = options.concurrency ?? 16;
   const prefixes = await findSessionPrefixes(store, query, concurrency);
   let done = 0;
+  const budget = createByteBudget(MAX_JSON_BYTES);
   const summaries = await mapLimit(prefixes, concurrency, async (prefix) => {
-    const summary = await summarizeSession(store, prefix, query);
+    // One session that cannot be read is that session's problem: the others are still listed.
+    const summary = await summarizeSession(store, prefix, query, { budget }).catch((e: unknown) => unreadableSession(prefix, (e as Error).message));
     options.onProgress?.(++done, prefixes.length);
     return summary;
   });

@@ -6,6 +6,7 @@
  * SHA-256 as it downloads it.) Pure.
  */
 import { manifestTotals, parseEndMarker, parseManifest, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
+import { nameInSession } from '../domain/objectNames';
 import type { StoredObject } from '../domain/objectStore';
 
 export interface SessionObjects {
@@ -17,6 +18,8 @@ export interface SessionObjects {
   readonly endBytes?: Buffer;
   /** The metadata object that was read, if any. */
   readonly metadata?: { readonly key: string; readonly bytes: Buffer };
+  /** Why an object in the listing was not read (too large, unreadable): reported instead of "no ...". */
+  readonly unread?: { readonly manifest?: string; readonly end?: string; readonly metadata?: string };
 }
 
 export interface SessionCheck {
@@ -36,7 +39,10 @@ export function checkSession(objects: SessionObjects): SessionCheck {
   const sizes = new Map(objects.listing.map((o) => [o.key, o.bytes]));
 
   let manifest: Manifest | undefined;
-  if (objects.manifestBytes === undefined) problems.push('no manifest.json');
+  const { unread = {} } = objects;
+  if (unread.metadata !== undefined) problems.push(unread.metadata);
+  if (unread.manifest !== undefined) problems.push(unread.manifest);
+  else if (objects.manifestBytes === undefined) problems.push('no manifest.json');
   else {
     try {
       manifest = parseManifest(objects.manifestBytes.toString('utf8'));
@@ -46,7 +52,8 @@ export function checkSession(objects: SessionObjects): SessionCheck {
   }
 
   let end: EndMarker | undefined;
-  if (objects.endBytes === undefined) problems.push('no end.json: the session is still open, or its recorder stopped before closing it');
+  if (unread.end !== undefined) problems.push(unread.end);
+  else if (objects.endBytes === undefined) problems.push('no end.json: the session is still open, or its recorder stopped before closing it');
   else {
     try {
       end = parseEndMarker(objects.endBytes.toString('utf8'));
@@ -65,7 +72,7 @@ export function checkSession(objects: SessionObjects): SessionCheck {
     let missing = 0;
     for (const entry of manifest.entries) {
       const size = sizes.get(entry.key);
-      if (!entry.key.startsWith(sessionPrefix)) problems.push(`manifest entry ${entry.index} points outside the session: ${JSON.stringify(entry.key)}`);
+      if (nameInSession(entry.key, sessionPrefix) === undefined) problems.push(`manifest entry ${entry.index} points outside the session: ${JSON.stringify(entry.key)}`);
       else if (size === undefined) {
         if (missing++ < 3) problems.push(`segment ${entry.key} is in the manifest but not in the store`);
       } else if (size !== entry.bytes) problems.push(`segment ${entry.key} has ${size} bytes; the manifest says ${entry.bytes}`);

@@ -6,8 +6,9 @@
 import { manifestCoverage } from '../domain/manifestCoverage';
 import { MANIFEST_NAME, END_NAME, parseStartUtc } from '../domain/objectNames';
 import { coverageShortfalls } from '../verify/coverageChecks';
-import type { StoredObject } from '../domain/objectStore';
-import type { ReadOnlyStore } from '../domain/objectStore';
+import type { ReadOnlyStore, StoredObject } from '../domain/objectStore';
+import { nfc } from '../domain/unicodeText';
+import { createByteBudget, type ByteBudget } from './byteBudget';
 import { checkSession, type SessionCheck } from './sessionCheck';
 import { overlaps, type TimeWindow } from './timeWindow';
 
@@ -49,9 +50,12 @@ export interface SummaryFilter extends TimeWindow {
   readonly user?: string;
 }
 
-/** Manifests of 10-hour sessions with 1-second segments stay well below this. */
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
-const MAX_METADATA_BYTES = 1024 * 1024;
+/**
+ * A manifest entry takes ~530 bytes: 10 hours of 1-second segments (36,000 entries) make 19 MB,
+ * a 5-day session of the default 60-second segments 4 MB. Parsing costs ~5x the size in memory.
+ */
+export const MAX_JSON_BYTES = 24 * 1024 * 1024;
+export const MAX_METADATA_BYTES = 1024 * 1024;
 /** The longest segment the recorder makes (--segment-seconds is at most 3600). */
 const MAX_SEGMENT_MS = 3_600_000;
 
@@ -68,6 +72,11 @@ function text(value: unknown, fallback: string): string {
   return typeof value === 'string' && value !== '' ? value : fallback;
 }
 
+/** `list --user`: the metadata's raw user against the filter, in NFC, ignoring case. */
+export function matchesUser(user: string, wanted: string): boolean {
+  return nfc(user).toLowerCase() === nfc(wanted).toLowerCase();
+}
+
 /** A session read and checked: its row, and what the row was made from. */
 export interface InspectedSession {
   readonly summary: SessionSummary;
@@ -76,19 +85,48 @@ export interface InspectedSession {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** Reads and checks one session; undefined when the level holds no session or the filter leaves it out. */
-export async function summarizeSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<SessionSummary | undefined> {
-  return (await inspectSession(store, sessionPrefix, filter))?.summary;
+export interface InspectOptions {
+  /** Shared by the sessions read at once (findSessions); default: one for this session alone. */
+  readonly budget?: ByteBudget;
 }
 
-export async function inspectSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}): Promise<InspectedSession | undefined> {
+/** Reads and checks one session; undefined when the level holds no session or the filter leaves it out. */
+export async function summarizeSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<SessionSummary | undefined> {
+  return (await inspectSession(store, sessionPrefix, filter, options))?.summary;
+}
+
+/** The row of a session that could not be read at all: its key components and why. */
+export function unreadableSession(sessionPrefix: string, problem: string): SessionSummary {
+  const [stack = '', fleet = '', sessionId = ''] = sessionPrefix.split('/');
+  return {
+    prefix: sessionPrefix, stack, fleet, user: '', sessionId, start: undefined, end: undefined, durationSeconds: 0, recordedSeconds: 0,
+    segments: 0, bytes: 0, layouts: [], complete: false, verified: false, problems: [`the session could not be read: ${problem}`],
+    coverage: null, coverageProblems: [],
+  };
+}
+
+interface Bounded {
+  readonly bytes?: Buffer;
+  /** Why it was not read. */
+  readonly unread?: string;
+}
+
+/** An object of the listing read whole, unless the listing's size is over `max`: then not read at all. */
+async function readBounded(store: ReadOnlyStore, object: StoredObject | undefined, max: number, label: string): Promise<Bounded> {
+  if (object === undefined) return {};
+  if (object.bytes > max) return { unread: `${label} is ${object.bytes} bytes; at most ${max} are read: not read` };
+  const bytes = await store.readSmall(object.key, max);
+  return bytes === undefined ? {} : { bytes };
+}
+
+export async function inspectSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<InspectedSession | undefined> {
   const level = await store.listLevel(sessionPrefix);
   const listing = level.objects;
   const metadataObjects = listing.filter((o) => nameOf(o).endsWith('-metadata.json'));
   const videos = listing.filter((o) => /-video\.[a-z0-9]+$/.test(nameOf(o)));
-  const hasManifest = listing.some((o) => nameOf(o) === MANIFEST_NAME);
-  const hasEnd = listing.some((o) => nameOf(o) === END_NAME);
-  if (metadataObjects.length === 0 && videos.length === 0 && !hasManifest) return undefined;
+  const manifestObject = listing.find((o) => nameOf(o) === MANIFEST_NAME);
+  const endObject = listing.find((o) => nameOf(o) === END_NAME);
+  if (metadataObjects.length === 0 && videos.length === 0 && manifestObject === undefined) return undefined;
 
   // Names carry times: leave out what is surely outside the window before reading anything.
   const nameTimes = [...metadataObjects, ...videos].map((o) => timeOfName(nameOf(o))).filter((t): t is number => t !== undefined);
@@ -99,11 +137,34 @@ export async function inspectSession(store: ReadOnlyStore, sessionPrefix: string
   }
 
   const metadataObject = metadataObjects[0]; // the earliest: names sort by time
-  const [metadataBytes, manifestBytes, endBytes] = await Promise.all([
-    metadataObject === undefined ? undefined : store.readSmall(metadataObject.key, MAX_METADATA_BYTES),
-    hasManifest ? store.readSmall(`${sessionPrefix}${MANIFEST_NAME}`, MAX_JSON_BYTES) : undefined,
-    hasEnd ? store.readSmall(`${sessionPrefix}${END_NAME}`, MAX_JSON_BYTES) : undefined,
+  // Held until the objects are parsed: the memory of parsing is what the budget bounds.
+  const budget = options.budget ?? createByteBudget(MAX_JSON_BYTES);
+  const wanted = [metadataObject, manifestObject, endObject].reduce((sum, o) => sum + (o?.bytes ?? 0), 0);
+  const release = await budget.take(Math.min(wanted, budget.limit));
+  try {
+    return await readAndCheck(store, sessionPrefix, filter, { listing, videos, nameTimes, metadataObject, manifestObject, endObject });
+  } finally {
+    release();
+  }
+}
+
+interface SessionListing {
+  readonly listing: readonly StoredObject[];
+  readonly videos: readonly StoredObject[];
+  readonly nameTimes: readonly number[];
+  readonly metadataObject: StoredObject | undefined;
+  readonly manifestObject: StoredObject | undefined;
+  readonly endObject: StoredObject | undefined;
+}
+
+async function readAndCheck(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter, found: SessionListing): Promise<InspectedSession | undefined> {
+  const { listing, videos, nameTimes, metadataObject } = found;
+  const [metadataRead, manifestRead, endRead] = await Promise.all([
+    readBounded(store, metadataObject, MAX_METADATA_BYTES, `metadata ${metadataObject?.key ?? ''}`),
+    readBounded(store, found.manifestObject, MAX_JSON_BYTES, MANIFEST_NAME),
+    readBounded(store, found.endObject, MAX_JSON_BYTES, END_NAME),
   ]);
+  const [metadataBytes, manifestBytes, endBytes] = [metadataRead.bytes, manifestRead.bytes, endRead.bytes];
   let metadata: Record<string, unknown> = {};
   try {
     const parsed: unknown = metadataBytes === undefined ? {} : JSON.parse(metadataBytes.toString('utf8'));
@@ -111,7 +172,7 @@ export async function inspectSession(store: ReadOnlyStore, sessionPrefix: string
   } catch {
     metadata = {};
   }
-  if (filter.user !== undefined && text(metadata.user, '').toLowerCase() !== filter.user.toLowerCase()) return undefined;
+  if (filter.user !== undefined && !matchesUser(text(metadata.user, ''), filter.user)) return undefined;
 
   const check: SessionCheck = checkSession({
     sessionPrefix,
@@ -119,6 +180,11 @@ export async function inspectSession(store: ReadOnlyStore, sessionPrefix: string
     ...(manifestBytes ? { manifestBytes } : {}),
     ...(endBytes ? { endBytes } : {}),
     ...(metadataObject && metadataBytes ? { metadata: { key: metadataObject.key, bytes: metadataBytes } } : {}),
+    unread: {
+      ...(metadataRead.unread !== undefined ? { metadata: metadataRead.unread } : {}),
+      ...(manifestRead.unread !== undefined ? { manifest: manifestRead.unread } : {}),
+      ...(endRead.unread !== undefined ? { end: endRead.unread } : {}),
+    },
   });
   const entries = check.manifest?.entries ?? [];
   const [stackKey = '', fleetKey = '', sessionKey = ''] = sessionPrefix.split('/');

@@ -44,8 +44,9 @@ export const registerView: CommandRegistration = (program: Command, ctx) => {
       ...(target.sessionPrefix !== undefined ? { session: target.sessionPrefix } : {}),
       port,
       concurrency,
-      onError: (error, at) => ctx.stderr.write(`viewer: ${at ?? ''}: ${error instanceof Error ? error.message : String(error)}\n`),
+      onError: (error, at) => ctx.stderr.write(`viewer: ${at}: ${error instanceof Error ? error.message : String(error)}\n`),
     });
+    // The URL carries this run's access key: whoever has it can watch every recording here.
     ctx.stdout.write(`Viewer for ${target.destination.url} at ${viewer.url}${target.sessionPrefix ? `#session=${encodeURIComponent(target.sessionPrefix)}` : ''}\n`);
     ctx.stdout.write('Press Ctrl+C to stop.\n');
     await new Promise<void>((resolve) => {

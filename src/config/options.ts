@@ -35,6 +35,7 @@ export interface RecorderOptions {
   readonly stack: string | undefined;
   readonly fleet: string | undefined;
   readonly user: string | undefined;
+  readonly userSid: string | undefined;
   readonly sentinel: string | undefined;
   readonly display: string;
   readonly captureSource: CaptureSource;
@@ -181,6 +182,12 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     name: 'user', flag: '--user <name>', env: 'SESSION_RECORDER_USER', fileKey: 'user', commands: RECORD,
     expected: 'non-empty text', schema: optionalText, default: none, defaultText: 'AppStream_UserName',
     description: 'User name; overrides the AppStream metadata.',
+  },
+  userSid: {
+    name: 'userSid', flag: '--user-sid <sid>', env: 'SESSION_RECORDER_USER_SID', fileKey: 'userSid', commands: RECORD,
+    expected: 'a user SID like S-1-5-21-<domain>-<rid>', schema: () => text(200).refine((s) => /^S-1-5-21(-\d+){1,14}$/.test(s)), default: none,
+    defaultText: 'the only user hive holding AppStream variables',
+    description: "Windows: the streaming user's SID. Session id, user and stack are read from HKU\\<SID>\\Environment and labelled as the user's environment in the metadata (the Windows hook passes it).",
   },
   sentinel: {
     name: 'sentinel', flag: '--sentinel <file>', env: 'SESSION_RECORDER_SENTINEL', fileKey: 'sentinel', commands: SESSION,

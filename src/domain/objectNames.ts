@@ -44,6 +44,19 @@ export function joinKey(sessionPrefix: string, name: string): string {
   return sessionPrefix.endsWith('/') ? `${sessionPrefix}${name}` : `${sessionPrefix}/${name}`;
 }
 
+/**
+ * The object name of a key (keys are relative to the destination, names to the session):
+ * undefined when the key is not exactly `<sessionPrefix><plain name>`, a name without "/", "\\",
+ * "." or "..". The one rule for what belongs to a session: `verify` checks manifests with it,
+ * `list` reports entries outside it, the viewer serves nothing else.
+ */
+export function nameInSession(key: string, sessionPrefix: string): string | undefined {
+  if (!key.startsWith(sessionPrefix)) return undefined;
+  const name = key.slice(sessionPrefix.length);
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\')) return undefined;
+  return name;
+}
+
 export function metadataName(startMs: number): string {
   return `${formatStartUtc(startMs)}-metadata.json`;
 }

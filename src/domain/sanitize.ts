@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SessionMetadata } from './sessionMetadata';
+import { nfc } from './unicodeText';
 
 /**
  * Turns an untrusted value (a user name, a session id, a stack name...) into ONE safe key
@@ -21,9 +22,9 @@ import type { SessionMetadata } from './sessionMetadata';
  *   left (`.`, `..`, spaces) and the literal `unknown` become `unknown-<hash>`, so a missing value
  *   and every hostile one stay apart.
  *
- * Stable: a pure function of its input. No Unicode normalization is applied (NFC and NFD forms of
- * the same name give different keys), and case is kept (on a case-insensitive file system,
- * `Alice` and `alice` share a directory; S3 keeps them apart).
+ * Stable: a pure function of its input, taken in NFC first (unicodeText.ts): the NFC and NFD
+ * forms of a name give one key, and the hash suffix is of the NFC form. Case is kept (on a
+ * case-insensitive file system, `Alice` and `alice` share a directory; S3 keeps them apart).
  */
 export const MAX_COMPONENT_BYTES = 100;
 export const UNKNOWN_COMPONENT = 'unknown';
@@ -37,8 +38,9 @@ const EDGE_DOTS = /^\.+|\.+$/g;
 const LOOKS_HASHED = new RegExp(`-[0-9a-f]{${HASH_HEX_DIGITS}}$`);
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i;
 
-export function sanitizeComponent(raw: string | null | undefined): string {
-  if (raw === undefined || raw === null || raw === '') return UNKNOWN_COMPONENT;
+export function sanitizeComponent(value: string | null | undefined): string {
+  if (value === undefined || value === null || value === '') return UNKNOWN_COMPONENT;
+  const raw = nfc(value);
   let clean = raw
     .replace(EDGE_SPACE, '')
     .replace(DISALLOWED_RUN, '_')

@@ -16,6 +16,8 @@ export interface SessionMetadata {
   readonly platform: string;
   /** Where each value came from (flag, appstream-file, env ...), for the auditor. */
   readonly sources: Readonly<Record<string, string>>;
+  /** Odd values (control characters, absurd length) recorded under their sanitized form: one note each. */
+  readonly anomalies?: readonly string[];
   /** Session start (recorder start), ISO 8601 UTC. */
   readonly startedAt: string;
   readonly recorderVersion: string;

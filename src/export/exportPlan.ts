@@ -50,10 +50,18 @@ export function targetLayout(runs: readonly LayoutRun[]): { width: number; heigh
   return { width: best.width, height: best.height };
 }
 
-/** An ffconcat list of absolute paths (quotes escaped as the concat demuxer wants). */
+/**
+ * An ffconcat list of absolute paths (quotes escaped as the concat demuxer wants). Each file may
+ * be opened only by the MP4 demuxer and only from the local file system: FFmpeg must not guess
+ * (an HLS playlist posing as a segment would pull in other files).
+ */
 export function concatList(files: readonly string[]): string {
-  return `ffconcat version 1.0\n${files.map((f) => `file '${f.replace(/'/g, "'\\''")}'\n`).join('')}`;
+  const options = `option format_whitelist ${MP4_DEMUXER}\noption protocol_whitelist file\n`;
+  return `ffconcat version 1.0\n${files.map((f) => `file '${f.replace(/'/g, "'\\''")}'\n${options}`).join('')}`;
 }
+
+/** The FFmpeg demuxer that reads MP4 (and QuickTime): the only format segments are opened with. */
+export const MP4_DEMUXER = 'mov,mp4,m4a,3gp,3g2,mj2';
 
 const PROGRESS = ['-progress', 'pipe:1', '-nostats', '-v', 'error', '-y'];
 
@@ -65,7 +73,7 @@ export function copyJoinArgs(listPath: string, outPath: string): string[] {
 /** Fits each run file into the target layout (scale down/up keeping the aspect ratio, pad) and encodes them as one. */
 export function fitJoinArgs(runFiles: readonly string[], target: { width: number; height: number }, outPath: string): string[] {
   const { width: w, height: h } = target;
-  const inputs = runFiles.flatMap((f) => ['-i', f]);
+  const inputs = runFiles.flatMap((f) => ['-f', 'mp4', '-i', f]);
   const fits = runFiles.map(
     (_f, i) => `[${i}:v]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v${i}]`,
   );

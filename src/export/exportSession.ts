@@ -11,6 +11,7 @@ import { formatBytes, formatDuration } from '../auditor/listFormat';
 import { ConfigError } from '../domain/errors';
 import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
 import { downloadSegments, IntegrityError } from './downloadSegments';
+import { startsWithFtyp } from './mp4Signature';
 import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
 import type { ProgressLine } from './progressLine';
 import { runFfmpeg } from './runFfmpeg';
@@ -108,6 +109,13 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
           `  ${p.segmentsDone}/${p.segments} segments  ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytes)}  ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytes))}%`,
         ),
     });
+
+    // FFmpeg is told the format, and the files are checked to be MP4 before it opens them.
+    for (const [i, file] of files.entries()) {
+      if (!(await startsWithFtyp(file))) {
+        throw new IntegrityError(`segment ${entries[i]?.key ?? file} is not an MP4 file (it does not start with an "ftyp" box): the session is not exported`);
+      }
+    }
 
     // Join each run of same-layout segments without re-encoding.
     const single = options.mode === 'single-file' && runs.length > 1;

@@ -19,6 +19,9 @@ import { pageStyle } from './pageStyle';
  * Requests whose Host is not a loopback name are refused, so a web page on another origin cannot
  * read the stream through DNS rebinding.
  */
+/** Live streams (/events, /events.jsonl) served at once: a page or two, and a few tools. */
+export const MAX_LIVE_CLIENTS = 8;
+
 export interface InspectorLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -111,7 +114,15 @@ export async function startInspector(options: InspectorServerOptions): Promise<I
     }
   }
 
+  /** True (and 503 sent) when every live place is taken: each stream holds a socket and a subscription. */
+  function full(res: ServerResponse): boolean {
+    if (live.size < MAX_LIVE_CLIENTS) return false;
+    send(res, 503, 'text/plain; charset=utf-8', `At most ${MAX_LIVE_CLIENTS} live streams at once; close one and retry.\n`);
+    return true;
+  }
+
   function serveEvents(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'HEAD' && full(res)) return;
     res.writeHead(200, {
       ...securityHeaders,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -138,8 +149,10 @@ export async function startInspector(options: InspectorServerOptions): Promise<I
   }
 
   function serveJsonLines(req: IncomingMessage, res: ServerResponse, follow: boolean): void {
+    if (follow && req.method !== 'HEAD' && full(res)) return;
     res.writeHead(200, { ...securityHeaders, 'Content-Type': 'application/jsonl; charset=utf-8' });
     if (req.method === 'HEAD') return void res.end();
+    res.flushHeaders(); // a follower of an empty history sees the 200 at once
     for (const record of stream.history()) res.write(`${JSON.stringify(record)}\n`);
     if (!follow) return void res.end();
     const unsubscribe = stream.subscribe((u) => res.write(`${JSON.stringify(u.record)}\n`));

@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { RecorderConfig } from '../config/loadConfig';
 import { ensureSecureDir } from '../adapters/permissions';
 import { metadataFromConfig, platformMetadataSources, resolveMetadata } from '../adapters/metadata/resolveMetadata';
 import { writeFileAtomic } from '../adapters/atomicWrite';
+import { readRootOwnedFile } from '../adapters/metadata/rootOwnedFile';
 import { sanitizeComponent, sessionPrefix } from '../domain/sanitize';
 import type { SessionMetadata } from '../domain/sessionMetadata';
 import { SESSION_FILE, serializeSessionFile } from '../domain/sessionFile';
@@ -44,9 +44,10 @@ export async function resolveSessionMetadata(input: Omit<PrepareInput, 'metadata
     sources: platformMetadataSources({
       platform,
       env: input.env,
-      readFile: (path) => readFile(path, 'utf8'),
+      readFile: (path) => readRootOwnedFile(path),
       runReg: async (args) => (await execFileAsync('reg', [...args], { timeout: 10_000, windowsHide: true })).stdout,
       ...(config.sessionId === undefined ? {} : { sessionIdHint: config.sessionId }),
+      ...(config.userSid === undefined ? {} : { userSid: config.userSid }),
       warn: (message) => logger.warn(message),
     }),
     platform,

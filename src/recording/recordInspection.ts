@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import type { Logger } from 'pino';
@@ -44,7 +45,16 @@ export async function startRecordInspection(options: RecordInspectionOptions): P
   let lines: JsonLinesInspector | undefined;
   let stream: InspectionStream | undefined;
   if (options.port !== undefined) {
-    server = await attachInspector({ port: options.port, machine: options.machine, logger: options.logger, ...(jsonOutput ? { jsonLines: jsonOutput } : {}) });
+    // A development aid never stops a recording: the port was checked before anything was
+    // written (inspectPortProblem), but another process can take it in between.
+    server = await attachInspector({ port: options.port, machine: options.machine, logger: options.logger, ...(jsonOutput ? { jsonLines: jsonOutput } : {}) }).catch(
+      (error: Error) => {
+        options.logger.warn({ port: options.port, err: error.message }, `inspector: 127.0.0.1:${options.port} is in use: recording without the inspector`);
+        return undefined;
+      },
+    );
+  }
+  if (server !== undefined) {
     stream = server.stream;
   } else if (jsonOutput) {
     lines = attachJsonLines({ machine: options.machine, output: jsonOutput });
@@ -66,4 +76,17 @@ export async function startRecordInspection(options: RecordInspectionOptions): P
       await new Promise<void>((done) => (file ? file.end(done) : done()));
     },
   };
+}
+
+/**
+ * Why `--inspect PORT` cannot be served (the port is taken or not ours to bind), or undefined.
+ * Checked before anything is written, so the warning comes first and the recording goes on.
+ */
+export async function inspectPortProblem(port: number): Promise<string | undefined> {
+  if (port === 0) return undefined;
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(undefined)));
+  });
 }

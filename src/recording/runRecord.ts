@@ -11,7 +11,7 @@ import { machineTimings, provideRealActors } from './realActors';
 import { startSession, type StartedSession } from './startSession';
 import { startBackgroundRecovery } from '../recovery/backgroundRecovery';
 import { watchSpoolSpace } from './spoolSpaceWatch';
-import { startRecordInspection } from './recordInspection';
+import { inspectPortProblem, startRecordInspection } from './recordInspection';
 
 export interface RecordIo {
   readonly env: NodeJS.ProcessEnv;
@@ -37,6 +37,7 @@ export const DEMO_SECONDS = 20;
 export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<number> {
   const { logger } = io;
   await checkFfmpeg(config.ffmpegPath);
+  const inspectPort = await usableInspectPort(config.inspectPort, logger);
   const { display, probe, demo } = await chooseDisplay(config, io);
   try {
     let started: StartedSession;
@@ -57,7 +58,7 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
     );
     const machine = provideRealActors({ config, display, probe, store, logger, ...session });
     const inspection = await startRecordInspection({
-      machine, logger, port: config.inspectPort, jsonFile: config.inspectJson, cwd: io.cwd, stdout: io.stdout,
+      machine, logger, port: inspectPort, jsonFile: config.inspectJson, cwd: io.cwd, stdout: io.stdout,
     });
     const actor = createActor(machine, { input: { config: machineTimings(config) }, inspect: inspection.inspect });
     inspection.setRoot(actor);
@@ -118,4 +119,13 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
   } finally {
     await demo?.stop();
   }
+}
+
+/** `--inspect PORT` if it can be served; otherwise a warning and no inspector (a development aid never stops a recording). */
+async function usableInspectPort(port: number | undefined, logger: Logger): Promise<number | undefined> {
+  if (port === undefined) return undefined;
+  const problem = await inspectPortProblem(port);
+  if (problem === undefined) return port;
+  logger.warn({ port, err: problem }, `inspector: 127.0.0.1:${port} is in use: recording without the inspector`);
+  return undefined;
 }

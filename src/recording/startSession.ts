@@ -1,8 +1,8 @@
 /**
  * Everything `record` does between a valid configuration and the first frame, in the order that
  * keeps bad input from harming anything: resolve the metadata (reads only), leave at once if a
- * live recorder owns the session (wait if a `recover` does: it is bounded), prove the spool
- * writable, prove the destination writable (storePreflight.ts), and only then take the lock and
+ * live recorder owns the session (wait if a `recover` does: it is bounded), check every local
+ * directory (localDirChecks.ts), prove the spool writable, prove the destination writable (storePreflight.ts), and only then take the lock and
  * write into the session's spool dir. Last, FFmpeg processes a killed recorder of this same session
  * left running are stopped, so their runs can be read safely.
  */
@@ -14,10 +14,12 @@ import type { RecorderConfig } from '../config/loadConfig';
 import { flagName, optionTable } from '../config/options';
 import { ensureSecureDir } from '../adapters/permissions';
 import { stopOrphanedCaptures } from '../adapters/orphanCapture';
+import { withTimeout } from '../adapters/withTimeout';
 import { EnvironmentError } from '../domain/errors';
 import { sessionPrefix } from '../domain/sanitize';
 import { isLockLive, readSessionLock, SessionLockedError, sessionLockPath } from '../sessionLock';
 import { prepareSession, resolveSessionMetadata, type PrepareInput, type PreparedSession } from './prepareSession';
+import { checkLocalDirs, LOCAL_CHECK_TIMEOUT_MS } from './localDirChecks';
 import { notePreflightInSpool, preflightStore } from './storePreflight';
 import { openStore } from '../adapters/openStore';
 import { storageProtection } from '../config/storageProtection';
@@ -35,7 +37,9 @@ export async function startSession(input: Omit<PrepareInput, 'metadata'>): Promi
   const { config, logger } = input;
   const metadata = await resolveSessionMetadata(input);
   await waitForRecover(sessionLockPath(config.spoolDir, metadata.sessionId), config, logger);
-  await checkSpoolWritable(config, input.platform);
+  // Every local directory before any write (the destination's metadata object is the first).
+  await checkLocalDirs(config, metadata.sessionId, input.platform);
+  await withTimeout(checkSpoolWritable(config, input.platform), LOCAL_CHECK_TIMEOUT_MS, `writing a test file into the spool directory ${config.spoolDir}`, 'fix that file system or point --spool-dir elsewhere');
   const store = openStore(config.destination, { ...config, ...storageProtection(config), use: 'record' });
   try {
     const prefix = sessionPrefix(metadata);

@@ -8,16 +8,8 @@ import { shown, type Finding, type NoteCode, type ProblemCode } from './report';
 
 const short = (hex: string): string => `${hex.slice(0, 12)}…`;
 
-/**
- * The object name of a manifest key (keys are relative to the destination, names to the session):
- * undefined when the key does not name an object directly inside the session prefix.
- */
-export function nameInSession(key: string, sessionPrefix: string): string | undefined {
-  if (!key.startsWith(sessionPrefix)) return undefined;
-  const name = key.slice(sessionPrefix.length);
-  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\')) return undefined;
-  return name;
-}
+/** The rule lives with the key layout; `verify` re-exports it where it always was. */
+export { nameInSession } from '../domain/objectNames';
 
 /** Broken links of the hash chain, one finding each. */
 export function chainFindings(manifest: Manifest, nameOf: (key: string) => string): Finding<ProblemCode>[] {

@@ -8,6 +8,7 @@ import type { ReadOnlyStore } from '../domain/objectStore';
 import { levelProblem } from '../domain/objectStore';
 import { inspectSession, type SessionSummary } from '../auditor/sessionSummary';
 import type { ManifestEntry } from '../domain/manifest';
+import { nameInSession } from '../domain/objectNames';
 import { buildTimeline, type Timeline } from './timeline';
 
 export interface SessionView {
@@ -61,7 +62,9 @@ export function createSessionCatalog(store: ReadOnlyStore, options: { concurrenc
     open,
     async entry(prefix, index) {
       if (!manifests.has(prefix)) await open(prefix);
-      return manifests.get(prefix)?.[index];
+      const entry = manifests.get(prefix)?.[index];
+      // A manifest is untrusted: serve only the session's own objects, never one it merely names.
+      return entry !== undefined && nameInSession(entry.key, prefix) !== undefined ? entry : undefined;
     },
   };
 }

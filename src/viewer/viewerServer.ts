@@ -12,13 +12,15 @@
  *   GET /media?prefix=P&i=N     segment N of session P (Range supported)
  *
  * Requests whose Host is not a loopback name are refused, so a web page on another origin cannot
- * read recordings through DNS rebinding.
+ * read recordings through DNS rebinding; requests without this run's access key (accessKey.ts)
+ * are refused, so another local user cannot read them through the auditor's credentials.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseRangeHeader } from '../auditor/rangeHeader';
 import type { ReadOnlyStore } from '../domain/objectStore';
 import { contentTypeFor } from '../domain/objectNames';
+import { createAccessKey, KEY_PARAM, loggableUrl, type AccessKey } from './accessKey';
 import { viewerPage } from './page';
 import { viewerScript } from './pageScript';
 import { viewerStyle } from './pageStyle';
@@ -33,12 +35,15 @@ export interface ViewerServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly concurrency?: number;
-  readonly onError?: (error: unknown, url: string | undefined) => void;
+  /** `url` is the request's path, without its query. */
+  readonly onError?: (error: unknown, url: string) => void;
 }
 
 export interface ViewerServer {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://127.0.0.1:<port>/?key=<this run's access key>`: the URL to open, as printed. */
   readonly url: string;
+  /** `http://127.0.0.1:<port>/` */
+  readonly origin: string;
   readonly port: number;
   close(): Promise<void>;
 }
@@ -63,6 +68,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
   const catalog = createSessionCatalog(store, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
   const open = new Set<ServerResponse>();
   let port = 0;
+  let access: AccessKey | undefined;
 
   async function media(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
     const prefix = params.get('prefix') ?? '';
@@ -104,6 +110,15 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       return send(res, 405, 'text/plain; charset=utf-8', 'The viewer is read-only.\n', { Allow: 'GET, HEAD' });
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const key = access;
+    if (key === undefined) return send(res, 503, 'text/plain; charset=utf-8', 'The viewer is starting.\n');
+    if (url.searchParams.has(KEY_PARAM) && key.matches(url.searchParams.get(KEY_PARAM) ?? undefined)) {
+      url.searchParams.delete(KEY_PARAM);
+      return send(res, 303, 'text/plain; charset=utf-8', '', { Location: `${url.pathname}${url.search}`, 'Set-Cookie': key.setCookie() });
+    }
+    if (!key.cookieMatches(req)) {
+      return send(res, 403, 'text/plain; charset=utf-8', 'Open the URL "session-recorder view" printed: it carries this run\'s access key.\n');
+    }
     switch (url.pathname) {
       case '/':
         return send(res, 200, 'text/html; charset=utf-8', viewerPage(), SECURITY_HEADERS);
@@ -134,7 +149,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
     open.add(res);
     res.once('close', () => open.delete(res));
     handle(req, res).catch((error: unknown) => {
-      options.onError?.(error, req.url);
+      options.onError?.(error, loggableUrl(req.url));
       if (!res.headersSent) json(res, 502, { error: error instanceof Error ? error.message : String(error) });
       else res.destroy();
     });
@@ -144,8 +159,10 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  access = createAccessKey(port);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?${KEY_PARAM}=${access.value}`,
+    origin: `http://127.0.0.1:${port}/`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -7,7 +7,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +17,7 @@ import { runCli, waitUntil, type CliRun } from '../helpers/cli';
 import { openBrowser, type HeadlessBrowser } from '../helpers/browser';
 import { recordSession } from '../helpers/recordedSession';
 import { startS3Server, type TestS3Server } from '../helpers/s3Server';
+import { httpGet, login, type ViewerResponse } from '../viewer/viewerHttp';
 
 jest.setTimeout(180_000);
 
@@ -142,16 +142,9 @@ function meanAbsDiff(a: Buffer, b: Buffer): number {
   return sum / a.length;
 }
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** GET as the auditor who opened the printed URL (it carries the access key; its cookie opens the rest). */
+async function get(path: string, headers: Record<string, string> = {}): Promise<ViewerResponse> {
+  return httpGet(url, path, { Cookie: await login({ url }), ...headers });
 }
 
 beforeAll(async () => {
@@ -165,7 +158,8 @@ beforeAll(async () => {
   ]);
   manifest = JSON.parse((await s3.getObject(`tenant/${sessionPrefix(ALICE)}manifest.json`)).toString('utf8')) as Manifest;
   viewer = runCli(['view', DEST, '--endpoint', s3.endpoint, '--port', '0'], { env, cwd: work });
-  url = await waitUntil('the viewer URL', () => /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(viewer.stdout())?.[1], 15_000);
+  // The printed URL, as is: it carries this run's access key.
+  url = await waitUntil('the viewer URL', () => /(http:\/\/127\.0\.0\.1:\d+\/\?key=[A-Za-z0-9_-]+)/.exec(viewer.stdout())?.[1], 15_000);
   browser = await openBrowser();
 });
 afterAll(async () => {
@@ -190,6 +184,7 @@ test('the proxy serves exactly the manifest segments, with Range, and only to lo
   expect((await get(`/media?prefix=${prefix}&i=99`)).status).toBe(404);
   expect((await get(`/media?prefix=${encodeURIComponent('../../etc/')}&i=0`)).status).toBe(404);
   expect((await get('/', { Host: 'attacker.example:80' })).status).toBe(403);
+  expect((await httpGet(url, `/media?prefix=${prefix}&i=1`)).status).toBe(403); // no key, no cookie: nothing
   const page = await get('/');
   expect(page.headers['content-security-policy']).toContain("default-src 'self'");
   expect(page.body.toString()).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/); // no CDN, works offline

@@ -25,15 +25,16 @@ test('FFmpeg arguments: stream copy into a regular MP4 with the index in front; 
     '-progress pipe:1 -nostats -v error -y -f concat -safe 0 -i /w/run-0.ffconcat -map 0:v -c copy -movflags +faststart -f mp4 /w/run-0.mp4',
   );
   expect(fitJoinArgs(['/w/a.mp4', '/w/b.mp4'], { width: 1920, height: 1080 }, '/w/out.mp4').join(' ')).toBe(
-    '-progress pipe:1 -nostats -v error -y -i /w/a.mp4 -i /w/b.mp4 -filter_complex ' +
+    '-progress pipe:1 -nostats -v error -y -f mp4 -i /w/a.mp4 -f mp4 -i /w/b.mp4 -filter_complex ' +
       '[0:v]scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v0];' +
       '[1:v]scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v1];' +
       '[v0][v1]concat=n=2:v=1:a=0[out] -map [out] -fps_mode vfr -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -movflags +faststart -f mp4 /w/out.mp4',
   );
 });
 
-test('the concat list quotes paths the way the concat demuxer wants', () => {
-  expect(concatList(['/w/seg-000000.mp4', "/w/it's.mp4"])).toBe("ffconcat version 1.0\nfile '/w/seg-000000.mp4'\nfile '/w/it'\\''s.mp4'\n");
+test('the concat list quotes paths the way the concat demuxer wants, and lets each file be opened only as a local MP4', () => {
+  const only = 'option format_whitelist mov,mp4,m4a,3gp,3g2,mj2\noption protocol_whitelist file\n';
+  expect(concatList(['/w/seg-000000.mp4', "/w/it's.mp4"])).toBe(`ffconcat version 1.0\nfile '/w/seg-000000.mp4'\n${only}file '/w/it'\\''s.mp4'\n${only}`);
 });
 
 test('progress lines from FFmpeg -progress (captured from ffmpeg 5.1)', () => {

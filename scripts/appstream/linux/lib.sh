@@ -27,10 +27,12 @@ sr_valid_session_id() { [[ -n $1 && ${#1} -le 256 && ! $1 =~ [[:cntrl:]] ]]; }
 
 # sr_read_var_file FILE NAME: the value of NAME in a profile.d-style file of `export NAME=value`
 # lines (AppStream's /etc/profile.d/appstream_*_vars.sh), read as data: never sourced. Only
-# root-owned files are trusted. Prints the value, or returns 1.
+# root-owned regular files (no symbolic link) of at most 64 KiB are trusted: the same checks as
+# the recorder's readRootOwnedFile. Prints the value, or returns 1.
 sr_read_var_file() {
   local file=$1 name=$2 line value
   [[ -f $file && ! -L $file && $(stat -c %u -- "$file" 2>/dev/null) == 0 ]] || return 1
+  (($(stat -c %s -- "$file" 2>/dev/null || echo 65537) <= 65536)) || return 1
   while IFS= read -r line || [[ -n $line ]]; do
     line=${line#"${line%%[![:space:]]*}"}
     [[ $line == export[[:space:]]* ]] && line=${line#export} && line=${line#"${line%%[![:space:]]*}"}

@@ -153,7 +153,13 @@ stage2() {
     --run-dir "$state_dir" --sentinel "$sentinel" "${extra[@]}")
   set_status "recording $SR_DISPLAY"
   sr_log "exec: ${argv[*]}"
-  exec env -i "${envv[@]}" "${argv[@]}"
+  # The environment is built in this shell and inherited through exec. `env -i KEY=value ...`
+  # would put every value (credentials from the env file) on a command line, which any local
+  # user can read in /proc/<pid>/cmdline.
+  local name kv
+  for name in $(compgen -e); do unset -v "$name" 2>/dev/null || true; done
+  for kv in "${envv[@]}"; do export "${kv?}"; done
+  exec "${argv[@]}"
 }
 
 # ---------------------------------------------------------------- stage 1 (the hook)

@@ -89,7 +89,9 @@ function Get-SrUserSessions {
         $owner = Invoke-CimMethod -InputObject $p -MethodName GetOwnerSid
         if ($owner.ReturnValue -ne 0 -or $owner.Sid -notmatch '^S-1-5-21(-\d+){1,14}$') { continue }
         $id = Get-SrUserEnv $owner.Sid 'AppStream_Session_ID'
-        if (-not $id -or -not (Test-SrSessionId $id)) { continue }
+        # An odd id (control characters, absurd length: the user can write it) is still recorded,
+        # under its hashed safe name; only a missing one means "no AppStream session here".
+        if (-not $id) { continue }
         $seen[[int]$p.SessionId] = $true
         [pscustomobject]@{ WtsSession = [int]$p.SessionId; Sid = $owner.Sid; SessionId = $id; Safe = (Get-SrSafeName $id) }
     }

@@ -84,7 +84,7 @@ function Invoke-Launcher {
             if ((Get-SrTaskState $name) -eq 'Running') { continue }
             Register-SrTask $name (Get-SrPsArgs @('-Stage', 'Record', '-UserSid', $s.Sid, '-WtsSession', "$($s.WtsSession)")) ([TimeSpan]::Zero)
             Start-ScheduledTask -TaskPath $script:SrTaskPath -TaskName $name
-            Write-SrLog "session $($s.SessionId): started task $name for Windows session $($s.WtsSession)"
+            Write-SrLog "session $($s.Safe): started task $name for Windows session $($s.WtsSession)"
         }
         if ([DateTime]::UtcNow -gt $lastTouch.AddSeconds($DisplayWaitSeconds)) { break }
         Start-Sleep -Seconds 2
@@ -94,8 +94,11 @@ function Invoke-Launcher {
 function Invoke-Record {
     if ($UserSid -notmatch '^S-1-5-21(-\d+){1,14}$' -or $WtsSession -lt 1) { throw "Record needs -UserSid S-1-5-21-... and -WtsSession N" }
     $sessionId = Get-SrUserEnv $UserSid 'AppStream_Session_ID'
-    if (-not $sessionId -or -not (Test-SrSessionId $sessionId)) { throw "no valid AppStream_Session_ID for $UserSid" }
+    if (-not $sessionId) { throw "no AppStream_Session_ID for $UserSid" }
+    # Get-SrSafeName hashes anything odd: an odd id (the user can write it) is recorded, never refused.
     $safe = Get-SrSafeName $sessionId
+    if (-not (Test-SrSessionId $sessionId)) { Write-SrLog "session ${safe}: AppStream_Session_ID of $UserSid is odd (control characters or over 256 characters): recording it under a sanitized id; the metadata flags it" }
+    $sessionId = $safe   # for this script's log lines only: the recorder reads the raw value itself
     $sessDir = Join-Path $Dirs.Run $safe
     Initialize-SrPrivateDir $sessDir
     $sentinel = Join-Path $sessDir 'end'
@@ -104,13 +107,12 @@ function Invoke-Record {
     $script:SrLogFile = Join-Path $Dirs.Logs "$safe.task.log"   # the recorder holds $logFile open
     Remove-Item -LiteralPath $sentinel -ErrorAction SilentlyContinue
 
-    $argv = @($NodeExe, $CliJs, 'record', '--session-id', $sessionId, '--spool-dir', $Dirs.Spool, '--run-dir', $Dirs.Run,
+    # Session id, user and stack live in the user-writable HKU\<SID>\Environment: the recorder reads
+    # them there itself (--user-sid), so the metadata says they came from the user's environment,
+    # not from a flag the admin set, and an odd value is flagged instead of refused.
+    $argv = @($NodeExe, $CliJs, 'record', '--user-sid', $UserSid, '--spool-dir', $Dirs.Spool, '--run-dir', $Dirs.Run,
         '--sentinel', $sentinel, '--capture-source', 'gdigrab', '--display', 'desktop',
         '--ffmpeg-path', (Join-Path $InstallDir 'ffmpeg\bin\ffmpeg.exe'))
-    foreach ($pair in @(@('--user', 'AppStream_UserName'), @('--stack', 'AppStream_Stack_Name'))) {
-        $v = Get-SrUserEnv $UserSid $pair[1]
-        if ($v -and (Test-SrSessionId $v)) { $argv += @($pair[0], $v) }
-    }
     # SYSTEM's environment (machine context: AppStream_Resource_Name, ...) + recorder.env + FFmpeg on PATH.
     $envVars = [ordered]@{}
     foreach ($e in [Environment]::GetEnvironmentVariables().GetEnumerator()) { $envVars[[string]$e.Key] = [string]$e.Value }

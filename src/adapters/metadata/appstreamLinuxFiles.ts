@@ -1,5 +1,6 @@
 import { fromAppStreamVariables } from './appstreamEnv';
 import type { FoundMetadata, MetadataSource } from './metadataSource';
+import { UntrustedFileError } from './rootOwnedFile';
 import { parseShellAssignments } from './shellAssignments';
 
 /**
@@ -18,7 +19,10 @@ export function parseAppStreamVarsFile(text: string, path: string): { found: Fou
 }
 
 export interface AppStreamLinuxFilesOptions {
-  /** Resolves with the file's text; rejects with an ENOENT error when the file does not exist. */
+  /**
+   * Resolves with the file's text; rejects with an ENOENT error when the file does not exist and
+   * an UntrustedFileError when it is not root's (production: readRootOwnedFile).
+   */
   readonly readFile: (path: string) => Promise<string>;
   readonly paths?: readonly string[];
   /** Told about skipped lines; missing files are normal (not AppStream) and not reported. */
@@ -37,6 +41,11 @@ export function createAppStreamLinuxFilesSource(options: AppStreamLinuxFilesOpti
           text = await options.readFile(path);
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          if (err instanceof UntrustedFileError) {
+            // Another user's file, a link or an oversized file must not name the session: skip it, say so.
+            options.warn?.(`${path}: not used: ${err.message}`);
+            continue;
+          }
           throw err;
         }
         const parsed = parseAppStreamVarsFile(text, path);

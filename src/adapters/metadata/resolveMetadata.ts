@@ -1,5 +1,6 @@
 import type { RecorderConfig } from '../../config/loadConfig';
 import { optionTable } from '../../config/options';
+import { sanitizeComponent } from '../../domain/sanitize';
 import type { SessionMetadata } from '../../domain/sessionMetadata';
 import { createEnvSource } from './appstreamEnv';
 import { createAppStreamLinuxFilesSource } from './appstreamLinuxFiles';
@@ -75,7 +76,26 @@ export async function resolveMetadata(input: ResolveMetadataInput): Promise<Reso
     startedAt,
     recorderVersion: input.recorderVersion,
   };
-  return { metadata, warnings };
+  const anomalies = oddValueNotes(metadata);
+  return { metadata: anomalies.length === 0 ? metadata : { ...metadata, anomalies }, warnings };
+}
+
+/** The hook's own rule for a plausible value (Test-SrSessionId, sr_valid_session_id). */
+const MAX_PLAIN_LENGTH = 256;
+
+/**
+ * Values a user could have made odd (control characters, absurd length) do not stop the
+ * recording: they are kept raw, the key uses their sanitized form, and this note says so.
+ */
+export function oddValueNotes(metadata: Pick<SessionMetadata, 'sessionId' | 'stack' | 'fleet' | 'user' | 'sources'>): string[] {
+  const notes: string[] = [];
+  for (const field of ['sessionId', 'stack', 'fleet', 'user'] as const) {
+    const value = metadata[field];
+    const why = [/\p{Cc}/u.test(value) ? 'has control characters' : '', value.length > MAX_PLAIN_LENGTH ? `is longer than ${MAX_PLAIN_LENGTH} characters` : ''].filter((w) => w !== '');
+    if (why.length === 0) continue;
+    notes.push(`${field} from ${metadata.sources[field] ?? 'unknown'} ${why.join(' and ')}: recorded under the key component ${JSON.stringify(sanitizeComponent(value))}`);
+  }
+  return notes;
 }
 
 /** The metadata the admin set through the recorder's settings, labelled with their origin. */
@@ -99,6 +119,8 @@ export interface PlatformSourcesInput {
   readonly runReg: RunReg;
   /** Windows: the session id the hook passed, to find the right user hive on multi-session hosts. */
   readonly sessionIdHint?: string;
+  /** Windows: the streaming user's SID (`--user-sid`): read that hive, no search. */
+  readonly userSid?: string;
   readonly warn?: (message: string) => void;
 }
 
@@ -110,6 +132,7 @@ export function platformMetadataSources(input: PlatformSourcesInput): MetadataSo
     return [
       createWindowsRegistrySource({
         runReg: input.runReg,
+        ...(input.userSid === undefined ? {} : { sid: input.userSid }),
         ...(input.sessionIdHint === undefined ? {} : { sessionIdHint: input.sessionIdHint }),
         ...(input.warn ? { warn: input.warn } : {}),
       }),

@@ -34,7 +34,8 @@ export function parseRegistryEnvironment(output: string, sid: string): FoundMeta
   for (const v of parseRegQuery(output)) {
     if (v.type === 'REG_SZ' || v.type === 'REG_EXPAND_SZ') strings.set(v.name, v.value);
   }
-  return fromAppStreamVariables(strings, { source: `registry:HKU\\${sid}\\Environment`, caseInsensitive: true, contexts: ['user'] });
+  // Labelled as what it is: the user's own environment, which the user can write.
+  return fromAppStreamVariables(strings, { source: `user-environment:HKU\\${sid}\\Environment`, caseInsensitive: true, contexts: ['user'] });
 }
 
 const USER_SID = /^HKEY_USERS\\(S-1-5-21(?:-\d+)+)$/;

@@ -111,10 +111,10 @@ describe('Windows registry', () => {
   test('the user environment gives the user-context fields', () => {
     const found = parseRegistryEnvironment(text('windows', 'reg-query-environment.txt'), SID);
     expect(found).toEqual({
-      sessionId: { value: '0c6a1f7e-5b2d-4e8a-9c3f-7d1e2b4a6c8e', source: `registry:HKU\\${SID}\\Environment:AppStream_Session_ID` },
-      stack: { value: 'windows-stack', source: `registry:HKU\\${SID}\\Environment:AppStream_Stack_Name` },
-      user: { value: 'alice@example.com', source: `registry:HKU\\${SID}\\Environment:AppStream_UserName` },
-      authType: { value: 'userpool', source: `registry:HKU\\${SID}\\Environment:AppStream_User_Access_Mode` },
+      sessionId: { value: '0c6a1f7e-5b2d-4e8a-9c3f-7d1e2b4a6c8e', source: `user-environment:HKU\\${SID}\\Environment:AppStream_Session_ID` },
+      stack: { value: 'windows-stack', source: `user-environment:HKU\\${SID}\\Environment:AppStream_Stack_Name` },
+      user: { value: 'alice@example.com', source: `user-environment:HKU\\${SID}\\Environment:AppStream_UserName` },
+      authType: { value: 'userpool', source: `user-environment:HKU\\${SID}\\Environment:AppStream_User_Access_Mode` },
     });
   });
 
