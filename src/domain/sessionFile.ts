@@ -40,7 +40,12 @@ export function serializeSessionFile(file: Omit<SessionFile, 'format'>): string 
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** Throws an Error that names the first invalid field. */
+/**
+ * Throws an Error that names the first invalid field. Returns the JSON as written, not the
+ * schema's output: the schema's output puts the keys it names first, and `recover` must upload
+ * the very metadata object the recorder did (same bytes, same SHA-256 in the manifest chain).
+ */
 export function parseSessionFile(text: string): SessionFile {
-  return parseJsonFile(text, schema, SESSION_FILE, `${SESSION_FILE_FORMAT} session file`) as unknown as SessionFile;
+  parseJsonFile(text, schema, SESSION_FILE, `${SESSION_FILE_FORMAT} session file`);
+  return JSON.parse(text) as SessionFile;
 }

@@ -1,5 +1,5 @@
 import { parseSessionFile, serializeSessionFile } from '../../src/domain/sessionFile';
-import type { SessionMetadata } from '../../src/domain/sessionMetadata';
+import { serializeMetadata, type SessionMetadata } from '../../src/domain/sessionMetadata';
 
 const metadata: SessionMetadata = {
   sessionId: 's-1', stack: 'stack', fleet: 'fleet', user: 'alice', platform: 'linux', sources: {}, startedAt: '2026-11-27T06:00:00.000Z', recorderVersion: '0.1.0',
@@ -24,4 +24,9 @@ test.each([
 
 test('refuses text that is not JSON', () => {
   expect(() => parseSessionFile('{')).toThrow(/Expected session.json to be JSON/);
+});
+
+test('the metadata read back serializes to the same bytes (recover re-uploads the same object)', () => {
+  const text = serializeSessionFile({ metadata, sessionPrefix: 'stack/fleet/s-1/', destination: 'file:///r' });
+  expect(serializeMetadata(parseSessionFile(text).metadata).equals(serializeMetadata(metadata))).toBe(true);
 });
