@@ -4,9 +4,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError } from '../domain/errors';
-import type { ChecksumMode } from '../domain/sessionFile';
-
-export type { ChecksumMode };
+import type { ChecksumMode } from '../domain/objectStore';
 
 export interface S3ClientOptions {
   /** Default: the SDK's own resolution (AWS_REGION, profile); us-east-1 with an endpoint (S3-compatible stores rarely have regions, but the signer needs one). */

@@ -13,8 +13,8 @@ import {
 import { boolean, decimal, destination, endpointUrl, integer, localPath, oneOf, port, text, type ParseContext, type ValueSchema } from './valueTypes';
 
 export type CommandName = 'record' | 'end' | 'recover' | 'verify' | 'list' | 'export' | 'view';
-export type { ChecksumMode } from '../domain/sessionFile';
-import type { ChecksumMode } from '../domain/sessionFile';
+export type { ChecksumMode } from '../domain/objectStore';
+import type { ChecksumMode } from '../domain/objectStore';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type { CaptureSource, Destination };
 

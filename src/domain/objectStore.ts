@@ -10,6 +10,9 @@
  */
 import type { Readable } from 'node:stream';
 
+/** How an S3 client computes and checks the SDK's own checksums (a setting; see adapters/s3Client.ts). */
+export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+
 export interface PutOptions {
   /** SHA-256 of the body, base64: the store must verify it (S3 ChecksumSHA256). */
   readonly sha256Base64: string;

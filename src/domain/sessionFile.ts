@@ -5,12 +5,11 @@
  */
 import { z } from 'zod';
 import { parseJsonFile } from './jsonFile';
+import type { ChecksumMode } from './objectStore';
 import type { SessionMetadata } from './sessionMetadata';
 
 export const SESSION_FILE = 'session.json';
 export const SESSION_FILE_FORMAT = 'session-recorder.session/1';
-
-export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
 
 export interface SessionFile {
   readonly format: typeof SESSION_FILE_FORMAT;
