@@ -27,7 +27,7 @@ const UNIT = [
   'recovery/recoverSpool\\.test\\.ts$',
   'deploy/cloudformation\\.test\\.ts$',
   'inspector/(graphLayout|guardNames|inspectionStream|machineGraph)\\.test\\.ts$',
-  '(readme|moduleFormat)\\.test\\.ts$',
+  '(readme|moduleFormat|statechartDoc|logFormat)\\.test\\.ts$',
 ].map((path) => `/test/${path}${path.endsWith('$') ? '' : '.*\\.test\\.ts$'}`);
 
 const common = {

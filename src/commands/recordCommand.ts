@@ -9,7 +9,7 @@ export const registerRecord: CommandRegistration = (program, ctx) => {
       const code = await runRecord(config, {
         env: ctx.env,
         platform: ctx.platform,
-        logger: createLogger(config.logLevel),
+        logger: createLogger(config.logLevel, process.stderr, { format: config.logFormat }),
         version: ctx.version,
         // With JSON lines on stdout, the human summary goes to stderr so scripts can parse stdout.
         print: (line) => (config.inspectJson === '-' ? ctx.stderr : ctx.stdout).write(`${line}\n`),

@@ -14,7 +14,7 @@ export const registerRecover: CommandRegistration = (program, ctx) => {
     const config = configFor(ctx, 'recover', flags);
     const code = await runRecover(config, {
       platform: ctx.platform,
-      logger: createLogger(config.logLevel),
+      logger: createLogger(config.logLevel, process.stderr, { format: config.logFormat }),
       print: (line) => ctx.stdout.write(`${line}\n`),
     });
     ctx.setExitCode(code);

@@ -16,6 +16,7 @@ export type CommandName = 'record' | 'end' | 'recover' | 'verify' | 'list' | 'ex
 export type { ChecksumMode } from '../domain/objectStore';
 import type { ChecksumMode } from '../domain/objectStore';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogFormat = 'json' | 'pretty';
 export type { CaptureSource, Destination };
 
 /** Every option's value once validated. Durations are in seconds, as given. */
@@ -48,6 +49,8 @@ export interface RecorderOptions {
   readonly ffmpegPath: string;
   readonly minFreeSpaceMb: number;
   readonly logLevel: LogLevel;
+  /** undefined: pretty when stderr is a terminal, JSON lines otherwise (see src/logFormat.ts). */
+  readonly logFormat: LogFormat | undefined;
   readonly insecure: boolean;
   readonly inspectPort: number | undefined;
   readonly inspectJson: string | undefined;
@@ -252,7 +255,13 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     name: 'logLevel', flag: '--log-level <level>', env: 'SESSION_RECORDER_LOG_LEVEL', fileKey: 'logLevel', commands: ALL,
     expected: 'fatal, error, warn, info, debug, trace or silent',
     schema: () => oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), default: () => 'info', defaultText: 'info',
-    description: 'Log level (JSON lines on stderr); debug shows the full FFmpeg command.',
+    description: 'Log level (log lines go to stderr); debug shows the full FFmpeg command.',
+  },
+  logFormat: {
+    name: 'logFormat', flag: '--log-format <format>', env: 'SESSION_RECORDER_LOG_FORMAT', fileKey: 'logFormat', commands: ALL,
+    expected: 'json or pretty',
+    schema: () => oneOf(['json', 'pretty'] as const), default: none, defaultText: 'pretty on a terminal, json otherwise',
+    description: 'How log lines look on stderr: json (one JSON object a line, for a log shipper) or pretty (one short line a record, for a person).',
   },
   insecure: {
     name: 'insecure', flag: '--insecure', env: 'SESSION_RECORDER_INSECURE', fileKey: 'insecure', commands: STORE,

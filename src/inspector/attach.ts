@@ -26,6 +26,7 @@ import { layoutGraph } from './graphLayout';
 import { createInspectionStream, type InspectionStream } from './inspectionStream';
 import { startInspector, type InspectorLogger } from './inspectorServer';
 import { buildMachineGraph } from './machineGraph';
+import { readPageScript } from '../pageScripts';
 import { standalonePageHtml } from './page';
 
 export interface AttachInspectorOptions {
@@ -96,6 +97,7 @@ export async function saveStandalonePage(file: string, machine: AnyStateMachine,
   const html = standalonePageHtml(
     { title: `${graph.machineId} inspector` },
     { graph, layout: await layoutGraph(graph), history: stream?.history(), status: stream?.status() },
+    await readPageScript('inspector'),
   );
   await writeFile(file, html, { mode: 0o644 });
 }

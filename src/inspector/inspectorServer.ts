@@ -4,7 +4,7 @@ import { layoutGraph, type GraphLayout } from './graphLayout';
 import type { InspectionStream, InspectionUpdate } from './inspectionStream';
 import type { MachineGraph } from './machineGraph';
 import { pageHtml } from './page';
-import { pageScript } from './pageScript';
+import { readPageScript } from '../pageScripts';
 import { pageStyle } from './pageStyle';
 
 /**
@@ -58,6 +58,7 @@ export async function startInspector(options: InspectorServerOptions): Promise<I
     throw new Error(`Expected the inspector port to be an integer from 0 to 65535, got ${JSON.stringify(options.port)}`);
   }
   const { graph, stream } = options;
+  const pageScript = await readPageScript('inspector');
   const stopLayout = new AbortController();
   let layout: Promise<GraphLayout> | null = options.layout ? Promise.resolve(options.layout) : null;
   const getLayout = (): Promise<GraphLayout> => (layout ??= layoutGraph(graph, { signal: stopLayout.signal }));

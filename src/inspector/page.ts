@@ -2,12 +2,12 @@ import type { GraphLayout } from './graphLayout';
 import type { TransitionRecord } from './inspectionStream';
 import type { InspectorStatus } from './inspectorStatus';
 import type { MachineGraph } from './machineGraph';
-import { pageScript } from './pageScript';
 import { pageStyle } from './pageStyle';
 
 /**
- * The inspector page. Kept as TypeScript strings (here, in pageStyle.ts and pageScript.ts) so
- * `tsc` ships it in dist/ and the page needs nothing from the network: no CDN, no web fonts.
+ * The inspector page's HTML. Its style is in pageStyle.ts; its script is TypeScript in browser/,
+ * bundled into dist/browser/inspector.js by the build (see src/pageScripts.ts). The page needs
+ * nothing from the network: no CDN, no web fonts.
  */
 export interface PageOptions {
   readonly title: string;
@@ -28,13 +28,14 @@ export interface StandaloneData {
 /**
  * One self-contained file (style, script, graph and layout inlined) that works from file://
  * with no server: it shows the statechart and replays an events.jsonl file opened in it.
+ * `script` is the page's bundled script (readPageScript('inspector')).
  */
-export function standalonePageHtml(options: PageOptions, data: StandaloneData): string {
+export function standalonePageHtml(options: PageOptions, data: StandaloneData, script: string): string {
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return shell(
     options.title,
     `<style>${pageStyle}</style>`,
-    `<script type="application/json" id="inspector-data">${json}</script>\n<script>${pageScript.replace(/<\/script/gi, '<\\/script')}</script>`,
+    `<script type="application/json" id="inspector-data">${json}</script>\n<script>${script.replace(/<\/script/gi, '<\\/script')}</script>`,
   );
 }
 

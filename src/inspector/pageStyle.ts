@@ -8,8 +8,10 @@ export const pageStyle = String.raw`
   --text: #18202c; --muted: #5f6b7a; --faint: #8b95a3;
   --sans: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", "Helvetica Neue", Arial, sans-serif;
   --mono: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace;
-  --waiting: #6b7280; --idle: #6b7280; --recording: #dc2626; --restarting: #d97706;
-  --draining: #2563eb; --finished: #059669; --error: #be123c;
+  /* Phase colours fill the current state's box under white text, and colour text on their soft
+     tint: each is dark enough for 4.5:1 on both (WCAG AA; the page test measures it). */
+  --waiting: #4b5563; --idle: #4b5563; --recording: #b91c1c; --restarting: #b45309;
+  --draining: #1d4ed8; --finished: #047857; --error: #9f1239;
   --phase: var(--waiting);
   --phase-soft: #f1f3f6;
 }

@@ -36,6 +36,13 @@ export type RecorderEvent =
   /** `videoSeconds`: the session's seconds of video by end.json's coverage (absent when unknown). */
   | { type: 'upload.finalized'; leftInSpool: number; message?: string; videoSeconds?: number };
 
+/**
+ * The recovery machine's events: the recorder's (it runs the same watcher and uploader), and
+ * `recover.stop`, sent by whoever runs the recovery to cut it short (straight to the manifest and
+ * end marker).
+ */
+export type RecoveryEvent = RecorderEvent | { type: 'recover.stop' };
+
 /** Commands the machine sends to its ffmpeg child. */
 export type FfmpegCommand = { type: 'ffmpeg.finish' } | { type: 'ffmpeg.terminate' } | { type: 'ffmpeg.kill' };
 

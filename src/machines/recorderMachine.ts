@@ -1,183 +1,70 @@
-import { assign, enqueueActions, type EventObject, fromCallback, sendTo, setup, spawnChild, stopChild, type ActorRefFrom } from 'xstate';
-import { sameCapture, type DisplayLayout } from '../domain/displayLayout';
-import type { FfmpegCommand, RecorderEmitted, RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
-import { burstSuspected, endedRun, interruptionTimes, stallCommand } from './captureRecords';
-import { restartDelayMs } from './restartPolicy';
-import { mustBeProvided } from './mustBeProvided';
-import { DEFAULT_DISPLAY_RESTART_COOLDOWN_MS, initialContext, type RecorderContext, type RecorderInput, type RecorderOutput } from './recorderContext';
-import { stopCaptureStates } from './stopCaptureStates';
+import type { ActorRefFrom } from 'xstate';
+import { initialContext } from './recorderContext';
+import { recorderSetup } from './recorderSetup';
+import { uploadExitCode } from './uploadBookkeeping';
 
 export { restartDelayMs } from './restartPolicy';
+export type { FfmpegActorInput } from './recorderSetup';
 
-/** Input of the ffmpeg actor: the layout to capture. Everything else is in the actor's factory. */
-export interface FfmpegActorInput {
-  readonly layout: DisplayLayout;
+/**
+ * A graceful stop of FFmpeg as states, shared by `restarting` and `draining`:
+ * "q" on stdin → (stopTimeout) SIGTERM → (killTimeout) SIGKILL of the tree → (killTimeout) give up
+ * waiting. Whichever way FFmpeg exits, the segment watcher is asked to settle that run, and the
+ * machine moves on to `next` (a sibling state name).
+ */
+function stopCaptureStates<const TNext extends string>(next: TNext) {
+  const onExit = {
+    'ffmpeg.exited': { guard: 'isCurrentRun', target: next, actions: [{ type: 'reportRunEnded', params: { how: 'asked' } }, 'recordRunEnded', 'askWatcherToSettleRun'] },
+  } as const;
+  return {
+    stopping: {
+      description: 'Asked FFmpeg to quit ("q" on stdin) so it finalizes its last segment.',
+      entry: { type: 'sendToFfmpeg', params: { command: 'ffmpeg.finish' } },
+      on: onExit,
+      after: { stopTimeout: 'terminating' },
+    },
+    terminating: {
+      description: 'FFmpeg did not quit in time: SIGTERM (it still finalizes the segment).',
+      entry: { type: 'sendToFfmpeg', params: { command: 'ffmpeg.terminate' } },
+      on: onExit,
+      after: { killTimeout: 'killing' },
+    },
+    killing: {
+      description: 'FFmpeg ignored SIGTERM: SIGKILL of its whole process tree.',
+      entry: { type: 'sendToFfmpeg', params: { command: 'ffmpeg.kill' } },
+      on: onExit,
+      after: { killTimeout: { target: next, actions: 'abandonRun' } },
+    },
+  } as const;
 }
 
-export const recorderMachine = setup({
-  types: {
-    context: {} as RecorderContext,
-    events: {} as RecorderEvent,
-    input: {} as RecorderInput,
-    output: {} as RecorderOutput,
-    emitted: {} as RecorderEmitted,
-  },
-  actors: {
-    ffmpeg: mustBeProvided<FfmpegCommand, FfmpegActorInput>('ffmpeg'),
-    displayPoller: mustBeProvided<EventObject, undefined>('displayPoller'),
-    segmentWatcher: mustBeProvided<SegmentWatcherCommand, undefined>('segmentWatcher'),
-    sentinelWatcher: mustBeProvided<EventObject, undefined>('sentinelWatcher'),
-    uploader: mustBeProvided<UploaderCommand, undefined>('uploader'),
-    // Where the display has no round trip to watch (lavfi, Windows, macOS for now), none is made.
-    displayWatchdog: fromCallback<EventObject, undefined>(() => undefined),
-  },
-  guards: {
-    // A layout the running capture does not cover (a monitor-only change on X11 is covered: the
-    // root window is grabbed whole).
-    changesCapture: ({ context, event }) =>
-      event.type === 'display.changed' && (context.captureLayout === null || !sameCapture(context.captureLayout, event.layout)),
-    // The newest known layout is not what the running capture was started with.
-    captureOutdated: ({ context }) =>
-      context.captureLayout !== null && context.layout !== null && !sameCapture(context.captureLayout, context.layout),
-    holdingDisplayChanges: ({ context }) => context.displayCooldown,
-    // Named (not not(changesCapture)) so the inspector prints what it means.
-    captureStillFits: ({ context, event }) =>
-      event.type === 'display.changed' && context.captureLayout !== null && sameCapture(context.captureLayout, event.layout),
-    // The current run ended while a held layout change was pending: the change explains the exit.
-    exitExplainedByLayout: ({ context, event }) =>
-      event.type === 'ffmpeg.exited' && (context.run === null || context.run.runId === event.runId) &&
-      context.captureLayout !== null && context.layout !== null && !sameCapture(context.captureLayout, context.layout),
-    isCurrentRun: ({ context, event }) =>
-      (event.type === 'ffmpeg.exited' || event.type === 'ffmpeg.failedToStart' || event.type === 'ffmpeg.started' || event.type === 'ffmpeg.capturing') &&
-      (context.run === null || context.run.runId === event.runId),
-    hasLiveCapture: ({ context }) => context.run !== null,
-    allRunsSettled: ({ context }) => context.unsettledRuns.length === 0,
-    nothingPending: ({ context }) => context.pendingUploads === 0,
-  },
-  delays: {
-    stopTimeout: ({ context }) => context.config.stopTimeoutMs,
-    killTimeout: ({ context }) => context.config.killTimeoutMs,
-    restartDelay: ({ context }) => restartDelayMs(context),
-    stableRun: ({ context }) => context.config.stableRunMs,
-    displayRestartCooldown: ({ context }) => context.config.displayRestartCooldownMs ?? DEFAULT_DISPLAY_RESTART_COOLDOWN_MS,
-    drainFlushBudget: ({ context }) => Math.max(0, context.config.drainTimeoutMs - context.config.finalizeReserveMs),
-    finalizeReserve: ({ context }) => context.config.finalizeReserveMs,
-    settleTimeout: ({ context }) => context.config.settleTimeoutMs,
-  },
-  actions: {
-    rememberLayout: assign({
-      layout: ({ context, event }) =>
-        event.type === 'display.detected' || event.type === 'display.changed' ? event.layout : context.layout,
-    }),
-    startCapture: spawnChild('ffmpeg', {
-      id: 'ffmpeg',
-      input: ({ context }) => {
-        if (context.layout === null) throw new Error('startCapture needs a display layout');
-        return { layout: context.layout };
-      },
-    }),
-    noteCaptureLayout: assign({ captureLayout: ({ context }) => context.layout }),
-    // After a restart for a display change, further changes wait for the cooldown (flapping
-    // layouts must not restart FFmpeg back to back); the first change never waits.
-    startDisplayCooldown: assign({ displayCooldown: ({ context }) => context.restartReason === 'display' }),
-    endDisplayCooldown: assign({ displayCooldown: () => false }),
-    discardCapture: stopChild('ffmpeg'),
-    sendToFfmpeg: sendTo('ffmpeg', (_, params: { command: FfmpegCommand['type'] }) => ({ type: params.command }) satisfies FfmpegCommand),
-    // FFmpeg did not exit even after SIGKILL of its tree (a hung kernel call): stop waiting for
-    // it, but still have the watcher report whatever that run wrote.
-    abandonRun: enqueueActions(({ context, event, enqueue }) => {
-      const run = context.run;
-      if (run === null) return;
-      const ended = endedRun(context, event, 'abandon');
-      if (ended !== null) enqueue.sendTo('uploader', { type: 'uploader.runEnded', run: ended } satisfies UploaderCommand);
-      enqueue.sendTo('segmentWatcher', { type: 'segments.runEnded', runId: run.runId } satisfies SegmentWatcherCommand);
-      enqueue.assign({ unsettledRuns: [...context.unsettledRuns, run.runId], run: null });
-    }),
-    recordRunStarted: assign({
-      run: ({ event, context }) =>
-        event.type === 'ffmpeg.started'
-          ? { runId: event.runId, pid: event.pid, startedAtMs: event.startedAtMs, firstFrameAtMs: null }
-          : context.run,
-      runCount: ({ context, event }) => (event.type === 'ffmpeg.started' ? context.runCount + 1 : context.runCount),
-    }),
-    recordRunEnded: assign({
-      unsettledRuns: ({ context, event }) =>
-        event.type === 'ffmpeg.exited' && !context.unsettledRuns.includes(event.runId)
-          ? [...context.unsettledRuns, event.runId]
-          : context.unsettledRuns,
-      run: () => null,
-      lastExit: ({ context, event }) =>
-        event.type === 'ffmpeg.exited'
-          ? { code: event.code, signal: event.signal, stderrTail: event.stderrTail }
-          : event.type === 'ffmpeg.failedToStart'
-            ? { code: null, signal: null, stderrTail: event.message }
-            : context.lastExit,
-    }),
-    askWatcherToSettleRun: sendTo('segmentWatcher', ({ event }) => {
-      if (event.type !== 'ffmpeg.exited') throw new Error(`askWatcherToSettleRun cannot handle ${event.type}`);
-      return { type: 'segments.runEnded', runId: event.runId } satisfies SegmentWatcherCommand;
-    }),
-    recordRunSettled: assign({
-      unsettledRuns: ({ context, event }) =>
-        event.type === 'segments.runSettled' ? context.unsettledRuns.filter((id) => id !== event.runId) : context.unsettledRuns,
-    }),
-    noteFirstFrame: assign({
-      run: ({ context, event }) =>
-        event.type === 'ffmpeg.capturing' && context.run !== null ? { ...context.run, firstFrameAtMs: event.firstFrameAtMs } : context.run,
-    }),
-    // The run's record goes to the uploader (the manifest); run before recordRunEnded clears the run.
-    reportRunEnded: enqueueActions(({ context, event, enqueue }, params: { how: 'asked' | 'unasked' | 'layout' }) => {
-      const ended = endedRun(context, event, params.how);
-      if (ended !== null) enqueue.sendTo('uploader', { type: 'uploader.runEnded', run: ended } satisfies UploaderCommand);
-    }),
-    setStopCause: assign({ stopCause: (_, params: { cause: 'layout-change' | 'stop-requested' }) => params.cause }),
-    // A lost capture or a stall; the one that completes a burst is emitted as "tamper suspected".
-    noteInterruption: enqueueActions(({ context, event, enqueue }) => {
-      const burst = burstSuspected(context, event);
-      if (burst !== null) enqueue.emit(burst);
-      enqueue.assign({ interruptionTimesMs: interruptionTimes(context, event) });
-    }),
-    forwardStall: sendTo('uploader', ({ event }) => stallCommand(event)),
-    // A run that captured and was lost restarts at once; one that never captured backs off.
-    noteCrash: assign({
-      consecutiveFailures: ({ context }) => (context.run?.firstFrameAtMs != null ? 0 : context.consecutiveFailures + 1),
-      restartReason: () => 'crash' as const,
-    }),
-    noteLayoutChange: assign({ restartReason: () => 'display' as const }),
-    forgiveFailures: assign({ consecutiveFailures: () => 0 }),
-    noteStopReason: assign({
-      stopReason: ({ event }) =>
-        event.type === 'sentinel.appeared' ? `sentinel ${event.path}` : event.type === 'recorder.stop' ? event.reason : event.type,
-    }),
-    queueUpload: sendTo('uploader', ({ event }) => {
-      if (event.type !== 'segment.closed') throw new Error(`queueUpload cannot handle ${event.type}`);
-      return { type: 'uploader.enqueue', segment: event.segment } satisfies UploaderCommand;
-    }),
-    countClosedSegment: assign({
-      pendingUploads: ({ context }) => context.pendingUploads + 1,
-      segmentsClosed: ({ context }) => context.segmentsClosed + 1,
-    }),
-    countDurableSegment: assign({
-      pendingUploads: ({ context }) => Math.max(0, context.pendingUploads - 1),
-      segmentsUploaded: ({ context }) => context.segmentsUploaded + 1,
-      bytesUploaded: ({ context, event }) => context.bytesUploaded + (event.type === 'upload.done' ? event.segment.bytes : 0),
-    }),
-    countFailedAttempt: assign({ failedAttempts: ({ context }) => context.failedAttempts + 1 }),
-    switchUploaderToDrain: sendTo('uploader', { type: 'uploader.drain' } satisfies UploaderCommand),
-    noteStopRequestTime: sendTo('uploader', { type: 'uploader.stopRequested' } satisfies UploaderCommand),
-    finalizeUploads: sendTo('uploader', ({ context }) => ({
-      type: 'uploader.finalize',
-      reason: context.stopReason ?? 'stopped',
-    }) satisfies UploaderCommand),
-    recordFinalized: assign({
-      leftInSpool: ({ event }) => (event.type === 'upload.finalized' ? event.leftInSpool : null),
-      videoSeconds: ({ event }) => (event.type === 'upload.finalized' ? (event.videoSeconds ?? null) : null),
-    }),
-    noteDisplayLost: assign({
-      lastDisplayProblem: ({ event, context }) => (event.type === 'display.lost' ? event.message : context.lastDisplayProblem),
-    }),
-  },
-}).createMachine({
+/**
+ * The recorder's statechart: one streaming session, from the first display layout to the last
+ * upload. Only the state tree is here; what it names (actors, guards, delays, actions) is in
+ * recorderSetup.ts, recorderGuards.ts and recorderDelays.ts, the counting of uploads it shares
+ * with the recovery machine in uploadBookkeeping.ts. docs/statechart.md is generated from it
+ * (`npm run docs:statechart`).
+ *
+ * States
+ *   idle                      waiting for the display's layout
+ *   recording                 FFmpeg runs; closed segments are uploaded at once
+ *   restarting                stopping → terminating → killing (stopCaptureStates above), then
+ *     .waiting                backoff after a crash, none after a layout change
+ *   draining.flushing         checkingCapture, the same stop states, settling, uploading:
+ *                             bounded by the drain budget
+ *   draining.finalizing       manifest.json and end.json, bounded by the reserve
+ *   finished                  final; output exit code 0 (all durable) or 3 (spool not empty)
+ *
+ * Events (recorderEvents.ts), by source
+ *   display.detected/changed/lost, display.stalled/answering   display poller, watchdog
+ *   ffmpeg.started/capturing/exited/failedToStart               the ffmpeg child
+ *   segment.closed, segments.runSettled                         segment watcher
+ *   sentinel.appeared, recorder.stop                            sentinel watcher, signals
+ *   upload.done/failed/finalized                                uploader
+ * In every state a closed segment is queued and a durable one counted: uploads run during
+ * recording, restarting and draining alike.
+ */
+export const recorderMachine = recorderSetup.createMachine({
   id: 'recorder',
   description: 'Records one streaming session: capture, upload while recording, drain at session end.',
   context: ({ input }) => initialContext(input),
@@ -188,8 +75,6 @@ export const recorderMachine = setup({
     { id: 'uploader', src: 'uploader' },
     { id: 'displayWatchdog', src: 'displayWatchdog' },
   ],
-  // Whatever the state, a closed segment is queued and a durable one counted: uploads run
-  // during recording, restarting and draining alike.
   on: {
     'segment.closed': { actions: ['countClosedSegment', 'queueUpload'] },
     'upload.done': { actions: 'countDurableSegment' },
@@ -294,13 +179,11 @@ export const recorderMachine = setup({
               description: "Wait until the segment watcher has reported every segment of the ended runs.",
               entry: 'discardCapture',
               always: { guard: 'allRunsSettled', target: 'uploading' },
-              on: { 'segments.runSettled': { actions: 'recordRunSettled', target: 'settling', reenter: true } },
               after: { settleTimeout: 'uploading' },
             },
             uploading: {
               description: 'Every segment is queued; wait for the uploader to make them durable.',
               always: { guard: 'nothingPending', target: '#recorder.draining.finalizing' },
-              on: { 'upload.done': { actions: 'countDurableSegment', target: 'uploading', reenter: true } },
             },
           },
         },
@@ -318,7 +201,7 @@ export const recorderMachine = setup({
     },
   },
   output: ({ context }) => ({
-    exitCode: context.leftInSpool === 0 && context.pendingUploads === 0 ? 0 : 3,
+    exitCode: uploadExitCode(context),
     leftInSpool: context.leftInSpool,
     segmentsUploaded: context.segmentsUploaded,
     bytesUploaded: context.bytesUploaded,

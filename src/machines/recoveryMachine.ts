@@ -1,5 +1,9 @@
-import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
-import type { RecorderEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
+import { assertEvent, assign, enqueueActions, sendTo, setup } from 'xstate';
+import { mustBeProvided } from './mustBeProvided';
+import type { RecoveryEvent, SegmentWatcherCommand, UploaderCommand } from './recorderEvents';
+import {
+  allRunsSettled, countDurable, countFailed, countQueued, drainCommand, enqueueCommand, finalizeCommand, nothingPending, settleRun, uploadExitCode, type UploadTally,
+} from './uploadBookkeeping';
 
 /**
  * Finishing one session that no recorder owns any more (`recover`): the segment watcher reports
@@ -21,14 +25,8 @@ export interface RecoveryInput {
   readonly reason: string;
 }
 
-export interface RecoveryContext extends RecoveryInput {
-  readonly unsettledRuns: readonly string[];
-  readonly pendingUploads: number;
+export interface RecoveryContext extends RecoveryInput, UploadTally {
   readonly segmentsFound: number;
-  readonly segmentsUploaded: number;
-  readonly bytesUploaded: number;
-  readonly failedAttempts: number;
-  readonly leftInSpool: number | null;
   readonly finalizeMessage: string | null;
 }
 
@@ -43,14 +41,7 @@ export interface RecoveryOutput {
   readonly message: string | null;
 }
 
-/** Sent by whoever runs the recovery to cut it short: go straight to writing manifest and end marker. */
-export type RecoveryEvent = RecorderEvent | { type: 'recover.stop' };
-
-function mustBeProvided<TCommand extends EventObject>(name: string) {
-  return fromCallback<TCommand, undefined>(() => {
-    throw new Error(`recoveryMachine: the "${name}" actor must be given with machine.provide({ actors: { ${name} } })`);
-  });
-}
+export type { RecoveryEvent } from './recorderEvents';
 
 export const recoveryMachine = setup({
   types: {
@@ -60,13 +51,10 @@ export const recoveryMachine = setup({
     output: {} as RecoveryOutput,
   },
   actors: {
-    segmentWatcher: mustBeProvided<SegmentWatcherCommand>('segmentWatcher'),
-    uploader: mustBeProvided<UploaderCommand>('uploader'),
+    segmentWatcher: mustBeProvided<SegmentWatcherCommand, undefined>('segmentWatcher', 'recoveryMachine'),
+    uploader: mustBeProvided<UploaderCommand, undefined>('uploader', 'recoveryMachine'),
   },
-  guards: {
-    allRunsSettled: ({ context }) => context.unsettledRuns.length === 0,
-    nothingPending: ({ context }) => context.pendingUploads === 0,
-  },
+  guards: { allRunsSettled, nothingPending },
   delays: {
     uploadBudget: ({ context }) => Math.max(0, context.budgetMs - context.finalizeReserveMs),
     finalizeReserve: ({ context }) => context.finalizeReserveMs,
@@ -78,29 +66,16 @@ export const recoveryMachine = setup({
         enqueue.sendTo('segmentWatcher', { type: 'segments.runEnded', runId } satisfies SegmentWatcherCommand);
       }
     }),
-    switchUploaderToDrain: sendTo('uploader', { type: 'uploader.drain' } satisfies UploaderCommand),
-    queueUpload: sendTo('uploader', ({ event }) => {
-      if (event.type !== 'segment.closed') throw new Error(`queueUpload cannot handle ${event.type}`);
-      return { type: 'uploader.enqueue', segment: event.segment } satisfies UploaderCommand;
-    }),
-    countFoundSegment: assign({
-      pendingUploads: ({ context }) => context.pendingUploads + 1,
-      segmentsFound: ({ context }) => context.segmentsFound + 1,
-    }),
-    countDurableSegment: assign({
-      pendingUploads: ({ context }) => Math.max(0, context.pendingUploads - 1),
-      segmentsUploaded: ({ context }) => context.segmentsUploaded + 1,
-      bytesUploaded: ({ context, event }) => context.bytesUploaded + (event.type === 'upload.done' ? event.segment.bytes : 0),
-    }),
-    countFailedAttempt: assign({ failedAttempts: ({ context }) => context.failedAttempts + 1 }),
-    recordRunSettled: assign({
-      unsettledRuns: ({ context, event }) =>
-        event.type === 'segments.runSettled' ? context.unsettledRuns.filter((id) => id !== event.runId) : context.unsettledRuns,
-    }),
-    finalizeUploads: sendTo('uploader', ({ context }) => ({ type: 'uploader.finalize', reason: context.reason }) satisfies UploaderCommand),
-    recordFinalized: assign({
-      leftInSpool: ({ event, context }) => (event.type === 'upload.finalized' ? event.leftInSpool : context.leftInSpool),
-      finalizeMessage: ({ event, context }) => (event.type === 'upload.finalized' ? (event.message ?? null) : context.finalizeMessage),
+    switchUploaderToDrain: sendTo('uploader', drainCommand),
+    queueUpload: sendTo('uploader', ({ event }) => enqueueCommand(event)),
+    countFoundSegment: assign(({ context }) => ({ ...countQueued(context), segmentsFound: context.segmentsFound + 1 })),
+    countDurableSegment: assign(({ context, event }) => countDurable(context, event)),
+    countFailedAttempt: assign(({ context }) => countFailed(context)),
+    recordRunSettled: assign(({ context, event }) => settleRun(context, event)),
+    finalizeUploads: sendTo('uploader', ({ context }) => finalizeCommand(context.reason)),
+    recordFinalized: assign(({ event }) => {
+      assertEvent(event, 'upload.finalized');
+      return { leftInSpool: event.leftInSpool, finalizeMessage: event.message ?? null };
     }),
   },
 }).createMachine({
@@ -156,7 +131,7 @@ export const recoveryMachine = setup({
     done: { type: 'final', description: 'Exit 0 when everything is durable, 3 when something stays in the spool.' },
   },
   output: ({ context }) => ({
-    exitCode: context.leftInSpool === 0 && context.pendingUploads === 0 ? 0 : 3,
+    exitCode: uploadExitCode(context),
     leftInSpool: context.leftInSpool,
     segmentsFound: context.segmentsFound,
     segmentsUploaded: context.segmentsUploaded,

@@ -2,7 +2,7 @@
  * One continuous timeline for a session: each manifest entry placed at its wall-clock start
  * (seconds since the first segment began), so restarts and outages show as gaps; resolution
  * changes and idle stretches marked. Pure: the server builds it from the manifest, and `locate`
- * runs as is in the viewer page (it is sent as source: keep it self-contained).
+ * is bundled into the viewer page too (src/viewer/browser/player.ts): the page seeks as tested.
  */
 import type { ManifestEntry } from '../domain/manifest';
 

@@ -22,7 +22,7 @@ import type { ReadOnlyStore } from '../domain/objectStore';
 import { contentTypeFor } from '../domain/objectNames';
 import { createAccessKey, KEY_PARAM, loggableUrl, type AccessKey } from './accessKey';
 import { viewerPage } from './page';
-import { viewerScript } from './pageScript';
+import { readPageScript } from '../pageScripts';
 import { viewerStyle } from './pageStyle';
 import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
 
@@ -65,6 +65,7 @@ const SECURITY_HEADERS = {
 
 export async function startViewer(options: ViewerServerOptions): Promise<ViewerServer> {
   const { store } = options;
+  const viewerScript = await readPageScript('viewer');
   const catalog = createSessionCatalog(store, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
   const open = new Set<ServerResponse>();
   let port = 0;
@@ -123,7 +124,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       case '/':
         return send(res, 200, 'text/html; charset=utf-8', viewerPage(), SECURITY_HEADERS);
       case '/app.js':
-        return send(res, 200, 'text/javascript; charset=utf-8', viewerScript(), SECURITY_HEADERS);
+        return send(res, 200, 'text/javascript; charset=utf-8', viewerScript, SECURITY_HEADERS);
       case '/app.css':
         return send(res, 200, 'text/css; charset=utf-8', viewerStyle, SECURITY_HEADERS);
       case '/favicon.ico':

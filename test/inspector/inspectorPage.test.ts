@@ -13,6 +13,7 @@ import { saveStandalonePage } from '../../src/inspector/attach';
 import { recorderMachine } from '../../src/machines/recorderMachine';
 import { durable, layout, segment, startRecorder } from '../machines/fakeActors';
 import { openBrowser, type HeadlessBrowser } from '../helpers/browser';
+import type { Page } from 'playwright-core';
 
 const artifacts = join(__dirname, '..', '..', 'test-artifacts');
 const graph = buildMachineGraph(recorderMachine);
@@ -33,6 +34,50 @@ afterEach(async () => {
 });
 
 const leaf = (state: string): string => `.node.active.leaf[data-id="recorder.${state}"]`;
+
+/** WCAG contrast ratio of two CSS colours given as "rgb(r, g, b)". */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string): number => {
+    const [r = 0, g = 0, bl = 0] = (css.match(/[\d.]+/g) ?? []).map(Number).map((c) => c / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * The current state's name against its box's fill, once their colour transitions have ended;
+ * with `phase`, as it would be drawn in that phase (the body's data-phase picks the colours).
+ */
+async function currentStateColours(page: Page, phase?: string): Promise<{ state: string; text: string; fill: string }> {
+  // A string: this runs in the page, and the tests are type-checked without the DOM library.
+  return (await page.evaluate(`(async (phase) => {
+    if (phase !== null) document.body.setAttribute('data-phase', phase);
+    const node = document.querySelector('.node.active.leaf');
+    const title = node && node.querySelector('.title');
+    const box = node && node.querySelector('rect.box');
+    if (!title || !box) throw new Error('no current state drawn');
+    await Promise.all([...title.getAnimations(), ...box.getAnimations()].map((a) => a.finished));
+    return { state: node.getAttribute('data-id'), text: getComputedStyle(title).fill, fill: getComputedStyle(box).fill };
+  })(${JSON.stringify(phase ?? null)})`)) as { state: string; text: string; fill: string };
+}
+
+async function expectReadableCurrentState(page: Page, phase?: string): Promise<void> {
+  const { state, text, fill } = await currentStateColours(page, phase);
+  expect({ state, phase, ratio: contrast(text, fill) >= 4.5 ? 'at least 4.5:1' : `${contrast(text, fill).toFixed(2)}:1 (${text} on ${fill})` })
+    .toEqual({ state, phase, ratio: 'at least 4.5:1' });
+}
+
+/** The laid-out chart's box on screen lies inside the canvas that shows it (nothing cut off). */
+async function expectWholeChartInView(page: Page): Promise<void> {
+  const [chart, canvas] = await Promise.all([page.locator('#viewport').boundingBox(), page.locator('#canvas').boundingBox()]);
+  if (!chart || !canvas) throw new Error('the chart or its canvas is not drawn');
+  expect(chart.x).toBeGreaterThanOrEqual(canvas.x - 1);
+  expect(chart.y).toBeGreaterThanOrEqual(canvas.y - 1);
+  expect(chart.x + chart.width).toBeLessThanOrEqual(canvas.x + canvas.width + 1);
+  expect(chart.y + chart.height).toBeLessThanOrEqual(canvas.y + canvas.height + 1);
+}
 
 test('shows the live state, the log and the panels, and follows recording → draining → finished', async () => {
   const stream = createInspectionStream({ graph });
@@ -76,6 +121,8 @@ test('shows the live state, the log and the panels, and follows recording → dr
   expect(await page.locator('.node').count()).toBe(graph.nodes.length);
   expect(await page.locator('.edge .label text').allTextContents()).toEqual(expect.arrayContaining(['ffmpeg.exited', '[isCurrentRun]', 'after stopTimeout']));
   await page.waitForSelector('#canvas:not([data-moving])', { timeout: 15_000 });
+  await expectWholeChartInView(page);
+  await expectReadableCurrentState(page);
   await page.screenshot({ path: join(artifacts, 'inspector-recording.png'), animations: 'disabled' });
 
   // The session ends: the sentinel appears and the machine drains.
@@ -85,6 +132,7 @@ test('shows the live state, the log and the panels, and follows recording → dr
   expect(await page.textContent('#state-text')).toBe('draining.flushing.settling');
   expect(await page.locator('.edge.fired, .edge.recent').count()).toBeGreaterThan(0);
   expect(await page.isVisible('#drain')).toBe(true);
+  await expectReadableCurrentState(page);
 
   r.say('segmentWatcher', { type: 'segments.runSettled', runId: 'run-1' });
   await page.waitForSelector(leaf('draining.flushing.uploading'), { timeout: 15_000 });
@@ -103,7 +151,10 @@ test('shows the live state, the log and the panels, and follows recording → dr
     'idle', 'recording', 'draining.flushing.stopping', 'draining.flushing.settling', 'draining.flushing.uploading', 'draining.finalizing', 'finished',
   ]);
   await page.waitForSelector('#canvas:not([data-moving])', { timeout: 15_000 });
+  await expectReadableCurrentState(page);
   await page.screenshot({ path: join(artifacts, 'inspector.png') });
+  // Every phase's colour, not only the ones this session went through.
+  for (const phase of ['waiting', 'idle', 'recording', 'restarting', 'draining', 'finished', 'error']) await expectReadableCurrentState(page, phase);
 
   expect(requested.filter((url) => !url.startsWith(server!.url))).toEqual([]);
   expect(problems).toEqual([]);
