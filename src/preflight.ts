@@ -1,20 +1,17 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { EnvironmentError } from './domain/errors';
-
-const run = promisify(execFile);
+import { runToEnd } from './adapters/ffmpegProcess';
+import { errorSummary } from './adapters/ffmpegStderr';
 
 /** FFmpeg must exist and run before anything is recorded: say which path failed and how to fix it. */
 export async function checkFfmpeg(ffmpegPath: string): Promise<string> {
-  try {
-    const { stdout } = await run(ffmpegPath, ['-hide_banner', '-version'], { timeout: 10_000 });
-    return stdout.split('\n')[0] ?? 'ffmpeg';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : (error as Error).message.split('\n')[0];
+  const run = await runToEnd(ffmpegPath, ['-hide_banner', '-version'], { timeoutMs: 10_000 });
+  if (run.startFailure !== undefined) throw new EnvironmentError(run.startFailure);
+  if (run.code !== 0 || run.timedOut) {
+    const why = run.timedOut ? 'did not answer within 10 s' : `exited with ${run.signal ?? run.code}`;
+    const said = errorSummary(run.stderrTail).split('\n').join(' | ');
     throw new EnvironmentError(
-      `FFmpeg ${why} at "${ffmpegPath}": install it (Debian: apt-get install ffmpeg) or pass --ffmpeg-path /path/to/ffmpeg`,
-      { cause: error },
+      `FFmpeg at "${ffmpegPath}" ${why}${said ? ` (${said})` : ''}: install it (Debian/Ubuntu: apt-get install ffmpeg) or pass --ffmpeg-path /path/to/ffmpeg`,
     );
   }
+  return run.stdout.split('\n')[0] ?? 'ffmpeg';
 }

@@ -13,7 +13,7 @@ import { createLocalStore } from '../../src/adapters/localStore';
 import { addMetadata, appendEntry, entryFromSegment, serializeManifest, sha256Hex } from '../../src/domain/manifest';
 import { withRun, withSessionStart } from '../../src/domain/manifestCoverage';
 import { segmentKey } from '../../src/domain/objectNames';
-import type { SegmentStore } from '../../src/domain/segmentStore';
+import type { ObjectStore } from '../../src/domain/objectStore';
 import type { BenchContext, SectionResult } from '../lib/context';
 
 const SEGMENTS = 1_000;
@@ -26,7 +26,7 @@ export async function manifestSection(ctx: BenchContext): Promise<SectionResult>
   mkdirSync(spool, { recursive: true });
   const inner = createLocalStore(join(dir, 'dest'));
   let putBytes = 0;
-  const store: SegmentStore = {
+  const store: ObjectStore = {
     ...inner,
     put: (key, body, options) => {
       if ('data' in body) putBytes += body.data.length;

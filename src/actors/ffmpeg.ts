@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import { buildCaptureArgs, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
-import { errorSummary, firstFrameAtMs, StderrScanner } from '../adapters/ffmpegStderr';
-import { killTree, killTreeSync, signalGroup, spawnDetached } from '../adapters/processTree';
+import { describeStartFailure, startFfmpeg, type FfmpegProcess } from '../adapters/ffmpegProcess';
+import { errorSummary, firstFrameAtMs, type StderrFact } from '../adapters/ffmpegStderr';
 import { createRunDir, runIdFor, writeRunInfo, type RunInfo } from '../adapters/spoolRun';
 import type { FfmpegActorInput } from '../machines/recorderMachine';
 import type { FfmpegCommand, RecorderEvent } from '../machines/recorderEvents';
@@ -85,17 +84,38 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     };
 
     log.debug({ runId, command: info.command.map(quoteArg).join(' ') }, 'ffmpeg command');
-    const scanner = new StderrScanner(deps.stderrTailChars ?? 4000);
     let phase: 'starting' | 'running' | 'exited' | 'failed' = 'starting';
-    let child: ChildProcess;
+    // Told once: the run captures. Its loss is then an interruption (restart at once), not a
+    // failure to start (backoff). The input's wall-clock start says so; for sources without one
+    // (lavfi: it starts at 0), the moment that line came.
+    let capturing = false;
+    const reportCapturing = (atMs: number): void => {
+      if (capturing || phase !== 'running') return;
+      capturing = true;
+      sendBack({ type: 'ffmpeg.capturing', runId, firstFrameAtMs: atMs } satisfies RecorderEvent);
+    };
+    const onStderrFact = (fact: StderrFact): void => {
+      if (fact.kind === 'inputStart') {
+        const ms = firstFrameAtMs(fact.seconds, info.startedAtMs);
+        if (ms !== null) {
+          log.debug({ runId, firstFrameAtMs: ms, afterSpawnMs: ms - info.startedAtMs }, 'first frame');
+          update({ firstFrameAtMs: ms });
+        }
+        reportCapturing(ms ?? clock());
+      } else if (fact.width !== info.width || fact.height !== info.height) {
+        update({ width: fact.width, height: fact.height });
+      }
+    };
+    let ffmpeg: FfmpegProcess;
     try {
-      child = spawnDetached(deps.ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+      ffmpeg = startFfmpeg(deps.ffmpegPath, args, { stdin: 'pipe', stderrTailChars: deps.stderrTailChars ?? 4000, onStderrFact, platform });
     } catch (err) {
       // spawn() throws synchronously only for invalid arguments (e.g. an empty path).
       phase = 'failed';
-      sendBack({ type: 'ffmpeg.failedToStart', runId, message: describeSpawnFailure(deps.ffmpegPath, err as Error), atMs: clock() } satisfies RecorderEvent);
+      sendBack({ type: 'ffmpeg.failedToStart', runId, message: describeStartFailure(deps.ffmpegPath, err as Error), atMs: clock() } satisfies RecorderEvent);
       return undefined;
     }
+    const { child } = ffmpeg;
 
     child.once('spawn', () => {
       if (phase !== 'starting') return;
@@ -108,7 +128,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     child.on('error', (err) => {
       if (phase === 'starting') {
         phase = 'failed';
-        const message = describeSpawnFailure(deps.ffmpegPath, err);
+        const message = describeStartFailure(deps.ffmpegPath, err);
         log.error({ runId, err }, message);
         sendBack({ type: 'ffmpeg.failedToStart', runId, message, atMs: clock() } satisfies RecorderEvent);
       } else {
@@ -116,30 +136,6 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       }
     });
 
-    // Told once: the run captures. Its loss is then an interruption (restart at once), not a
-    // failure to start (backoff). The input's wall-clock start says so; for sources without one
-    // (lavfi: it starts at 0), the moment that line came.
-    let capturing = false;
-    const reportCapturing = (atMs: number): void => {
-      if (capturing || phase !== 'running') return;
-      capturing = true;
-      sendBack({ type: 'ffmpeg.capturing', runId, firstFrameAtMs: atMs } satisfies RecorderEvent);
-    };
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      for (const fact of scanner.push(chunk)) {
-        if (fact.kind === 'inputStart') {
-          const ms = firstFrameAtMs(fact.seconds, info.startedAtMs);
-          if (ms !== null) {
-            log.debug({ runId, firstFrameAtMs: ms, afterSpawnMs: ms - info.startedAtMs }, 'first frame');
-            update({ firstFrameAtMs: ms });
-          }
-          reportCapturing(ms ?? clock());
-        } else if (fact.width !== info.width || fact.height !== info.height) {
-          update({ width: fact.width, height: fact.height });
-        }
-      }
-    });
     child.stdin?.on('error', (err) => log.debug({ runId, err }, 'ffmpeg stdin closed'));
 
     let exit: { code: number | null; signal: string | null; atMs: number } | null = null;
@@ -147,8 +143,8 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     const report = (): void => {
       if (reported || exit === null || phase === 'failed') return;
       reported = true;
-      scanner.end();
-      const stderrTail = scanner.tail();
+      ffmpeg.endStderr();
+      const stderrTail = ffmpeg.stderrTail();
       const fields = { runId, code: exit.code, signal: exit.signal };
       if (exit.code === 0) log.info(fields, 'ffmpeg exited');
       else log.warn({ ...fields, error: errorSummary(stderrTail) }, 'ffmpeg exited');
@@ -173,16 +169,15 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       log.info({ runId, pid, command: command.type }, 'ffmpeg command received');
       switch (command.type) {
         case 'ffmpeg.finish':
-          if (child.stdin?.writable) child.stdin.write('q');
+          ffmpeg.finish();
           break;
         case 'ffmpeg.terminate':
           // Exactly one signal: a second SIGTERM/SIGINT makes FFmpeg abort its trailer, and the
           // last segment is then neither finalized nor listed (measured: 1 of 2 double-signal runs).
-          if (platform === 'win32') child.kill('SIGTERM');
-          else signalGroup(pid, 'SIGTERM');
+          ffmpeg.terminate();
           break;
         case 'ffmpeg.kill':
-          killTree(pid, 'SIGKILL', platform).catch((err: unknown) => log.warn({ runId, err }, 'kill failed'));
+          ffmpeg.kill().catch((err: unknown) => log.warn({ runId, err }, 'kill failed'));
           break;
         default:
           command satisfies never;
@@ -193,26 +188,11 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       const pid = child.pid;
       if ((phase === 'running' || phase === 'starting') && pid !== undefined) {
         log.warn({ runId, pid }, 'ffmpeg actor stopped while ffmpeg runs: killing its process tree');
-        killTreeSync(pid, 'SIGKILL', platform);
+        ffmpeg.killNow();
       }
       child.stdin?.destroy();
     };
   });
-}
-
-/** The one place that explains why FFmpeg could not start, and what to do about it. */
-export function describeSpawnFailure(ffmpegPath: string, err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return `Cannot start FFmpeg: "${ffmpegPath}" was not found (spawn ENOENT). Install FFmpeg ` +
-        '(Debian/Ubuntu: apt-get install ffmpeg) or set the FFmpeg path setting to the executable.';
-    case 'EACCES':
-      return `Cannot start FFmpeg: "${ffmpegPath}" is not executable (spawn EACCES). Fix its permissions ` +
-        '(chmod +x) or set the FFmpeg path setting to a working executable.';
-    default:
-      return `Cannot start FFmpeg "${ffmpegPath}": ${err.message}${code ? ` (${code})` : ''}.`;
-  }
 }
 
 function quoteArg(arg: string): string {

@@ -12,7 +12,7 @@ import { type Manifest, findEntry, sha256Hex } from '../domain/manifest';
 import { type ChunkLimits, type ChunkedManifest, CHUNK_LIMITS, commitChange, emptyChunked } from '../domain/manifestChunks';
 import { MANIFEST_NAME, joinKey, manifestChunkName, manifestKey, segmentKey } from '../domain/objectNames';
 import type { ClosedSegment } from '../domain/segment';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 import { loadSpoolChunks, saveSpoolChunks } from './spoolManifest';
 import type { PendingMetadata } from './spoolMetadata';
 
@@ -28,7 +28,7 @@ export class ManifestBook {
   private changes: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: SegmentStore,
+    private readonly store: WriteOnlyStore,
     private readonly sessionPrefix: string,
     spoolDir: string,
     private readonly logger: Logger,

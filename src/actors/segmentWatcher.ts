@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import chokidar from 'chokidar';
+import { closeWatcher } from '../adapters/fileWatch';
+import { countVideoPackets, probeDuration } from '../adapters/ffprobe';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ClosedSegment } from '../domain/segment';
@@ -183,7 +184,7 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
 
     return () => {
       stopped = true;
-      watcher.close().catch((err: unknown) => log.warn({ err }, 'closing the segment watcher failed'));
+      closeWatcher(watcher).catch((err: unknown) => log.warn({ err }, 'closing the segment watcher failed'));
     };
   });
 }
@@ -208,31 +209,4 @@ async function closedSegment(runDir: string, runId: string, index: number, entry
     bytes: stats.size, width, height, complete: true,
     ...(noFrames ? { noFrames: true } : {}),
   };
-}
-
-/** Video packets ffprobe can read from the file (0: nothing decodable), or null if it cannot tell. */
-export function countVideoPackets(ffprobePath: string, path: string, timeoutMs = 10_000): Promise<number | null> {
-  return new Promise((resolve) => {
-    execFile(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path],
-      { timeout: timeoutMs }, (err, stdout) => {
-        const text = String(stdout).trim();
-        const count = Number.parseInt(text, 10);
-        // "N/A": a header without a single packet (measured on an fMP4 init segment); nothing
-        // printed: no readable video stream at all (the header itself is cut short).
-        if (text === 'N/A') resolve(0);
-        else if (text === '') resolve(err !== null && (err as { killed?: boolean }).killed ? null : 0);
-        else resolve(Number.isFinite(count) && count >= 0 ? count : null);
-      });
-  });
-}
-
-/** Container duration in seconds from ffprobe, or null if it cannot tell. */
-export function probeDuration(ffprobePath: string, path: string, timeoutMs = 10_000): Promise<number | null> {
-  return new Promise((resolve) => {
-    execFile(ffprobePath, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', path],
-      { timeout: timeoutMs }, (err, stdout) => {
-        const seconds = Number.parseFloat(String(stdout).trim());
-        resolve(err || !Number.isFinite(seconds) || seconds < 0 ? null : seconds);
-      });
-  });
 }

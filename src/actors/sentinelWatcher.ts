@@ -1,4 +1,5 @@
 import chokidar from 'chokidar';
+import { closeWatcher } from '../adapters/fileWatch';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -34,7 +35,7 @@ export function createSentinelWatcher({ sentinelPath, logger }: SentinelWatcherO
     const close = (): void => {
       if (closed) return;
       closed = true;
-      watcher.close().catch((err: unknown) => logger.error({ err, dir }, 'closing the sentinel watcher failed'));
+      closeWatcher(watcher).catch((err: unknown) => logger.error({ err, dir }, 'closing the sentinel watcher failed'));
     };
     const appeared = (how: string): void => {
       if (sent) return;

@@ -8,13 +8,10 @@ import { readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { writeFileAtomic } from '../adapters/atomicWrite';
+import { errorCode } from '../domain/errors';
 import { type Manifest, verifyChain } from '../domain/manifest';
 import { type ChunkedManifest, assembleStored, emptyChunked, readChunkTexts } from '../domain/manifestChunks';
 import { manifestChunkName } from '../domain/objectNames';
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
 
 async function readIfThere(path: string): Promise<Buffer | undefined> {
   try {

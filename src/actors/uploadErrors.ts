@@ -3,9 +3,7 @@
 /** A segment that retrying cannot help (its file is gone, or differs from what was uploaded). */
 export class SkipSegment extends Error {}
 
-export function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
+export { errorCode } from '../domain/errors';
 
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

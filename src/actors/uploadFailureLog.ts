@@ -3,7 +3,7 @@
  * rest at debug, counted); one info line when they succeed again.
  */
 import type { Logger } from 'pino';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 import type { Clock } from './retryTiming';
 
 export class UploadFailureLog {
@@ -12,7 +12,7 @@ export class UploadFailureLog {
   private lastWarnAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly store: SegmentStore,
+    private readonly store: WriteOnlyStore,
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly warnIntervalMs: number,

@@ -21,7 +21,7 @@ import { type FileChecksums, checksumsOf, hashFile } from '../adapters/checksums
 import { addMetadata, appendEntry, buildEndMarker, entryFromSegment, findEntry } from '../domain/manifest';
 import { END_NAME, MANIFEST_NAME, contentTypeFor, endKey } from '../domain/objectNames';
 import type { ClosedSegment, DurableSegment } from '../domain/segment';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 import type { RecorderEvent } from '../machines/recorderEvents';
 import { coverageField } from '../domain/manifestCoverage';
 import { CaptureLog } from './captureLog';
@@ -40,7 +40,7 @@ export type { UploaderClock, UploaderDeps } from './uploaderDeps';
 type Operation = (attempt: number, signal: AbortSignal) => Promise<void>;
 
 export class UploadWorker {
-  private readonly store: SegmentStore;
+  private readonly store: WriteOnlyStore;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly retry: RetryPolicy;

@@ -1,14 +1,14 @@
 /** What the uploader is given: its store, where the session lives, and its timing knobs. */
 import type { Logger } from 'pino';
 import type { ChunkLimits } from '../domain/manifestChunks';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 import type { SessionMetadata } from '../domain/sessionMetadata';
 import type { Clock, RetryPolicy } from './retryTiming';
 
 export type UploaderClock = Clock;
 
 export interface UploaderDeps {
-  readonly store: SegmentStore;
+  readonly store: WriteOnlyStore;
   /** `<prefix-inside-destination><stack>/<fleet>/<session>/`, already sanitized. */
   readonly sessionPrefix: string;
   /** This session's spool directory: manifest.json (and `<start>-metadata.json`, end.json until uploaded) live here. */

@@ -1,30 +1,19 @@
 /**
- * SegmentStore on a local directory laid out exactly like the bucket (`<dir>/<key>`).
+ * The ObjectStore on a local directory laid out exactly like the bucket (`<dir>/<key>`): the
+ * embedded default destination. Reads in localReads.ts.
  * `put` writes a temp file, fsyncs it, checks its SHA-256 and MD5 against the expected ones,
  * then renames it into place: the key holds the old object or the verified new one, never a mix.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
-import type { Readable } from 'node:stream';
-import { UploadError } from '../domain/errors';
-import type { PutBody, PutOptions, SegmentStore, StoredObject } from '../domain/segmentStore';
-import { commitTemp, isTempName, tempPathFor } from './atomicWrite';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { errorCode, UploadError } from '../domain/errors';
+import { keyProblem, type ObjectStore, type PutBody, type PutOptions } from '../domain/objectStore';
+import { commitTemp, tempPathFor } from './atomicWrite';
 import { hashFile } from './checksums';
+import { localReads } from './localReads';
 
-function keyProblem(key: string): string | undefined {
-  if (key === '') return 'is empty';
-  if (key.startsWith('/')) return 'starts with "/"';
-  if (key.includes('\\') || key.includes('\0')) return 'contains "\\" or NUL';
-  if (key.split('/').some((p) => p === '' || p === '.' || p === '..')) return 'has an empty, "." or ".." component';
-  return undefined;
-}
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
-
-export function createLocalStore(dir: string): SegmentStore {
+export function createLocalStore(dir: string): ObjectStore {
   const description = `file://${dir}`;
 
   function pathOf(key: string): string {
@@ -92,48 +81,5 @@ export function createLocalStore(dir: string): SegmentStore {
     }
   }
 
-  async function* walk(current: string): AsyncGenerator<string> {
-    let entries;
-    try {
-      entries = await readdir(current, { withFileTypes: true });
-    } catch (e) {
-      if (errorCode(e) === 'ENOENT' || errorCode(e) === 'ENOTDIR') return;
-      throw e;
-    }
-    for (const entry of entries) {
-      if (isTempName(entry.name)) continue;
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) yield* walk(full);
-      else if (entry.isFile()) yield full;
-    }
-  }
-
-  async function* list(prefix: string): AsyncIterable<StoredObject> {
-    // Start at the deepest directory the prefix names, then filter by the full prefix.
-    const slash = prefix.lastIndexOf('/');
-    const start = slash < 0 ? dir : join(dir, ...prefix.slice(0, slash).split('/').filter((p) => p !== ''));
-    const found: StoredObject[] = [];
-    for await (const file of walk(start)) {
-      const key = relative(dir, file).split(sep).join('/');
-      if (!key.startsWith(prefix)) continue;
-      found.push({ key, bytes: (await stat(file)).size });
-    }
-    // S3 lists in UTF-8 byte order of keys.
-    found.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-    yield* found;
-  }
-
-  async function get(key: string): Promise<Readable> {
-    const path = pathOf(key);
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOENT' });
-    } catch (e) {
-      const what = errorCode(e) === 'ENOENT' ? 'no such object' : (e as Error).message;
-      throw new UploadError(`Cannot read ${JSON.stringify(key)} from ${description}: ${what}`, { cause: e });
-    }
-    return createReadStream(path);
-  }
-
-  return { description, put, list, get };
+  return { description, put, ...localReads(dir, description, pathOf), close: () => undefined };
 }

@@ -77,3 +77,22 @@ export function describeS3Error(e: unknown, operation: string, destination: stri
   }
   return new UploadError(`${at} ${advice} (${detail})`, { cause: e });
 }
+
+/** An S3 read failure for an auditor: reads need other permissions than the recorder's writes. */
+export function describeS3ReadError(e: unknown, operation: string, destination: string): UploadError {
+  const err = fields(e);
+  if (err.name === 'AccessDenied' || err.$metadata?.httpStatusCode === 403) {
+    return new UploadError(
+      `${operation} at ${destination} was denied: the auditor's credentials need s3:ListBucket and s3:GetObject on the prefix ` +
+        `(and kms:Decrypt with SSE-KMS) (${err.name ?? 'Error'}: ${err.message ?? ''})`,
+      { cause: e },
+    );
+  }
+  return describeS3Error(e, operation, destination);
+}
+
+/** The object (or the bucket's key) does not exist. */
+export function isS3NotFound(e: unknown): boolean {
+  const err = fields(e);
+  return err.name === 'NoSuchKey' || err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404;
+}

@@ -6,7 +6,7 @@
  */
 import { sanitizeComponent } from '../domain/sanitize';
 import { mapLimit } from './pool';
-import type { ReadStore } from './readStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import { createByteBudget } from './byteBudget';
 import { MAX_JSON_BYTES, summarizeSession, unreadableSession, type SessionSummary, type SummaryFilter } from './sessionSummary';
 
@@ -23,21 +23,21 @@ export interface FindOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-async function childLevels(store: ReadStore, parents: readonly string[], wanted: string | undefined, concurrency: number): Promise<string[]> {
+async function childLevels(store: ReadOnlyStore, parents: readonly string[], wanted: string | undefined, concurrency: number): Promise<string[]> {
   if (wanted !== undefined) return parents.map((p) => `${p}${sanitizeComponent(wanted)}/`);
   const levels = await mapLimit(parents, concurrency, async (p) => (await store.listLevel(p)).prefixes);
   return levels.flat();
 }
 
 /** The session prefixes the layout holds for this query (stack and fleet only). */
-export async function findSessionPrefixes(store: ReadStore, query: Pick<SessionQuery, 'stack' | 'fleet'>, concurrency = 16): Promise<string[]> {
+export async function findSessionPrefixes(store: ReadOnlyStore, query: Pick<SessionQuery, 'stack' | 'fleet'>, concurrency = 16): Promise<string[]> {
   const stacks = await childLevels(store, [''], query.stack, concurrency);
   const fleets = await childLevels(store, stacks, query.fleet, concurrency);
   return childLevels(store, fleets, undefined, concurrency);
 }
 
 /** Every matching session, oldest first. */
-export async function findSessions(store: ReadStore, query: SessionQuery, options: FindOptions = {}): Promise<SessionSummary[]> {
+export async function findSessions(store: ReadOnlyStore, query: SessionQuery, options: FindOptions = {}): Promise<SessionSummary[]> {
   const concurrency = options.concurrency ?? 16;
   const prefixes = await findSessionPrefixes(store, query, concurrency);
   let done = 0;

@@ -8,7 +8,7 @@
 import { manifestTotals, parseEndMarker, sha256Hex, verifyChain, type EndMarker, type Manifest } from '../domain/manifest';
 import { assembleStored } from '../domain/manifestChunks';
 import { nameInSession } from '../domain/objectNames';
-import type { StoredObject } from '../domain/segmentStore';
+import type { StoredObject } from '../domain/objectStore';
 
 export interface SessionObjects {
   /** `stack/fleet/session/`. */

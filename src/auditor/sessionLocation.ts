@@ -6,7 +6,7 @@
  */
 import { parseDestination, type Destination } from '../adapters/destination';
 import { ConfigError } from '../domain/errors';
-import type { ReadStore } from './readStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
 
 export interface SessionLocation {
   readonly destination: Destination;
@@ -72,8 +72,8 @@ export function looksLikeSession(names: readonly string[]): boolean {
 export async function resolveViewTarget(
   url: string,
   cwd: string,
-  open: (destination: Destination) => ReadStore,
-): Promise<{ store: ReadStore; destination: Destination; sessionPrefix?: string }> {
+  open: (destination: Destination) => ReadOnlyStore,
+): Promise<{ store: ReadOnlyStore; destination: Destination; sessionPrefix?: string }> {
   let session: SessionLocation | undefined;
   try {
     session = parseSessionUrl(url, cwd);

@@ -7,10 +7,9 @@ import { manifestCoverage } from '../domain/manifestCoverage';
 import { MANIFEST_NAME, END_NAME, manifestChunkIndex, parseStartUtc } from '../domain/objectNames';
 import { readChunkTexts } from '../domain/manifestChunks';
 import { coverageShortfalls } from '../verify/coverageChecks';
-import type { StoredObject } from '../domain/segmentStore';
+import type { ReadOnlyStore, StoredObject } from '../domain/objectStore';
 import { nfc } from '../domain/unicodeText';
 import { createByteBudget, type ByteBudget } from './byteBudget';
-import type { ReadStore } from './readStore';
 import { checkSession, type SessionCheck } from './sessionCheck';
 import { overlaps, type TimeWindow } from './timeWindow';
 
@@ -93,7 +92,7 @@ export interface InspectOptions {
 }
 
 /** Reads and checks one session; undefined when the level holds no session or the filter leaves it out. */
-export async function summarizeSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<SessionSummary | undefined> {
+export async function summarizeSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<SessionSummary | undefined> {
   return (await inspectSession(store, sessionPrefix, filter, options))?.summary;
 }
 
@@ -114,7 +113,7 @@ interface Bounded {
 }
 
 /** An object of the listing read whole, unless the listing's size is over `max`: then not read at all. */
-async function readBounded(store: ReadStore, object: StoredObject | undefined, max: number, label: string): Promise<Bounded> {
+async function readBounded(store: ReadOnlyStore, object: StoredObject | undefined, max: number, label: string): Promise<Bounded> {
   if (object === undefined) return {};
   if (object.bytes > max) return { unread: `${label} is ${object.bytes} bytes; at most ${max} are read: not read` };
   const bytes = await store.readSmall(object.key, max);
@@ -125,7 +124,7 @@ async function readBounded(store: ReadStore, object: StoredObject | undefined, m
  * The sealed manifest chunks manifest.json names, read only when listed (a hostile chunk index
  * costs no request) and each bounded like manifest.json itself; undefined where missing or too big.
  */
-export async function readListedChunks(store: Pick<ReadStore, 'readSmall'>, manifestBytes: Buffer, listing: readonly StoredObject[]): Promise<(string | undefined)[]> {
+export async function readListedChunks(store: Pick<ReadOnlyStore, 'readSmall'>, manifestBytes: Buffer, listing: readonly StoredObject[]): Promise<(string | undefined)[]> {
   const byName = new Map(listing.map((o) => [nameOf(o), o]));
   return readChunkTexts(manifestBytes.toString('utf8'), async (name) => {
     const object = byName.get(name);
@@ -134,7 +133,7 @@ export async function readListedChunks(store: Pick<ReadStore, 'readSmall'>, mani
   });
 }
 
-export async function inspectSession(store: ReadStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<InspectedSession | undefined> {
+export async function inspectSession(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter = {}, options: InspectOptions = {}): Promise<InspectedSession | undefined> {
   const level = await store.listLevel(sessionPrefix);
   const listing = level.objects;
   const metadataObjects = listing.filter((o) => nameOf(o).endsWith('-metadata.json'));
@@ -174,7 +173,7 @@ interface SessionListing {
   readonly endObject: StoredObject | undefined;
 }
 
-async function readAndCheck(store: ReadStore, sessionPrefix: string, filter: SummaryFilter, found: SessionListing): Promise<InspectedSession | undefined> {
+async function readAndCheck(store: ReadOnlyStore, sessionPrefix: string, filter: SummaryFilter, found: SessionListing): Promise<InspectedSession | undefined> {
   const { listing, videos, nameTimes, metadataObject } = found;
   const [metadataRead, manifestRead, endRead] = await Promise.all([
     readBounded(store, metadataObject, MAX_METADATA_BYTES, `metadata ${metadataObject?.key ?? ''}`),

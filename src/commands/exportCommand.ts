@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openReadStore } from '../auditor/readStore';
+import { openStore } from '../adapters/openStore';
 import { parseSessionUrl } from '../auditor/sessionLocation';
 import { formatDuration } from '../auditor/listFormat';
 import { ExitCode, FfmpegError, UploadError } from '../domain/errors';
 import { IntegrityError } from '../export/downloadSegments';
 import { exportSession } from '../export/exportSession';
 import { progressLine } from '../export/progressLine';
-import type { CommandRegistration } from './commandContext';
-import { positiveInteger, storeOptionsFrom, withStoreFlags } from './auditorOptions';
+import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
+import { positiveInteger } from './flagValues';
 
 /** `export` refused: a segment or the manifest does not check out. */
 export const EXIT_NOT_VERIFIED = 5;
@@ -16,7 +16,7 @@ export const EXIT_NOT_VERIFIED = 5;
 export const EXIT_INTERRUPTED = 130;
 
 export const registerExport: CommandRegistration = (program: Command, ctx) => {
-  withStoreFlags(
+  withTableOptions(
     program
       .command('export')
       .description(
@@ -30,9 +30,10 @@ export const registerExport: CommandRegistration = (program: Command, ctx) => {
       .option('--force', "export even when the manifest's chain or end.json do not check out (every segment's SHA-256 is still enforced)")
       .option('--ffmpeg-path <path>', 'FFmpeg executable', 'ffmpeg')
       .option('--concurrency <n>', 'segment downloads in flight', '4'),
+    'export',
   ).action(async (url: string, outArg: string, flags: Record<string, unknown>) => {
     const location = parseSessionUrl(url, ctx.cwd);
-    const store = openReadStore(location.destination, storeOptionsFrom(ctx, flags));
+    const store = openStore(location.destination, { ...configFor(ctx, 'export', flags), use: 'audit' });
     const progress = progressLine(ctx.stderr);
     // Ctrl+C stops the downloads and FFmpeg; the temp directory goes, no partial output stays.
     const interrupt = new AbortController();

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { parseDestination } from '../adapters/destination';
+import { openStore } from '../adapters/openStore';
 import { findSessions } from '../auditor/findSessions';
 import { formatJson, formatTable } from '../auditor/listFormat';
-import { openReadStore } from '../auditor/readStore';
 import { parseTime } from '../auditor/timeWindow';
 import { ExitCode, UploadError } from '../domain/errors';
-import type { CommandRegistration } from './commandContext';
-import { positiveInteger, storeOptionsFrom, withStoreFlags } from './auditorOptions';
+import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
+import { positiveInteger } from './flagValues';
 
 export const registerList: CommandRegistration = (program: Command, ctx) => {
-  withStoreFlags(
+  withTableOptions(
     program
       .command('list')
       .description('List recorded sessions: one row per session with its size and whether it is complete and verified (no video is downloaded).')
@@ -21,9 +21,10 @@ export const registerList: CommandRegistration = (program: Command, ctx) => {
       .option('--until <time>', 'only sessions that started before this time')
       .option('--json', 'print a JSON array (every field, and the problems found) instead of a table')
       .option('--concurrency <n>', 'sessions read at once', '16'),
+    'list',
   ).action(async (url: string, flags: Record<string, unknown>) => {
     const destination = parseDestination(url, ctx.cwd);
-    const storeOptions = storeOptionsFrom(ctx, flags);
+    const config = configFor(ctx, 'list', flags);
     const str = (k: string): string | undefined => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
     const since = str('since');
     const until = str('until');
@@ -35,7 +36,7 @@ export const registerList: CommandRegistration = (program: Command, ctx) => {
       ...(until !== undefined ? { until: parseTime('--until', until) } : {}),
     };
     const concurrency = positiveInteger('--concurrency', flags.concurrency, 16, 256);
-    const store = openReadStore(destination, storeOptions);
+    const store = openStore(destination, { ...config, use: 'audit' });
     try {
       const sessions = await findSessions(store, query, { concurrency });
       ctx.stdout.write(flags.json === true ? formatJson(sessions) : formatTable(sessions));

@@ -1,6 +1,6 @@
 import { createLogger } from '../logger';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
-import { runRecord } from './record';
+import { runRecord } from '../recording/runRecord';
 
 export const registerRecord: CommandRegistration = (program, ctx) => {
   withTableOptions(program.command('record').description('Record one session until its sentinel appears (or SIGTERM), then drain.'), 'record').action(

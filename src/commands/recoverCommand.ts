@@ -1,6 +1,6 @@
 import { createLogger } from '../logger';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
-import { runRecover } from './recover';
+import { runRecover } from '../recovery/recoverSpool';
 
 export const registerRecover: CommandRegistration = (program, ctx) => {
   withTableOptions(

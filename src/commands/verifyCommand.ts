@@ -5,7 +5,7 @@ import { progressLine, type ProgressTarget } from '../verify/progressLine';
 import { VerifyExit, verifyExitCode } from '../verify/report';
 import { verifySession } from '../verify/verifySession';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
-import { storeFor } from './storeFor';
+import { openStore } from '../adapters/openStore';
 
 /**
  * `session-recorder verify <session URL>`: exit 0 verified; 5 problems found (missing, altered or
@@ -25,7 +25,7 @@ export const registerVerify: CommandRegistration = (program, ctx) => {
   ).action(async (url: string, flags: Record<string, unknown>) => {
     const config = configFor(ctx, 'verify', flags);
     const { destination, location } = sessionRootFor(url, ctx.cwd);
-    const { store, close } = storeFor({ ...config, destination });
+    const store = openStore(destination, { ...config, use: 'audit' });
     const progress = progressLine(ctx.stderr as unknown as ProgressTarget);
     let report;
     try {
@@ -43,7 +43,7 @@ export const registerVerify: CommandRegistration = (program, ctx) => {
       });
     } finally {
       progress.done();
-      close();
+      store.close();
     }
     const exitCode = verifyExitCode(report);
     ctx.stdout.write(config.json ? `${JSON.stringify({ ...report, exitCode }, null, 2)}\n` : formatReport(report));

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { openReadStore } from '../auditor/readStore';
+import { openStore } from '../adapters/openStore';
 import { resolveViewTarget } from '../auditor/sessionLocation';
 import { ConfigError, ExitCode, UploadError } from '../domain/errors';
 import { startViewer } from '../viewer/viewerServer';
-import type { CommandRegistration } from './commandContext';
-import { positiveInteger, storeOptionsFrom, withStoreFlags } from './auditorOptions';
+import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
+import { positiveInteger } from './flagValues';
 
 function portFrom(value: unknown): number {
   if (value === undefined) return 0;
@@ -14,7 +14,7 @@ function portFrom(value: unknown): number {
 }
 
 export const registerView: CommandRegistration = (program: Command, ctx) => {
-  withStoreFlags(
+  withTableOptions(
     program
       .command('view')
       .description(
@@ -24,13 +24,14 @@ export const registerView: CommandRegistration = (program: Command, ctx) => {
       .argument('<url>', 'a destination (s3://bucket/prefix/, file:///dir) or one session under it')
       .option('--port <port>', 'TCP port on 127.0.0.1 (default: any free port)')
       .option('--concurrency <n>', 'sessions read at once when listing', '16'),
+    'view',
   ).action(async (url: string, flags: Record<string, unknown>) => {
     const port = portFrom(flags.port);
-    const storeOptions = storeOptionsFrom(ctx, flags);
+    const config = configFor(ctx, 'view', flags);
     const concurrency = positiveInteger('--concurrency', flags.concurrency, 16, 256);
     let target;
     try {
-      target = await resolveViewTarget(url, ctx.cwd, (d) => openReadStore(d, storeOptions));
+      target = await resolveViewTarget(url, ctx.cwd, (d) => openStore(d, { ...config, use: 'audit' }));
     } catch (e) {
       if (!(e instanceof UploadError)) throw e;
       ctx.stderr.write(`session-recorder: ${e.message}\n`);

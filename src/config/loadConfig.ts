@@ -38,7 +38,8 @@ export function loadConfig(input: LoadConfigInput): RecorderConfig {
   const command = input.command ?? 'record';
   const ctx = { platform, cwd };
   checkEnvNames(env);
-  const configRaw = pick(optionTable.configFile, flags, env, undefined);
+  // The auditor's list/export/view take no config file (they read with other credentials, elsewhere).
+  const configRaw = optionTable.configFile.commands.includes(command) ? pick(optionTable.configFile, flags, env, undefined) : undefined;
   const configFile = configRaw === undefined ? undefined : (parseValue(optionTable.configFile, configRaw, ctx) as string);
   const file = configFile === undefined ? undefined : readConfigFile(configFile, input.readFile ?? ((p) => readFileSync(p, 'utf8')));
 

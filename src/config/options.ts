@@ -12,8 +12,9 @@ import {
 } from './defaults';
 import { boolean, decimal, destination, endpointUrl, integer, localPath, oneOf, port, text, type ParseContext, type ValueSchema } from './valueTypes';
 
-export type CommandName = 'record' | 'end' | 'recover' | 'verify';
-export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+export type CommandName = 'record' | 'end' | 'recover' | 'verify' | 'list' | 'export' | 'view';
+export type { ChecksumMode } from '../domain/objectStore';
+import type { ChecksumMode } from '../domain/objectStore';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type LogFormat = 'json' | 'pretty';
 export type { CaptureSource, Destination };
@@ -91,8 +92,8 @@ export interface OptionSpec<K extends OptionName = OptionName> {
 const ALL: readonly CommandName[] = ['record', 'end', 'recover', 'verify'];
 const RECORD: readonly CommandName[] = ['record'];
 const STORE: readonly CommandName[] = ['record', 'recover'];
-/** Commands that talk to a store (writing or, for `verify`, reading). */
-const S3_ACCESS: readonly CommandName[] = ['record', 'recover', 'verify'];
+/** Commands that talk to a store: writing (record, recover) or reading (the auditor's verify, list, export, view). */
+const S3_ACCESS: readonly CommandName[] = ['record', 'recover', 'verify', 'list', 'export', 'view'];
 const VERIFY: readonly CommandName[] = ['verify'];
 const SESSION: readonly CommandName[] = ['record', 'end'];
 const none = (): undefined => undefined;

@@ -21,7 +21,7 @@ export interface StorageProtection {
 }
 
 /** Throws a one-line ConfigError when the options do not go together. */
-export function checkProtectionOptions(options: ProtectionOptions): void {
+export function checkProtectionOptions(options: Partial<ProtectionOptions>): void {
   if (options.kmsKeyId !== undefined && options.sse !== 'aws:kms') {
     throw new ConfigError(
       `--kms-key-id: only applies with --sse aws:kms, got ${options.sse === undefined ? 'no --sse' : `--sse ${options.sse}`}; add --sse aws:kms or drop --kms-key-id`,
@@ -36,7 +36,7 @@ export function checkProtectionOptions(options: ProtectionOptions): void {
 }
 
 /** The S3 store's encryption and retention options (checked first). */
-export function storageProtection(options: ProtectionOptions): StorageProtection {
+export function storageProtection(options: Partial<ProtectionOptions>): StorageProtection {
   checkProtectionOptions(options);
   const sse: ServerSideEncryptionOption | undefined =
     options.sse === undefined

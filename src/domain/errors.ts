@@ -27,3 +27,8 @@ export const ExitCode = {
   /** `record`: everything is durable but the session has no video at all; `verify`: see VerifyExit.incomplete. */
   noVideo: 7,
 } as const;
+
+/** The `code` of a Node.js error (ENOENT, EACCES...), or undefined. */
+export function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { parseJsonFile } from './jsonFile';
 import type { DurableSegment } from './segment';
 import { RUN_END_CAUSES, type RunEndCause } from './captureRuns';
 import type { Coverage } from './coverage';
@@ -280,23 +281,6 @@ const endSchema = z.object({
   // Checked field by field against verify's own computation; kept as recorded here.
   coverage: z.record(z.string(), z.unknown()).optional(),
 });
-
-/** `text` as JSON checked against `schema`; the Error names the file and the first invalid field. */
-function parseJsonFile(text: string, schema: z.ZodType, file: string, expected: string): unknown {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`Expected ${file} to be JSON, got a parse error: ${(e as Error).message}`);
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue ? issue.path.join('.') || '(root)' : '(root)';
-    throw new Error(`Expected a ${expected}, but "${where}" is invalid: ${issue?.message ?? 'unknown'}`);
-  }
-  return result.data;
-}
 
 /** Parses manifest.json text; throws an Error saying what is wrong. Does not check the chain. */
 export function parseManifest(text: string): Manifest {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { mapLimit } from '../auditor/pool';
-import type { ReadStore } from '../auditor/readStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import type { ManifestEntry } from '../domain/manifest';
 
 export class IntegrityError extends Error {
@@ -24,7 +24,7 @@ export interface DownloadProgress {
 }
 
 export interface DownloadOptions {
-  readonly store: ReadStore;
+  readonly store: ReadOnlyStore;
   readonly entries: readonly ManifestEntry[];
   /** Files are written here as seg-000000.mp4, ... in manifest order. */
   readonly dir: string;

@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ReadStore } from '../auditor/readStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import { checkSession } from '../auditor/sessionCheck';
 import { formatBytes, formatDuration } from '../auditor/listFormat';
 import { ConfigError } from '../domain/errors';
@@ -18,7 +18,7 @@ import type { ProgressLine } from './progressLine';
 import { runFfmpeg } from './runFfmpeg';
 
 export interface ExportOptions {
-  readonly store: ReadStore;
+  readonly store: ReadOnlyStore;
   /** `stack/fleet/session/`. */
   readonly sessionPrefix: string;
   /** Absolute output path. */

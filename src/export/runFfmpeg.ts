@@ -1,10 +1,11 @@
 /**
  * Runs FFmpeg once for export, reporting `-progress` as seconds written. The error carries the
- * command and stderr's tail. A watchdog stops FFmpeg (SIGKILL: a runaway encode does not look at
- * SIGTERM) when it writes far more video than the manifest holds, and so does `signal` (Ctrl+C).
+ * command and stderr's tail. A watchdog stops FFmpeg (a tree kill: a runaway encode does not look
+ * at SIGTERM) when it writes far more video than the manifest holds, and so does `signal` (Ctrl+C).
  */
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { describeStartFailure, startFfmpeg } from '../adapters/ffmpegProcess';
+import { errorSummary } from '../adapters/ffmpegStderr';
 import { FfmpegError } from '../domain/errors';
 import { progressSeconds } from './exportPlan';
 
@@ -17,20 +18,17 @@ export interface RunFfmpegOptions {
 
 export async function runFfmpeg(ffmpegPath: string, args: readonly string[], options: RunFfmpegOptions = {}): Promise<void> {
   options.signal?.throwIfAborted();
-  const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
+  const ffmpeg = startFfmpeg(ffmpegPath, args, { stdout: 'pipe' });
+  const { child } = ffmpeg;
   let stopped: string | undefined;
   const stop = (why: string): void => {
     stopped ??= why;
-    child.kill('SIGKILL');
+    void ffmpeg.kill();
   };
   const onAbort = (): void => stop('it was interrupted');
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
   const limit = options.expectedSeconds === undefined ? Infinity : options.expectedSeconds * 1.25 + 10;
-  createInterface({ input: child.stdout }).on('line', (line) => {
+  createInterface({ input: child.stdout! }).on('line', (line) => {
     const seconds = progressSeconds(line);
     if (seconds === undefined) return;
     options.onSeconds?.(seconds);
@@ -40,15 +38,14 @@ export async function runFfmpeg(ffmpegPath: string, args: readonly string[], opt
   });
   try {
     const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-      child.once('error', (e) =>
-        reject(new FfmpegError(`Could not start ${ffmpegPath} (${e.message}): install FFmpeg or pass --ffmpeg-path`, { cause: e })),
-      );
+      child.once('error', (e) => reject(new FfmpegError(describeStartFailure(ffmpegPath, e), { cause: e })));
       child.once('close', (code, signal) => resolve({ code, signal }));
     });
+    ffmpeg.endStderr();
     if (stopped !== undefined) throw new FfmpegError(`${ffmpegPath} ${args.join(' ')} was stopped: ${stopped}`);
     if (result.code !== 0) {
       throw new FfmpegError(
-        `${ffmpegPath} ${args.join(' ')} failed (${result.signal ?? `exit ${result.code}`}): ${stderr.trim().split('\n').slice(-5).join(' | ') || 'no error output'}`,
+        `${ffmpegPath} ${args.join(' ')} failed (${result.signal ?? `exit ${result.code}`}): ${errorSummary(ffmpeg.stderrTail()).split('\n').join(' | ') || 'no error output'}`,
       );
     }
   } finally {

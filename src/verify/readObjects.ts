@@ -1,24 +1,16 @@
 /** Reading a session's objects for `verify`: whole small objects, and SHA-256 of large ones, streamed. */
 import { createHash } from 'node:crypto';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
+import { UploadError } from '../domain/errors';
 
 /** manifest.json, end.json and metadata are small; a larger one is not ours. */
 export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
-export async function readSmall(store: SegmentStore, name: string, maxBytes = MAX_TEXT_BYTES): Promise<Buffer> {
-  const stream = await store.get(name);
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > maxBytes) throw new Error(`${JSON.stringify(name)} is larger than ${maxBytes} bytes; expected a small JSON file`);
-      chunks.push(chunk);
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks);
+/** The whole object; rejects when it is missing (verify reports that) or larger than `maxBytes`. */
+export async function readSmall(store: ReadOnlyStore, name: string, maxBytes = MAX_TEXT_BYTES): Promise<Buffer> {
+  const data = await store.readSmall(name, maxBytes);
+  if (data === undefined) throw new UploadError(`Cannot read ${JSON.stringify(name)} from ${store.description}: no such object`);
+  return data;
 }
 
 export interface StreamedHash {
@@ -27,8 +19,8 @@ export interface StreamedHash {
 }
 
 /** SHA-256 (hex) and size of one object, read as a stream; `onBytes` hears every chunk's size. */
-export async function hashObject(store: SegmentStore, name: string, onBytes?: (bytes: number) => void): Promise<StreamedHash> {
-  const stream = await store.get(name);
+export async function hashObject(store: ReadOnlyStore, name: string, onBytes?: (bytes: number) => void): Promise<StreamedHash> {
+  const stream = (await store.open(name)).body;
   const sha = createHash('sha256');
   let bytes = 0;
   try {

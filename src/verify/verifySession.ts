@@ -7,7 +7,7 @@
 import { manifestTotals, sha256Hex, parseEndMarker, type EndMarker, type Manifest, type ManifestEntry } from '../domain/manifest';
 import { assembleStored, headChunkIndex, readChunkTexts } from '../domain/manifestChunks';
 import { END_NAME, MANIFEST_NAME, manifestChunkIndex } from '../domain/objectNames';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import { checkContinuity, type ContinuityLimits } from './continuity';
 import { coverageFindings, type CoverageLimits } from './coverageChecks';
 import { chainFindings, endFindings, locationNote, nameInSession } from './manifestChecks';
@@ -23,7 +23,7 @@ export interface VerifyProgress {
 
 export interface VerifySessionInput {
   /** A store rooted at the session: keys are object names (`manifest.json`, `<start>-video.mp4`). */
-  readonly store: SegmentStore;
+  readonly store: ReadOnlyStore;
   /** For the report. */
   readonly url: string;
   /** Where the session is read from (S3 key prefix or directory), to compare with the manifest's own. */

@@ -4,8 +4,8 @@
  * when a session is opened again, since an open session's manifest grows).
  */
 import { findSessions, type SessionQuery } from '../auditor/findSessions';
-import type { ReadStore } from '../auditor/readStore';
-import { levelProblem } from '../auditor/readStore';
+import type { ReadOnlyStore } from '../domain/objectStore';
+import { levelProblem } from '../domain/objectStore';
 import { inspectSession, type SessionSummary } from '../auditor/sessionSummary';
 import type { ManifestEntry } from '../domain/manifest';
 import { nameInSession } from '../domain/objectNames';
@@ -34,7 +34,7 @@ export function validSessionPrefix(prefix: string): boolean {
   return levelProblem(prefix) === undefined && prefix.split('/').length === 4 && !prefix.includes('\\');
 }
 
-export function createSessionCatalog(store: ReadStore, options: { concurrency?: number } = {}): SessionCatalog {
+export function createSessionCatalog(store: ReadOnlyStore, options: { concurrency?: number } = {}): SessionCatalog {
   let listCache: { at: number; key: string; sessions: Promise<SessionSummary[]> } | undefined;
   const manifests = new Map<string, readonly ManifestEntry[]>();
 

@@ -17,7 +17,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseRangeHeader, type ReadStore } from '../auditor/readStore';
+import { parseRangeHeader } from '../auditor/rangeHeader';
+import type { ReadOnlyStore } from '../domain/objectStore';
 import { contentTypeFor } from '../domain/objectNames';
 import { createAccessKey, KEY_PARAM, loggableUrl, type AccessKey } from './accessKey';
 import { viewerPage } from './page';
@@ -26,7 +27,7 @@ import { viewerStyle } from './pageStyle';
 import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
 
 export interface ViewerServerOptions {
-  readonly store: ReadStore;
+  readonly store: ReadOnlyStore;
   /** Shown in the page (no credentials in it). */
   readonly destination: string;
   /** Open this session first (`stack/fleet/session/`). */

@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import { type AnyActorRef, assign, createActor, setup, waitFor } from 'xstate';
 import { createUploader } from '../../src/actors/uploader';
-import { type S3Store, createS3Store } from '../../src/adapters/s3Store';
+import type { S3Store } from '../../src/adapters/s3Store';
+import { s3StoreWith } from '../helpers/s3Store';
 import { type EndMarker, sha256Hex } from '../../src/domain/manifest';
 import { assembleStored, readChunkTexts } from '../../src/domain/manifestChunks';
 import type { ClosedSegment } from '../../src/domain/segment';
@@ -36,13 +37,13 @@ afterEach(() => {
   for (const a of actors.splice(0)) a.stop();
 });
 afterAll(async () => {
-  for (const s of stores) s.destroy();
+  for (const s of stores) s.close();
   await s3.stop();
   await rm(root, { recursive: true, force: true });
 });
 
 function s3Store(prefix = 'rec/'): S3Store {
-  const store = createS3Store({ bucket: s3.bucket, prefix, region: s3.region, endpoint: s3.endpoint, maxAttempts: 1, connectionTimeoutMs: 500 });
+  const store = s3StoreWith({ bucket: s3.bucket, prefix, region: s3.region, endpoint: s3.endpoint, maxAttempts: 1, connectionTimeoutMs: 500 });
   stores.push(store);
   return store;
 }

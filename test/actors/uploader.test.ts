@@ -8,7 +8,8 @@ import pino from 'pino';
 import { type AnyActorRef, assign, createActor, setup, waitFor } from 'xstate';
 import { DEFAULT_RETRY, type UploaderDeps, backoffDelay, createUploader } from '../../src/actors/uploader';
 import { createLocalStore } from '../../src/adapters/localStore';
-import { type S3Store, createS3Store } from '../../src/adapters/s3Store';
+import type { S3Store } from '../../src/adapters/s3Store';
+import { s3StoreWith } from '../helpers/s3Store';
 import { type EndMarker, entrySha256, parseManifest, sha256Hex, verifyChain } from '../../src/domain/manifest';
 import type { ClosedSegment } from '../../src/domain/segment';
 import type { SessionMetadata } from '../../src/domain/sessionMetadata';
@@ -36,7 +37,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  for (const s of stores) s.destroy();
+  for (const s of stores) s.close();
   for (const p of proxies) await p.stop();
   await s3.stop();
   await rm(root, { recursive: true, force: true });
@@ -56,7 +57,7 @@ function metadata(startedAtMs = T0): SessionMetadata {
 }
 
 function s3Store(endpoint = s3.endpoint): S3Store {
-  const store = createS3Store({ bucket: s3.bucket, prefix: 'rec/', region: s3.region, endpoint, maxAttempts: 1, connectionTimeoutMs: 500 });
+  const store = s3StoreWith({ bucket: s3.bucket, prefix: 'rec/', region: s3.region, endpoint, maxAttempts: 1, connectionTimeoutMs: 500 });
   stores.push(store);
   return store;
 }

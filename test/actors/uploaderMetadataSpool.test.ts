@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { UploadWorker } from '../../src/actors/uploadWorker';
-import { createS3Store, type S3Store } from '../../src/adapters/s3Store';
+import type { S3Store } from '../../src/adapters/s3Store';
+import { s3StoreWith } from '../helpers/s3Store';
 import { parseManifest } from '../../src/domain/manifest';
 import type { SessionMetadata } from '../../src/domain/sessionMetadata';
 import type { RecorderEvent } from '../../src/machines/recorderEvents';
@@ -26,11 +27,11 @@ let dir: string;
 
 beforeAll(async () => {
   s3 = await startS3Server({ bucket: 'meta' });
-  store = createS3Store({ bucket: 'meta', prefix: '', endpoint: s3.endpoint, region: s3.region, maxAttempts: 1, connectionTimeoutMs: 1_000 });
+  store = s3StoreWith({ bucket: 'meta', prefix: '', endpoint: s3.endpoint, region: s3.region, maxAttempts: 1, connectionTimeoutMs: 1_000 });
   dir = await mkdtemp(join(tmpdir(), 'meta-spool-'));
 });
 afterAll(async () => {
-  store?.destroy();
+  store?.close();
   await s3?.stop();
   await rm(dir, { recursive: true, force: true });
 });

@@ -31,7 +31,7 @@ test('put lays objects out like the bucket and get/list read them back', async (
   await store.put('st/fl/se/manifest.json', { data: json }, { ...checksumsOf(json), contentType: 'application/json' });
 
   expect((await readFile(join(dest, 'st/fl/se/20261127T062409.123Z-video.mp4'))).equals(data)).toBe(true);
-  expect((await readAll(await store.get('st/fl/se/manifest.json'))).equals(json)).toBe(true);
+  expect((await readAll((await store.open('st/fl/se/manifest.json')).body)).equals(json)).toBe(true);
   const listed = [];
   for await (const o of store.list('st/fl/')) listed.push(o);
   expect(listed).toEqual([
@@ -71,7 +71,7 @@ test('keys that would leave the directory are refused; a missing source or objec
     await expect(store.put(key, { data }, { ...checksumsOf(data), contentType: 'x' })).rejects.toThrow(/expected a relative key/);
   }
   await expect(store.put('a/b', { path: join(root, 'nope') }, { ...checksumsOf(data), contentType: 'x' })).rejects.toBeInstanceOf(UploadError);
-  await expect(store.get('a/missing')).rejects.toThrow(/no such object/);
+  await expect(store.open('a/missing')).rejects.toThrow(/no such object/);
   const listed = [];
   for await (const o of store.list('nothing/here/')) listed.push(o);
   expect(listed).toEqual([]);

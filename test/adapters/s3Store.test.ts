@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { checksumsOf, hashFile } from '../../src/adapters/checksums';
-import { type S3Store, type S3StoreOptions, createS3Store } from '../../src/adapters/s3Store';
+import type { S3Store } from '../../src/adapters/s3Store';
+import { s3StoreWith, type S3TestStoreOptions } from '../helpers/s3Store';
 import { UploadError } from '../../src/domain/errors';
 import { type S3Proxy, startS3Proxy } from '../helpers/s3Proxy';
 import { type TestS3Server, startS3Server } from '../helpers/s3Server';
@@ -19,8 +20,8 @@ let dir: string;
 const stores: S3Store[] = [];
 const proxies: S3Proxy[] = [];
 
-function store(extra: Partial<S3StoreOptions> = {}): S3Store {
-  const s = createS3Store({ bucket: s3.bucket, prefix: 'rec/', region: s3.region, endpoint: s3.endpoint, ...extra });
+function store(extra: Partial<S3TestStoreOptions> = {}): S3Store {
+  const s = s3StoreWith({ bucket: s3.bucket, prefix: 'rec/', region: s3.region, endpoint: s3.endpoint, ...extra });
   stores.push(s);
   return s;
 }
@@ -58,7 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of stores) s.destroy();
+  for (const s of stores) s.close();
   for (const p of proxies) await p.stop();
   await s3.stop();
   await rm(dir, { recursive: true, force: true });
@@ -74,7 +75,7 @@ test('a file put as one PutObject reads back identical, through the store and th
   await s.put('st/fl/se/a-video.mp4', { path }, { ...sums, contentType: 'video/mp4' });
 
   expect(await s3.listKeys()).toEqual(['rec/st/fl/se/a-video.mp4']);
-  expect((await readAll(await s.get('st/fl/se/a-video.mp4'))).equals(data)).toBe(true);
+  expect((await readAll((await s.open('st/fl/se/a-video.mp4')).body)).equals(data)).toBe(true);
   // An independent client: Debian's aws CLI.
   const out = join(dir, 'via-cli.mp4');
   const { stdout } = await run(
@@ -178,7 +179,7 @@ test('list gives keys relative to the destination prefix; get of a missing key i
     { key: 'st/fl/se/a.json', bytes: 6 },
     { key: 'st/fl/se/b.json', bytes: 6 },
   ]);
-  await expect(s.get('st/fl/se/missing.json')).rejects.toBeInstanceOf(UploadError);
+  await expect(s.open('st/fl/se/missing.json')).rejects.toBeInstanceOf(UploadError);
 });
 
 test('a store answering 400 BadDigest is rejected with a message about the checksum', async () => {
@@ -244,6 +245,6 @@ test('wrong credentials and missing credentials each get a message that says wha
 });
 
 test('a malformed endpoint or prefix is a ConfigError at construction', () => {
-  expect(() => createS3Store({ bucket: 'b-1', prefix: '', endpoint: 'ftp://x' })).toThrow(/http:\/\/ or https:\/\//);
-  expect(() => createS3Store({ bucket: 'b-1', prefix: 'no-slash' })).toThrow(/end with "\/"/);
+  expect(() => s3StoreWith({ bucket: 'b-1', prefix: '', endpoint: 'ftp://x' })).toThrow(/http:\/\/ or https:\/\//);
+  expect(() => s3StoreWith({ bucket: 'b-1', prefix: 'no-slash' })).toThrow(/end with "\/"/);
 });

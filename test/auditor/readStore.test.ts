@@ -1,4 +1,5 @@
-import { levelProblem, parseRangeHeader } from '../../src/auditor/readStore';
+import { levelProblem } from '../../src/domain/objectStore';
+import { parseRangeHeader } from '../../src/auditor/rangeHeader';
 import { looksLikeSession, parseSessionRoot, parseSessionUrl } from '../../src/auditor/sessionLocation';
 import { parseTime, overlaps } from '../../src/auditor/timeWindow';
 import { printable } from '../../src/auditor/listFormat';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createS3Store } from '../../src/adapters/s3Store';
+import { s3StoreWith } from '../helpers/s3Store';
 import { appendEntry, buildEndMarker, emptyManifest, serializeManifest, sha256Hex, type Manifest, type ManifestEntry } from '../../src/domain/manifest';
 import { sessionPrefix } from '../../src/domain/sanitize';
 import { runCli } from '../helpers/cli';
@@ -58,7 +58,7 @@ function digests(data: Buffer): { sha256Base64: string; md5Base64: string } {
  * way the recorder chains it, and an end marker.
  */
 async function buildMixedSession(): Promise<string> {
-  const store = createS3Store({ bucket: BUCKET, prefix: 'tenant-1/', endpoint: s3.endpoint, region: s3.region });
+  const store = s3StoreWith({ bucket: BUCKET, prefix: 'tenant-1/', endpoint: s3.endpoint, region: s3.region });
   const prefix = sessionPrefix({ stack: 'mixed', fleet: 'fleet-1', sessionId: 'sess-mixed' });
   const sources = [...(await manifestOf(prefixOf(SESSIONS[0]))).entries, ...(await manifestOf(sessionPrefix({ stack: 'xvfb', fleet: 'fleet-1', sessionId: 'sess-x' }))).entries];
   let manifest = emptyManifest(prefix);
@@ -82,7 +82,7 @@ async function buildMixedSession(): Promise<string> {
   await store.put(`${prefix}manifest.json`, { data: manifestText }, { ...digests(manifestText), contentType: 'application/json' });
   const end = Buffer.from(JSON.stringify(buildEndMarker(manifest, { endedAtMs: startMs, reason: 'test', leftInSpool: 0, manifestSha256: sha256Hex(manifestText) })));
   await store.put(`${prefix}end.json`, { data: end }, { ...digests(end), contentType: 'application/json' });
-  store.destroy();
+  store.close();
   return prefix;
 }
 
@@ -153,7 +153,7 @@ describe('list', () => {
     const s = SESSIONS[2];
     const manifest = await manifestOf(prefixOf(s));
     const victim = manifest.entries[1] as ManifestEntry;
-    const store = createS3Store({ bucket: BUCKET, prefix: 'tenant-1/', endpoint: s3.endpoint, region: s3.region });
+    const store = s3StoreWith({ bucket: BUCKET, prefix: 'tenant-1/', endpoint: s3.endpoint, region: s3.region });
     // Overwrite one segment with other bytes (a different size): the listing alone shows it.
     const forged = Buffer.from('not the recorded video');
     await store.put(victim.key, { data: forged }, { ...digests(forged), contentType: 'video/mp4' });
@@ -167,7 +167,7 @@ describe('list', () => {
     expect(exported.code).toBe(5);
     expect(exported.stderr).toContain('does not check out');
     expect(existsSync(out)).toBe(false);
-    store.destroy();
+    store.close();
   });
 });
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openReadStore } from '../../src/auditor/readStore';
+import { openStore } from '../../src/adapters/openStore';
 import { appendEntry, buildEndMarker, emptyManifest, serializeManifest, sha256Hex, type Manifest } from '../../src/domain/manifest';
 import { startViewer } from '../../src/viewer/viewerServer';
 import { runCli } from '../helpers/cli';
@@ -79,7 +79,7 @@ test('list prints every session, naming the bad object in its own row, and exits
 });
 
 test("the viewer's session list answers 200 with the same rows", async () => {
-  const store = openReadStore({ kind: 'file', dir: dest, url: `file://${dest}` });
+  const store = openStore({ kind: 'file', dir: dest, url: `file://${dest}` }, { use: 'audit' });
   const viewer = await startViewer({ store, destination: `file://${dest}`, port: 0 });
   try {
     const sessions = await viewerGet(viewer, '/api/sessions');

@@ -29,7 +29,7 @@ try {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m,mode=0700', 'tmpfs', mountPoint], { stdio: 'pipe' });
   mounted = true;
 } catch (e) {
-  process.stdout.write(`diskFloor: cannot mount a tmpfs here (${(e as Error).message.split('\n')[0]}); the free-space logic is covered by test/commands/spoolSpaceWatch.test.ts only\n`);
+  process.stdout.write(`diskFloor: cannot mount a tmpfs here (${(e as Error).message.split('\n')[0]}); the free-space logic is covered by test/recording/spoolSpaceWatch.test.ts only\n`);
 }
 const session = { id: 'disk-1', stack: 'stack', fleet: 'fleet', user: 'heidi' };
 

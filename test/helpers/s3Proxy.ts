@@ -6,7 +6,7 @@
  *
  *   const proxy = await startS3Proxy(s3.endpoint);
  *   proxy.fault = (req) => (req.method === 'PUT' ? { status: 400, code: 'BadDigest' } : undefined);
- *   ... createS3Store({ endpoint: proxy.endpoint, ... }) ...
+ *   ... s3StoreWith({ endpoint: proxy.endpoint, ... }) ...
  *   await proxy.stop();
  */
 import { type IncomingHttpHeaders, type IncomingMessage, createServer, request } from 'node:http';

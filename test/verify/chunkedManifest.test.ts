@@ -10,11 +10,10 @@ import { ManifestBook } from '../../src/actors/manifestBook';
 import { checksumsOf } from '../../src/adapters/checksums';
 import { createLocalStore } from '../../src/adapters/localStore';
 import { inspectSession } from '../../src/auditor/sessionSummary';
-import { createLocalReadStore } from '../../src/auditor/localReadStore';
 import { addMetadata, appendEntry, buildEndMarker, entryFromSegment, sha256Hex } from '../../src/domain/manifest';
 import type { ChunkLimits } from '../../src/domain/manifestChunks';
 import { coverageField, withRun, withSessionStart, withStopRequest } from '../../src/domain/manifestCoverage';
-import type { SegmentStore } from '../../src/domain/segmentStore';
+import type { ObjectStore } from '../../src/domain/objectStore';
 import { verifyExitCode } from '../../src/verify/report';
 import { verifySession } from '../../src/verify/verifySession';
 
@@ -35,10 +34,10 @@ afterEach(async () => {
 });
 
 /** The local store, counting the bytes of every manifest object put. */
-function countingStore(): { store: SegmentStore; manifestPuts: number[] } {
+function countingStore(): { store: ObjectStore; manifestPuts: number[] } {
   const inner = createLocalStore(join(root, 'dest'));
   const manifestPuts: number[] = [];
-  const store: SegmentStore = {
+  const store: ObjectStore = {
     ...inner,
     put: (key, body, options) => {
       if (/manifest(-\d{6})?\.json$/.test(key) && 'data' in body) manifestPuts.push(body.data.length);
@@ -48,12 +47,12 @@ function countingStore(): { store: SegmentStore; manifestPuts: number[] } {
   return { store, manifestPuts };
 }
 
-async function putObject(store: SegmentStore, key: string, data: Buffer): Promise<void> {
+async function putObject(store: ObjectStore, key: string, data: Buffer): Promise<void> {
   await store.put(key, { data }, { ...checksumsOf(data), contentType: 'application/octet-stream' });
 }
 
 /** Records segments [from, to) of 5 s each in run-1 through the book, as the uploader does. */
-async function recordSegments(book: ManifestBook, store: SegmentStore, from: number, to: number): Promise<void> {
+async function recordSegments(book: ManifestBook, store: ObjectStore, from: number, to: number): Promise<void> {
   for (let i = from; i < to; i += 1) {
     const data = randomBytes(1_000 + i);
     const startMs = T + i * 5_000;
@@ -64,7 +63,7 @@ async function recordSegments(book: ManifestBook, store: SegmentStore, from: num
   }
 }
 
-async function closeSession(book: ManifestBook, store: SegmentStore, segments: number): Promise<void> {
+async function closeSession(book: ManifestBook, store: ObjectStore, segments: number): Promise<void> {
   const endMs = T + segments * 5_000;
   await book.update((m) => withStopRequest(m, endMs));
   await book.update((m) => withRun(m, { runId: 'run-1', startedAtMs: T - 300, firstFrameAtMs: T, endedAtMs: endMs + 200, end: { cause: 'stop-requested', code: 0, signal: null } }));
@@ -73,13 +72,13 @@ async function closeSession(book: ManifestBook, store: SegmentStore, segments: n
   await putObject(store, `${PREFIX}end.json`, Buffer.from(`${JSON.stringify(end, null, 2)}\n`));
 }
 
-async function startBook(store: SegmentStore): Promise<ManifestBook> {
+async function startBook(store: ObjectStore): Promise<ManifestBook> {
   const book = new ManifestBook(store, PREFIX, spoolDir, logger, undefined, LIMITS);
   await book.load(Date.now());
   return book;
 }
 
-async function beginSession(store: SegmentStore, book: ManifestBook): Promise<void> {
+async function beginSession(store: ObjectStore, book: ManifestBook): Promise<void> {
   const metadata = Buffer.from('{"user":"alice","sessionId":"se","stack":"st","fleet":"fl"}\n');
   const key = `${PREFIX}20261201T100000.000Z-metadata.json`;
   await putObject(store, key, metadata);
@@ -108,7 +107,7 @@ test('a chunked session verifies clean, the auditor check reads it whole, and th
   expect(report.coverage).toMatchObject({ ratio: 1 });
   expect(verifyExitCode(report)).toBe(0);
 
-  const inspected = await inspectSession(createLocalReadStore(join(root, 'dest')), PREFIX);
+  const inspected = await inspectSession(createLocalStore(join(root, 'dest')), PREFIX);
   expect(inspected?.check.problems).toEqual([]);
   expect(inspected?.check.verified).toBe(true);
   expect(inspected?.check.manifest?.entries).toHaveLength(10);
@@ -153,7 +152,7 @@ test('a deleted or altered chunk is named by verify and by the auditor check', a
   report = await verify();
   expect(report.problems.map((p) => [p.code, p.name])).toEqual(expect.arrayContaining([['manifest-missing', 'manifest-000001.json']]));
   expect(report.problems.map((p) => p.code)).toContain('chain-broken'); // the entries in it are gone
-  const inspected = await inspectSession(createLocalReadStore(join(root, 'dest')), PREFIX);
+  const inspected = await inspectSession(createLocalStore(join(root, 'dest')), PREFIX);
   expect(inspected?.check.verified).toBe(false);
   expect(inspected?.check.problems.join('\n')).toMatch(/manifest-000001\.json is missing/);
 });

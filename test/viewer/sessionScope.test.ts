@@ -5,7 +5,7 @@
  * HTTP, real S3-compatible server (s3rver) on 127.0.0.1.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { openReadStore } from '../../src/auditor/readStore';
+import { openStore } from '../../src/adapters/openStore';
 import { appendEntry, buildEndMarker, emptyManifest, serializeManifest, sha256Hex, type Manifest } from '../../src/domain/manifest';
 import { startViewer, type ViewerServer } from '../../src/viewer/viewerServer';
 import { startS3Server, type TestS3Server } from '../helpers/s3Server';
@@ -21,7 +21,7 @@ const DOTTED = `${A}../sess-b/20261124T090000.000Z-video.mp4`;
 
 let s3: TestS3Server;
 let viewer: ViewerServer;
-let store: ReturnType<typeof openReadStore>;
+let store: ReturnType<typeof openStore>;
 
 beforeAll(async () => {
   s3 = await startS3Server({ bucket: 'scope' });
@@ -44,7 +44,7 @@ beforeAll(async () => {
   await put(`${A}end.json`, JSON.stringify(end));
   await put(OTHER, other);
   client.destroy();
-  store = openReadStore({ kind: 's3', bucket: 'scope', prefix: '', url: 's3://scope/' }, { endpoint: s3.endpoint, region: s3.region });
+  store = openStore({ kind: 's3', bucket: 'scope', prefix: '', url: 's3://scope/' }, { endpoint: s3.endpoint, region: s3.region, use: 'audit' });
   viewer = await startViewer({ store, destination: 's3://scope/', port: 0 });
 });
 afterAll(async () => {

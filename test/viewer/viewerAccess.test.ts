@@ -6,7 +6,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openReadStore, type ReadStore } from '../../src/auditor/readStore';
+import { openStore } from '../../src/adapters/openStore';
+import type { ReadOnlyStore } from '../../src/domain/objectStore';
 import { appendEntry, emptyManifest, serializeManifest, sha256Hex } from '../../src/domain/manifest';
 import { startViewer, type ViewerServer } from '../../src/viewer/viewerServer';
 import { httpGet, login } from './viewerHttp';
@@ -26,9 +27,9 @@ beforeAll(async () => {
     durationSeconds: 1, bytes: 5, sha256: sha256Hex('video'), width: 1280, height: 720, complete: true,
   });
   await writeFile(join(dest, 'st', 'fl', 'sess', 'manifest.json'), serializeManifest(manifest));
-  const store = openReadStore({ kind: 'file', dir: dest, url: `file://${dest}` });
+  const store = openStore({ kind: 'file', dir: dest, url: `file://${dest}` }, { use: 'audit' });
   // The same store, except that one session's listing fails: a request that ends in the error log.
-  const failing: ReadStore = { ...store, listLevel: (level) => (level === 'st/fl/broken/' ? Promise.reject(new Error('store failed')) : store.listLevel(level)) };
+  const failing: ReadOnlyStore = { ...store, listLevel: (level) => (level === 'st/fl/broken/' ? Promise.reject(new Error('store failed')) : store.listLevel(level)) };
   viewer = await startViewer({ store: failing, destination: `file://${dest}`, port: 0, onError: (e, url) => errors.push(`${url} ${String(e)}`) });
   other = await startViewer({ store, destination: `file://${dest}`, port: 0 });
 });

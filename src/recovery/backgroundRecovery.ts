@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { RecorderConfig } from '../config/loadConfig';
-import { describeRecovery, recoverSpool } from './recover';
+import { describeRecovery, recoverSpool } from './recoverSpool';
 
 export interface BackgroundRecoveryInput {
   readonly config: Pick<RecorderConfig, 'spoolDir' | 'destination' | 'endpoint' | 'region' | 'checksumMode' | 'drainTimeout'>;

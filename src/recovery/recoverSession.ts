@@ -8,7 +8,7 @@
  * the next try.
  */
 import { readFile } from 'node:fs/promises';
-import { countVideo, removeSessionDir } from './sessionSpoolCleanup';
+import { countVideo, removeSessionDir } from '../adapters/sessionSpoolDir';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createActor, toPromise, type InspectionEvent } from 'xstate';
@@ -20,10 +20,11 @@ import { stopOrphanedCaptures } from '../adapters/orphanCapture';
 import { listRunIds } from '../adapters/spoolRun';
 import { recoveryMachine, type RecoveryOutput } from '../machines/recoveryMachine';
 import { acquireSessionLock, isLockLive, readSessionLock, SessionLockedError, type LockInfo } from '../sessionLock';
-import type { SessionMetadata } from '../domain/sessionMetadata';
-import { SESSION_FILE, type SessionSpoolInfo } from './recordSession';
-import { storeFor, type OpenStore } from './storeFor';
-import { describeTransition } from './transitionLog';
+import { SESSION_FILE, parseSessionFile, type SessionFile } from '../domain/sessionFile';
+import { openStore } from '../adapters/openStore';
+import { storageProtection, type ProtectionOptions } from '../config/storageProtection';
+import type { ObjectStore } from '../domain/objectStore';
+import { describeTransition } from '../transitionLog';
 
 export const LOCK_FILE = 'recorder.lock';
 
@@ -44,22 +45,20 @@ export interface RecoverSessionInput {
   /** The session's spool dir: `<spool-dir>/<sanitized session id>`. */
   readonly dir: string;
   /** endpoint/region/checksumMode for a session.json that does not record them. */
-  readonly config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'>;
+  readonly config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'> & Partial<ProtectionOptions>;
   readonly logger: Logger;
   /** This session's whole recovery, start to end.json. */
   readonly budgetMs: number;
   readonly now: () => Date;
   /** Aborting cuts the uploads short: manifest and end marker are still written within the reserve. */
   readonly signal?: AbortSignal;
-  /** Test seam: how a store is opened. */
-  readonly openStore?: typeof storeFor;
 }
 
 export async function recoverSession(input: RecoverSessionInput): Promise<SessionRecovery> {
   const { dir } = input;
-  let info: SessionSpoolInfo;
+  let info: SessionFile;
   try {
-    info = parseSessionInfo(await readFile(join(dir, SESSION_FILE), 'utf8'));
+    info = parseSessionFile(await readFile(join(dir, SESSION_FILE), 'utf8'));
   } catch (e) {
     return { kind: 'unrecoverable', dir, reason: `${SESSION_FILE}: ${(e as Error).message}`, videoFiles: await countVideo(dir) };
   }
@@ -74,7 +73,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     if (e instanceof SessionLockedError) return { kind: 'busy', dir, holder: e.holder };
     throw e;
   }
-  let open: OpenStore | undefined;
+  let store: ObjectStore | undefined;
   let done = false;
   try {
     let destination;
@@ -87,17 +86,18 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     // A session.json that records how its store was reached is followed exactly; an older one
     // gets this command's endpoint settings.
     const recorded = info.checksumMode !== undefined;
-    open = (input.openStore ?? storeFor)({
+    store = openStore(destination, {
       // The whole config: encryption and Object Lock settings, where this version has them, apply too.
       ...input.config,
-      destination,
+      ...storageProtection(input.config),
+      use: 'record',
       endpoint: recorded ? info.endpoint : input.config.endpoint,
       region: recorded ? info.region : input.config.region,
       checksumMode: info.checksumMode ?? input.config.checksumMode,
     });
     const runIds = listRunIds(dir);
     const reason = `recovered: ${await howItEnded(dir, before)}; finished by recover pid ${process.pid}`;
-    log.info({ dir, runs: runIds.length, destination: open.store.description, prefix: info.sessionPrefix, orphansStopped: orphans.length }, 'recovering session');
+    log.info({ dir, runs: runIds.length, destination: store.description, prefix: info.sessionPrefix, orphansStopped: orphans.length }, 'recovering session');
 
     const budgetMs = Math.max(0, input.budgetMs);
     const finalizeReserveMs = Math.min(15_000, Math.max(1_000, Math.round(budgetMs * 0.3)));
@@ -106,7 +106,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
       actors: {
         segmentWatcher: createSegmentWatcher({ sessionSpoolDir: dir, logger: log, previousRunsBeforeMs: 0 }),
         uploader: createUploader({
-          store: open.store,
+          store,
           sessionPrefix: info.sessionPrefix,
           spoolDir: dir,
           metadata: info.metadata,
@@ -141,7 +141,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     else log.warn({ where, leftInSpool: output.leftInSpool, message: output.message }, 'session partly recovered: the rest stays in the spool');
     return { kind: 'recovered', dir, sessionId: info.metadata.sessionId, where, output, orphansStopped: orphans.length };
   } finally {
-    open?.close();
+    store?.close();
     if (done) await removeSessionDir(dir, lockPath, lock.release);
     else await lock.release();
   }
@@ -157,16 +157,4 @@ async function howItEnded(dir: string, staleLock: LockInfo | undefined): Promise
   const earlier = await readFile(join(dir, 'end.json'), 'utf8').then((t) => JSON.parse(t) as { reason?: unknown }, () => undefined);
   const why = typeof earlier?.reason === 'string' ? ` after "${earlier.reason}"` : '';
   return `the recorder drained${why} but left items in the spool`;
-}
-
-function parseSessionInfo(text: string): SessionSpoolInfo {
-  const value = JSON.parse(text) as Partial<SessionSpoolInfo>;
-  const metadata = value.metadata as Partial<SessionMetadata> | undefined;
-  if (value.format !== 'session-recorder.session/1') throw new Error(`expected format "session-recorder.session/1", got ${JSON.stringify(value.format)}`);
-  if (typeof metadata !== 'object' || metadata === null || typeof metadata.sessionId !== 'string' || typeof metadata.startedAt !== 'string') {
-    throw new Error('expected "metadata" with a sessionId and a startedAt');
-  }
-  if (typeof value.sessionPrefix !== 'string' || value.sessionPrefix === '') throw new Error('expected a non-empty "sessionPrefix"');
-  if (typeof value.destination !== 'string') throw new Error('expected a "destination" URL');
-  return value as SessionSpoolInfo;
 }

@@ -1,5 +1,5 @@
 import type { InspectionEvent, StateValue } from 'xstate';
-import { stateValueText } from '../inspector/machineGraph';
+import { stateValueText } from './inspector/machineGraph';
 
 export interface TransitionLine {
   readonly message: string;

@@ -10,26 +10,12 @@ import { writeFileAtomic } from '../adapters/atomicWrite';
 import { readRootOwnedFile } from '../adapters/metadata/rootOwnedFile';
 import { sanitizeComponent, sessionPrefix } from '../domain/sanitize';
 import type { SessionMetadata } from '../domain/sessionMetadata';
+import { SESSION_FILE, serializeSessionFile } from '../domain/sessionFile';
 import { acquireSessionLock, sessionLockPath, type SessionLock } from '../sessionLock';
 import { flagName, optionTable } from '../config/options';
 import { sentinelPathFor } from '../config/defaults';
 
 const execFileAsync = promisify(execFile);
-
-/** Written into each session's spool dir so `recover` can finish a session without its recorder. */
-export const SESSION_FILE = 'session.json';
-
-export interface SessionSpoolInfo {
-  readonly format: 'session-recorder.session/1';
-  readonly metadata: SessionMetadata;
-  /** Key prefix inside the destination: `<stack>/<fleet>/<session>/`, sanitized. */
-  readonly sessionPrefix: string;
-  readonly destination: string;
-  /** How the destination was reached, so `recover` uploads to the same store (absent in older files). */
-  readonly endpoint?: string;
-  readonly region?: string;
-  readonly checksumMode?: RecorderConfig['checksumMode'];
-}
 
 export interface PreparedSession {
   readonly metadata: SessionMetadata;
@@ -92,12 +78,12 @@ export async function prepareSession(input: PrepareInput): Promise<PreparedSessi
   const lock = await acquireSessionLock({ lockPath, sessionId: metadata.sessionId, pid: process.pid, now: input.now });
   const sessionSpoolDir = join(config.spoolDir, sanitizeComponent(metadata.sessionId));
   const prefix = sessionPrefix(metadata);
-  const info: SessionSpoolInfo = {
-    format: 'session-recorder.session/1', metadata, sessionPrefix: prefix, destination: config.destination.url,
+  const file = serializeSessionFile({
+    metadata, sessionPrefix: prefix, destination: config.destination.url,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.region === undefined ? {} : { region: config.region }),
     checksumMode: config.checksumMode,
-  };
-  await writeFileAtomic(join(sessionSpoolDir, SESSION_FILE), `${JSON.stringify(info, null, 2)}\n`);
+  });
+  await writeFileAtomic(join(sessionSpoolDir, SESSION_FILE), file);
   return { metadata, sessionPrefix: prefix, sessionSpoolDir, sentinelPath, lock };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/loadConfig';
-import { startSession } from '../../src/commands/startSession';
+import { startSession } from '../../src/recording/startSession';
 import { EnvironmentError } from '../../src/domain/errors';
 import { acquireSessionLock, readSessionLock, SessionLockedError, sessionLockPath } from '../../src/sessionLock';
 

@@ -19,7 +19,7 @@ import { EnvironmentError } from '../domain/errors';
 import { addMetadata } from '../domain/manifest';
 import { commitChange } from '../domain/manifestChunks';
 import { MANIFEST_NAME, metadataKey } from '../domain/objectNames';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 import { serializeMetadata, type SessionMetadata } from '../domain/sessionMetadata';
 
 export const PREFLIGHT_TIMEOUT_MS = 5_000;
@@ -37,7 +37,7 @@ export function metadataObject(metadata: SessionMetadata, sessionPrefix: string)
 
 /** Throws EnvironmentError (exit 2) when the store refuses for good; otherwise says how it went. */
 export async function preflightStore(input: {
-  readonly store: SegmentStore;
+  readonly store: WriteOnlyStore;
   readonly metadata: SessionMetadata;
   readonly sessionPrefix: string;
   readonly logger: Logger;

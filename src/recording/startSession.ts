@@ -18,13 +18,19 @@ import { withTimeout } from '../adapters/withTimeout';
 import { EnvironmentError } from '../domain/errors';
 import { sessionPrefix } from '../domain/sanitize';
 import { isLockLive, readSessionLock, SessionLockedError, sessionLockPath } from '../sessionLock';
-import { prepareSession, resolveSessionMetadata, type PrepareInput, type PreparedSession } from './recordSession';
+import { prepareSession, resolveSessionMetadata, type PrepareInput, type PreparedSession } from './prepareSession';
 import { checkLocalDirs, LOCAL_CHECK_TIMEOUT_MS } from './localDirChecks';
 import { notePreflightInSpool, preflightStore } from './storePreflight';
-import { storeFor, type OpenStore } from './storeFor';
+import { openStore } from '../adapters/openStore';
+import { storageProtection } from '../config/storageProtection';
+import type { WriteOnlyStore } from '../domain/objectStore';
 
-export interface StartedSession extends OpenStore {
+export interface StartedSession {
   readonly session: PreparedSession;
+  /** The recorder's side of the destination: put (and abort) only, like its IAM policy. */
+  readonly store: WriteOnlyStore;
+  /** Releases the store's client. */
+  close(): void;
 }
 
 export async function startSession(input: Omit<PrepareInput, 'metadata'>): Promise<StartedSession> {
@@ -34,17 +40,17 @@ export async function startSession(input: Omit<PrepareInput, 'metadata'>): Promi
   // Every local directory before any write (the destination's metadata object is the first).
   await checkLocalDirs(config, metadata.sessionId, input.platform);
   await withTimeout(checkSpoolWritable(config, input.platform), LOCAL_CHECK_TIMEOUT_MS, `writing a test file into the spool directory ${config.spoolDir}`, 'fix that file system or point --spool-dir elsewhere');
-  const open = storeFor(config);
+  const store = openStore(config.destination, { ...config, ...storageProtection(config), use: 'record' });
   try {
     const prefix = sessionPrefix(metadata);
-    const preflight = await preflightStore({ store: open.store, metadata, sessionPrefix: prefix, logger });
+    const preflight = await preflightStore({ store, metadata, sessionPrefix: prefix, logger });
     const session = await prepareSession({ ...input, metadata });
     await notePreflightInSpool(session.sessionSpoolDir, session.sessionPrefix, preflight, logger);
     const orphans = await stopOrphanedCaptures({ sessionSpoolDir: session.sessionSpoolDir, logger, graceMs: config.stopTimeout * 1000 });
     if (orphans.length > 0) logger.warn({ orphans }, 'stopped FFmpeg left running by an earlier recorder of this session; its segments are uploaded now');
-    return { ...open, session };
+    return { session, store, close: () => store.close() };
   } catch (e) {
-    open.close();
+    store.close();
     throw e;
   }
 }

@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalReadStore } from '../../src/auditor/localReadStore';
+import { createLocalStore } from '../../src/adapters/localStore';
 
 let root: string;
 let dest: string;
@@ -36,20 +36,20 @@ async function text(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 test('real files are read as before', async () => {
-  const store = createLocalReadStore(dest);
+  const store = createLocalStore(dest);
   const opened = await store.open('st/fl/sess/20261124T090000.000Z-video.mp4');
   expect(await text(opened.body)).toBe('real segment');
   expect((await store.listLevel('st/fl/sess/')).objects.map((o) => o.key)).toEqual(['st/fl/sess/20261124T090000.000Z-video.mp4']);
 });
 
 test('a linked segment or manifest is refused, saying why', async () => {
-  const store = createLocalReadStore(dest);
+  const store = createLocalStore(dest);
   await expect(store.open('st/fl/sess/20261124T090001.000Z-video.mp4')).rejects.toThrow(/is a symbolic link: file:\/\/ destinations are read without following links/);
   await expect(store.readSmall('st/fl/sess/manifest.json', 1024)).rejects.toThrow(/is a symbolic link/);
 });
 
 test('a linked directory is neither listed nor read through', async () => {
-  const store = createLocalReadStore(dest);
+  const store = createLocalStore(dest);
   expect((await store.listLevel('st/fl/')).prefixes).toEqual(['st/fl/sess/']);
   expect(await store.listLevel('st/fl/linked/')).toEqual({ prefixes: [], objects: [] });
   await expect(store.readSmall('st/fl/linked/manifest.json', 1024)).rejects.toThrow(/is a symbolic link/);

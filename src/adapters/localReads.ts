@@ -1,33 +1,55 @@
 /**
- * ReadStore on a local directory laid out like the bucket (`file://` destinations). Nothing below
- * the directory is read through a symbolic link: a link planted there would make the auditor's
- * `list`, `export` or viewer read (and serve) a file outside the destination.
+ * Listing and reading for the local-directory store, in S3's terms (UTF-8 byte order, no temp
+ * files). Nothing below the directory is read through a symbolic link: a link planted there would
+ * make the auditor's `list`, `export`, `verify` or viewer read (and serve) a file outside the
+ * destination.
  */
 import { constants } from 'node:fs';
 import { lstat, open as openFile, readdir, stat, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
-import { isTempName } from '../adapters/atomicWrite';
-import { UploadError } from '../domain/errors';
-import type { StoredObject } from '../domain/segmentStore';
-import { levelProblem, type ByteRange, type ListLevel, type OpenedObject, type ReadStore } from './readStore';
-
-function code(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
+import { join, relative, sep } from 'node:path';
+import { errorCode, UploadError } from '../domain/errors';
+import { levelProblem, type ByteRange, type ListLevel, type OpenedObject, type ReadOnlyStore, type StoredObject } from '../domain/objectStore';
+import { isTempName } from './atomicWrite';
 
 /** S3 lists in UTF-8 byte order; so do we. */
 function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-export function createLocalReadStore(dir: string): ReadStore {
-  const description = `file://${dir}`;
+function missing(e: unknown): boolean {
+  return errorCode(e) === 'ENOENT' || errorCode(e) === 'ENOTDIR';
+}
 
-  function pathOf(key: string): string {
-    if (key === '' || key.startsWith('/') || key.includes('\\') || key.includes('\0') || key.split('/').some((p) => p === '' || p === '.' || p === '..')) {
-      throw new UploadError(`Key ${JSON.stringify(key)} is not a relative key like "stack/fleet/session/name"`);
+/** `pathOf` turns a key into its file, refusing keys that are not relative (UploadError). */
+export function localReads(dir: string, description: string, pathOf: (key: string) => string): Omit<ReadOnlyStore, 'description' | 'close'> {
+  async function* walk(current: string): AsyncGenerator<string> {
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch (e) {
+      if (missing(e)) return;
+      throw e;
     }
-    return join(dir, ...key.split('/'));
+    for (const entry of entries) {
+      if (isTempName(entry.name)) continue;
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) yield* walk(full);
+      else if (entry.isFile()) yield full;
+    }
+  }
+
+  async function* list(prefix: string): AsyncIterable<StoredObject> {
+    // Start at the deepest directory the prefix names, then filter by the full prefix.
+    const slash = prefix.lastIndexOf('/');
+    const start = slash < 0 ? dir : join(dir, ...prefix.slice(0, slash).split('/').filter((p) => p !== ''));
+    const found: StoredObject[] = [];
+    for await (const file of walk(start)) {
+      const key = relative(dir, file).split(sep).join('/');
+      if (!key.startsWith(prefix)) continue;
+      found.push({ key, bytes: (await stat(file)).size });
+    }
+    found.sort((a, b) => byteOrder(a.key, b.key));
+    yield* found;
   }
 
   const linkError = (key: string): UploadError =>
@@ -50,7 +72,7 @@ export function createLocalReadStore(dir: string): ReadStore {
     try {
       return await openFile(path, constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (e) {
-      if (code(e) === 'ELOOP') throw linkError(key);
+      if (errorCode(e) === 'ELOOP') throw linkError(key);
       throw e;
     }
   }
@@ -65,7 +87,7 @@ export function createLocalReadStore(dir: string): ReadStore {
       await checkNoLinkedDirs(level, parts);
       entries = await readdir(levelDir, { withFileTypes: true });
     } catch (e) {
-      if (code(e) === 'ENOENT' || code(e) === 'ENOTDIR' || e instanceof UploadError) return { prefixes: [], objects: [] };
+      if (missing(e) || e instanceof UploadError) return { prefixes: [], objects: [] };
       throw new UploadError(`Listing ${JSON.stringify(level || '(top)')} at ${description} failed: ${(e as Error).message}`, { cause: e });
     }
     const prefixes: string[] = [];
@@ -94,7 +116,7 @@ export function createLocalReadStore(dir: string): ReadStore {
       if (info.size > maxBytes) throw new UploadError(`${JSON.stringify(key)} at ${description} is ${info.size} bytes; expected at most ${maxBytes}`);
       return await handle.readFile();
     } catch (e) {
-      if (code(e) === 'ENOENT' || code(e) === 'ENOTDIR') return undefined;
+      if (missing(e)) return undefined;
       if (e instanceof UploadError) throw e;
       throw new UploadError(`Reading ${JSON.stringify(key)} at ${description} failed: ${(e as Error).message}`, { cause: e });
     } finally {
@@ -113,7 +135,7 @@ export function createLocalReadStore(dir: string): ReadStore {
     } catch (e) {
       await handle?.close();
       if (e instanceof UploadError) throw e;
-      throw new UploadError(`Cannot read ${JSON.stringify(key)} from ${description}: ${code(e) === 'ENOENT' ? 'no such object' : (e as Error).message}`, { cause: e });
+      throw new UploadError(`Cannot read ${JSON.stringify(key)} from ${description}: ${errorCode(e) === 'ENOENT' ? 'no such object' : (e as Error).message}`, { cause: e });
     }
     const start = Math.min(range?.start ?? 0, size);
     const end = Math.min(range?.end ?? size - 1, size - 1);
@@ -121,5 +143,5 @@ export function createLocalReadStore(dir: string): ReadStore {
     return { body, length: Math.max(0, end - start + 1), start, end, totalBytes: size };
   }
 
-  return { description, listLevel, readSmall, open, close: () => undefined };
+  return { list, listLevel, readSmall, open };
 }

@@ -7,7 +7,7 @@ import { createSegmentWatcher } from '../actors/segmentWatcher';
 import { createSentinelWatcher } from '../actors/sentinelWatcher';
 import { createUploader } from '../actors/uploader';
 import type { DisplayProbe } from '../adapters/display/displayProbe';
-import type { SegmentStore } from '../domain/segmentStore';
+import type { WriteOnlyStore } from '../domain/objectStore';
 import type { SessionMetadata } from '../domain/sessionMetadata';
 import type { RecorderMachineConfig } from '../machines/recorderContext';
 import { recorderMachine } from '../machines/recorderMachine';
@@ -17,7 +17,7 @@ export interface RecorderWiring {
   readonly config: RecorderConfig;
   readonly display: string;
   readonly probe: DisplayProbe;
-  readonly store: SegmentStore;
+  readonly store: WriteOnlyStore;
   readonly metadata: SessionMetadata;
   readonly sessionPrefix: string;
   readonly sessionSpoolDir: string;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { parseDestination } from '../../src/adapters/destination';
-import { recoverSpool, describeRecovery } from '../../src/commands/recover';
+import { recoverSpool, describeRecovery } from '../../src/recovery/recoverSpool';
 import { parseManifest, verifyChain } from '../../src/domain/manifest';
 import { acquireSessionLock } from '../../src/sessionLock';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { MB } from '../../src/adapters/freeSpace';
-import { RESERVE_BYTES, RESERVE_FILE, watchSpoolSpace } from '../../src/commands/spoolSpaceWatch';
+import { RESERVE_BYTES, RESERVE_FILE, watchSpoolSpace } from '../../src/recording/spoolSpaceWatch';
 
 let dir: string;
 beforeEach(async () => {

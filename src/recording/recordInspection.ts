@@ -5,7 +5,7 @@ import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import type { Logger } from 'pino';
 import { attachInspector, attachJsonLines, combineInspect, saveStandalonePage, type AttachedInspector, type JsonLinesInspector } from '../inspector/attach';
 import type { InspectionStream } from '../inspector/inspectionStream';
-import { describeTransition } from './transitionLog';
+import { describeTransition } from '../transitionLog';
 
 export interface RecordInspection {
   /** For `createActor(machine, { inspect })`. */
