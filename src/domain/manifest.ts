@@ -9,6 +9,7 @@ import { parseJsonFile } from './jsonFile';
 import type { DurableSegment } from './segment';
 import { RUN_END_CAUSES, type RunEndCause } from './captureRuns';
 import type { Coverage } from './coverage';
+import { activityRefSchema, type ActivityRef } from './activity';
 
 /** Written since manifests are stored in chunks (see manifestChunks.ts); /1 (one whole object) is still read. */
 export const MANIFEST_FORMAT = 'session-recorder.manifest/2';
@@ -33,6 +34,8 @@ export interface ManifestEntry {
   readonly complete: boolean;
   /** true when the segment holds no decodable frame (a header only: the disk filled up); absent otherwise. */
   readonly noFrames?: boolean;
+  /** The segment's activity object (domain/activity.ts); absent when the track is off or from before it existed. */
+  readonly activity?: ActivityRef;
   /** Hex SHA-256 of the previous entry's canonical JSON; GENESIS_SHA256 for the first. */
   readonly prevEntrySha256: string;
 }
@@ -245,6 +248,7 @@ const entrySchema = z.object({
   height: z.number().int().nonnegative(),
   complete: z.boolean(),
   noFrames: z.boolean().optional(),
+  activity: activityRefSchema.optional(),
   prevEntrySha256: hex64,
 });
 const runSchema = z.object({

@@ -4,6 +4,7 @@
  *
  *   <startUtc>-metadata.json   who/where/when, written first
  *   <startUtc>-video.<ext>     one per segment, named by its start time
+ *   <startUtc>-activity.json   the segment's activity track (window titles, idle), same start time
  *   manifest.json              the manifest's open (last) chunk: the newest entries, hash-chained
  *   manifest-000000.json ...   the manifest's sealed chunks, never rewritten (see manifestChunks.ts)
  *   end.json                   written last: totals
@@ -64,6 +65,10 @@ export function metadataName(startMs: number): string {
 
 export function segmentName(startMs: number, extension: string = SEGMENT_EXTENSION): string {
   return `${formatStartUtc(startMs)}-video.${extension}`;
+}
+
+export function activityName(segmentStartMs: number): string {
+  return `${formatStartUtc(segmentStartMs)}-activity.json`;
 }
 
 export function metadataKey(sessionPrefix: string, startMs: number): string {
