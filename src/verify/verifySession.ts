@@ -8,6 +8,7 @@ import { manifestTotals, sha256Hex, parseEndMarker, type EndMarker, type Manifes
 import { assembleStored, headChunkIndex, readChunkTexts } from '../domain/manifestChunks';
 import { END_NAME, MANIFEST_NAME, manifestChunkIndex } from '../domain/objectNames';
 import type { ReadOnlyStore } from '../domain/objectStore';
+import { activityFindings } from './activityChecks';
 import { checkContinuity, type ContinuityLimits } from './continuity';
 import { coverageFindings, type CoverageLimits } from './coverageChecks';
 import { chainFindings, endFindings, locationNote, nameInSession } from './manifestChecks';
@@ -214,6 +215,10 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
         details: { entry: index + 1, expectedSha256: entry.sha256, actualSha256: result.sha256, expectedBytes: entry.bytes, actualBytes: result.bytes },
       });
     });
+
+    const activity = await activityFindings({ manifest: m, store, listed, expected, readFailed });
+    problems.push(...activity.problems);
+    notes.push(...activity.notes);
 
     // Completeness; with coverage records, gaps between runs are judged there (with their cause).
     const completeness = coverageFindings(m, end, {
