@@ -216,10 +216,6 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
       });
     });
 
-    const activity = await activityFindings({ manifest: m, store, listed, expected, readFailed });
-    problems.push(...activity.problems);
-    notes.push(...activity.notes);
-
     // Completeness; with coverage records, gaps between runs are judged there (with their cause).
     const completeness = coverageFindings(m, end, {
       minCoverage: input.limits.minCoverage ?? 0.99,
@@ -234,6 +230,10 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
     problems.push(...continuity.problems, ...completeness.problems);
     notes.push(...continuity.notes, ...completeness.notes);
     timeline = continuity.summary;
+
+    const activity = await activityFindings({ manifest: m, store, listed, expected, readFailed });
+    problems.push(...activity.problems);
+    notes.push(...activity.notes);
   }
 
   for (const [name, bytes] of listed) {
