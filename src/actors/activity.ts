@@ -41,6 +41,7 @@ export class ActivityTracker {
   private state: ActivityState = EMPTY_ACTIVITY_STATE;
   /** Whether the next view is the first of a connection (journaled whole, as `observed`). */
   private fresh = true;
+  private source: ActivitySource | undefined;
   /** A `lost` record is written for the current outage. */
   private downRecorded = false;
   private lastWriteMs = 0;
@@ -101,8 +102,11 @@ export class ActivityTracker {
     if (this.stopped) return;
     const at = Math.max(atMs, this.lastEventMs);
     const next: ActivityState = { focus: view.focus, windows: view.windows, idleSince: this.state.idleSince };
-    if (this.fresh) {
+    // A new connection, or the source changed (a window manager started: _NET_ACTIVE_WINDOW
+    // appeared): the whole view is journaled with the source's name.
+    if (this.fresh || source !== this.source) {
       this.fresh = false;
+      this.source = source;
       this.downRecorded = false;
       this.write({ k: 'observed', at: iso(at), source, state: next });
       this.deps.logger.info({ source, windows: next.windows.length, focus: next.focus === null ? null : forLog(next.focus.title) }, 'activity observed');

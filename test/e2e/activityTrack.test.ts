@@ -2,8 +2,8 @@
  * Integration (real processes): the activity track, recorder side (issue 15). The built CLI records
  * a real Xvfb (no window manager) with real FFmpeg while real X clients come and go: an xterm with
  * a distinctive title (`-T`), retitled with xdotool, a window manager simulated by setting
- * `_NET_ACTIVE_WINDOW` on the root window with xprop, our own X connection cut by XKillClient
- * (test/fixtures/xattack), and the recorder SIGKILLed then recovered. What lands is read back
+ * `_NET_ACTIVE_WINDOW` on the root window with xprop, a hostile XKillClient aimed at our own X
+ * connection (test/fixtures/xattack), and the recorder SIGKILLed then recovered. What lands is read back
  * from the stores (file:// and the S3-compatible server) and checked by `verify`.
  */
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
@@ -103,7 +103,7 @@ async function activityOf(dir: string): Promise<{ manifest: Manifest; objects: A
 const allEvents = (objects: readonly ActivityObject[]): ActivityEvent[] => objects.flatMap((o) => o.events);
 const titlesIn = (e: ActivityEvent): string[] => (e.kind === 'windows' ? e.windows.map((w) => w.title) : e.kind === 'focus' && e.window !== null ? [e.window.title] : []);
 
-test('titles, apps and pids with their times; retitled, focused (simulated WM) and closed windows; our X connection cut and back; verify passes, then fails on tampering', async () => {
+test('titles, apps and pids with their times; retitled, focused (simulated WM) and closed windows; a hostile XKillClient cannot cut our X connection; verify passes, then fails on tampering', async () => {
   const session = record('track-file', 30, 'file');
   await logged(session, 'activity observed');
   const title = `ZEBRA-LEDGER-${randomBytes(3).toString('hex')}`;
@@ -116,10 +116,16 @@ test('titles, apps and pids with their times; retitled, focused (simulated WM) a
   await run('xdotool', ['set_window', '--name', renamed, String(Number(term.wid))], { env: display() });
   const renamedAfter = Date.now();
   await waitUntil('the retitle in the journal', async () => ((await readFile(join(session.spool, 'track-file', 'activity.jsonl'), 'utf8').catch(() => '')).includes(renamed) ? true : undefined), 15_000);
-  // Our own X connection cut (the recorder runs as "node"; no other node process here holds one).
-  const cuts = await xattack(attack, x.display, ['cut', 'node', '1500', '3000']);
-  expect(cuts.length).toBeGreaterThanOrEqual(1);
-  await waitUntil('a reconnect after the cuts', () => (session.recorder.stderr().split('"msg":"activity source connected"').length - 1 >= 2 ? true : undefined), 20_000);
+  // A hostile client tries to cut our X connection (the recorder runs as "node"; no other node
+  // process here holds one). XKillClient needs a resource of the victim and the track's
+  // connection owns none (no window, no pixmap): the server refuses with BadValue (measured), so
+  // the track is not cut. (The lost-and-back path is tested by test/actors/activity.test.ts with
+  // an X server that goes away.)
+  const cut = await xattack(attack, x.display, ['cut', 'node', '1000', '1000']).then(
+    () => 'cut',
+    (e: Error) => e.message,
+  );
+  expect(cut).toMatch(/BadValue[\s\S]*X_KillClient/);
   const later = await xterm(`AFTER-CUT-${randomBytes(3).toString('hex')}`);
   term.child.kill();
   const result = await session.recorder.done;
@@ -157,15 +163,15 @@ test('titles, apps and pids with their times; retitled, focused (simulated WM) a
   const closed = events.filter((e) => e.kind === 'windows' && Date.parse(e.at) > Date.parse(retitled!.at)).find((e) => !titlesIn(e).includes(renamed));
   expect(closed).toBeDefined();
 
-  // The cut: an unobserved stretch saying why, and the track resumed (the window mapped after it is there).
-  const unobserved = objects.flatMap((o) => o.unobserved).filter((u) => /closed by the server/.test(u.cause));
-  expect(unobserved.length).toBeGreaterThanOrEqual(1);
+  // The attempted cut changed nothing: no stretch was lost, and the window mapped after it is there.
+  expect(result.stderr).not.toContain('activity source lost');
+  expect(objects.flatMap((o) => o.unobserved).filter((u) => Date.parse(u.start) > Date.parse(objects[0]!.start) + 5_000)).toEqual([]);
   expect(events.some((e) => e.kind === 'windows' && e.windows.some((w) => w.id === later.wid))).toBe(true);
 
   // verify: clean, with the unobserved stretches as notes.
   const clean = await verify(session);
   expect({ code: clean.code, problems: clean.report.problems }).toEqual({ code: 0, problems: [] });
-  expect(clean.report.notes.some((n) => n.code === 'activity-unobserved' && /closed by the server/.test(n.message))).toBe(true);
+  expect(clean.report.notes.some((n) => n.code === 'activity-unobserved')).toBe(true); // the start-up, before the source reported
 
   // Tampered and missing activity objects: integrity failures (exit 5).
   const names = (await readdir(session.dir)).filter((n) => n.endsWith('-activity.json')).sort();

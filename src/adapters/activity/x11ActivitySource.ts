@@ -26,6 +26,7 @@ const LOCAL_CLIENT_PID = 2;
 /** Coalesces a burst of events (an xterm maps, names and focuses its window in a few ms) into one read. */
 const COALESCE_MS = 25;
 const PointerRoot = 1;
+const LAST_PREDEFINED_ATOM = 68;
 
 function call<T>(fn: (cb: (err: Error | null, value: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
@@ -44,6 +45,13 @@ async function connect(display: string, handlers: ActivitySourceHandlers): Promi
     const c = x11.createClient({ display }, (err, d) => (err ? reject(new Error(`cannot connect to X display ${display}: ${messageOf(err)}`)) : resolve(d)));
     c.on('error', () => undefined); // until set up: the callback reports it
   });
+  // x11 4.2.2 shares one atom cache object between all its clients (`this.atoms = stdatoms`) and
+  // fills it from every InternAtom reply: after a reconnect to a new X server the old server's
+  // numbers came back (titles read from the wrong property: measured). Each connection gets its
+  // own cache holding only the core protocol's predefined atoms (fixed numbers 1..68).
+  const own = X as unknown as { atoms: Record<string, number>; atom_names: Record<number, string> };
+  own.atoms = Object.fromEntries(Object.entries(own.atoms).filter(([, atom]) => atom <= LAST_PREDEFINED_ATOM));
+  own.atom_names = Object.fromEntries(Object.entries(own.atoms).map(([name, atom]) => [atom, name]));
   const root = (screen[0] as { root: number }).root;
   let closed = false;
   let lostReported = false;
@@ -59,7 +67,7 @@ async function connect(display: string, handlers: ActivitySourceHandlers): Promi
   X.on('error', (e: Error & { error?: number }) => {
     if (typeof e.error !== 'number') lose(`X connection to ${display} failed: ${messageOf(e)}`);
   });
-  X.on('end', () => lose(`X connection to ${display} was closed by the server (another client may have killed it: XKillClient)`));
+  X.on('end', () => lose(`X connection to ${display} was closed by the server (the X server stopped or reset, or another client cut it)`));
   X.on('close', () => lose(`X connection to ${display} closed`));
 
   const atoms = { ...PREDEFINED } as Record<AtomName, number>;
