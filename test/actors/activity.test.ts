@@ -71,3 +71,30 @@ test('X server gone and back: a lost stretch with its cause, then observed again
   const { records } = parseJournal(await journalText(journal));
   expect(records[records.length - 1]?.k).toBe('end');
 });
+
+test('idle after the threshold without input (MIT-SCREEN-SAVER), active again at the input, with exact edges', async () => {
+  const x = await startXvfb({ width: 320, height: 240, scene: false });
+  const journal = join(work, 'idle.jsonl');
+  const tracker = new ActivityTracker({ connect: x11ActivitySource(x.display), journalPath: journal, idleThresholdMs: 1_500, idleSampleMs: 250, logger: createLogger('silent') });
+  tracker.start();
+  try {
+    await waitUntil('idle', async () => ((await journalText(journal)).includes('"kind":"idle"') ? true : undefined), 20_000);
+    const before = Date.now();
+    await new Promise<void>((resolve, reject) =>
+      spawn('xdotool', ['mousemove', '100', '100'], { env: { ...process.env, DISPLAY: x.display }, stdio: 'ignore' }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`xdotool exited ${code}`)))),
+    );
+    const after = Date.now();
+    await waitUntil('active', async () => ((await journalText(journal)).includes('"kind":"active"') ? true : undefined), 20_000);
+    const events = parseJournal(await journalText(journal)).records.flatMap((r) => (r.k === 'event' ? [r.event] : []));
+    const idle = events.find((e) => e.kind === 'idle');
+    const active = events.find((e) => e.kind === 'active');
+    // The idle stretch starts at the last input (before the tracker started: Xvfb's start), not at the sample.
+    expect(idle!.kind === 'idle' && Date.parse(idle!.since)).toBeLessThanOrEqual(Date.parse(idle!.at) - 1_500);
+    // Active at the input itself (server-side idle time), within the sampling noise.
+    expect(Date.parse(active!.at)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(active!.at)).toBeLessThanOrEqual(after + 1_000);
+  } finally {
+    tracker.stop();
+    await x.stop();
+  }
+});
