@@ -109,9 +109,14 @@ export class ActivityTracker {
       this.source = source;
       this.downRecorded = false;
       this.write({ k: 'observed', at: iso(at), source, state: next });
-      this.deps.logger.info({ source, windows: next.windows.length, focus: next.focus === null ? null : forLog(next.focus.title) }, 'activity observed');
+      // Titles can be sensitive: counts at info, titles (escaped: the user types them) only at debug.
+      this.deps.logger.info({ source, windows: next.windows.length }, 'activity observed');
+      this.deps.logger.debug({ focus: next.focus === null ? null : forLog(next.focus.title) }, 'activity focus');
     } else {
-      for (const event of diffActivity(this.state, next, iso(at))) this.write({ k: 'event', event });
+      for (const event of diffActivity(this.state, next, iso(at))) {
+        this.write({ k: 'event', event });
+        if (event.kind === 'focus') this.deps.logger.debug({ focus: event.window === null ? null : forLog(event.window.title) }, 'activity focus');
+      }
     }
     this.state = next;
     this.lastEventMs = at;

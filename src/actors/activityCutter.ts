@@ -5,6 +5,11 @@
  * (`activity`: key, bytes, SHA-256), so it is in the hash chain. The journal is read
  * incrementally: each cut reads only what was appended since the last one.
  *
+ * At the end of a session there is no object after the last segment's: the stretch from the
+ * last segment's end to the stop is normally empty (FFmpeg is asked to quit after the stop, so
+ * its last segment ends after it), and a final object would need a manifest field of its own.
+ * When the capture was down at the stop, the video's coverage already names that stretch.
+ *
  * Where the previous object ended is read from the manifest (the latest `end` of an entry that
  * has an activity object; the session's start for the first), so a successor recorder or
  * `recover` continues the track exactly where the last durable object stopped.

@@ -5,14 +5,14 @@
  * each cut consumes the records up to its end. A cut asked again for the same stretch (a retried
  * upload) gives the same object. Pure.
  */
-import { ACTIVITY_FORMAT, ACTIVITY_LIMITS, type ActivityEvent, type ActivityObject, type ActivitySource, type ActivityState, type Unobserved } from './activity';
+import { ACTIVITY_FORMAT, ACTIVITY_LIMITS, type ActivityEvent, type ActivityObject, type ActivitySource, type ActivityState, type Unobserved, serializeActivity } from './activity';
 import { EMPTY_ACTIVITY_STATE, applyActivityEvent, diffActivity } from './activityState';
 import { type JournalRecord, recordTimeMs } from './activityJournal';
 
 export const NOT_YET_OBSERVED = 'no activity record yet: the recorder was not running or its activity source had not reported';
 export const RECORDER_GONE = 'the recorder keeping the track stopped without closing it (killed?); unobserved since its last record';
 export const TRACK_CLOSED = 'the recorder closed the track (stopped)';
-export const TOO_MANY_EVENTS = `more than ${ACTIVITY_LIMITS.maxEvents} changes in one segment: the rest of its stretch is not kept`;
+export const TOO_MANY_EVENTS = `more changes in one segment than an activity object holds (${ACTIVITY_LIMITS.maxEvents} events, ${ACTIVITY_LIMITS.maxBytes} bytes): the rest of its stretch is not kept`;
 
 interface Down {
   readonly sinceMs: number;
@@ -80,22 +80,19 @@ export class ActivityTrack {
       this.down = { sinceMs: this.lastRecordMs, cause: RECORDER_GONE };
     }
     if (this.down !== null) pushUnobserved(unobserved, Math.max(this.down.sinceMs, startMs), endMs, this.down.cause);
-    let kept = events;
-    if (events.length > ACTIVITY_LIMITS.maxEvents) {
-      kept = events.slice(0, ACTIVITY_LIMITS.maxEvents);
-      const lastKept = Date.parse((kept[kept.length - 1] as ActivityEvent).at);
-      pushUnobserved(unobserved, lastKept, endMs, TOO_MANY_EVENTS);
-    }
-    const object: ActivityObject = {
-      format: ACTIVITY_FORMAT,
-      sessionPrefix: request.sessionPrefix,
-      source: this.source,
-      start: iso(startMs),
-      end: iso(endMs),
-      initial,
-      events: kept,
-      unobserved: mergeUnobserved(unobserved),
+    const build = (kept: readonly ActivityEvent[], cut: boolean): ActivityObject => {
+      const stretches = [...unobserved];
+      if (cut) pushUnobserved(stretches, kept.length === 0 ? startMs : Date.parse((kept[kept.length - 1] as ActivityEvent).at), endMs, TOO_MANY_EVENTS);
+      return { format: ACTIVITY_FORMAT, sessionPrefix: request.sessionPrefix, source: this.source, start: iso(startMs), end: iso(endMs), initial, events: kept, unobserved: mergeUnobserved(stretches) };
     };
+    // Within the format's limits whatever the user does (hundreds of windows retitled in a loop):
+    // a reader refuses more, and the evidence must stay readable. The rest is said, not dropped silently.
+    let kept = events.slice(0, ACTIVITY_LIMITS.maxEvents);
+    let object = build(kept, kept.length < events.length);
+    while (Buffer.byteLength(serializeActivity(object)) > ACTIVITY_LIMITS.maxBytes && kept.length > 0) {
+      kept = kept.slice(0, Math.floor(kept.length / 2));
+      object = build(kept, true);
+    }
     this.last = { request, object };
     return object;
   }

@@ -1,5 +1,5 @@
-import { parseActivity, serializeActivity, type WindowInfo } from '../../src/domain/activity';
-import { ActivityTrack, NOT_YET_OBSERVED, RECORDER_GONE, TRACK_CLOSED } from '../../src/domain/activityCut';
+import { ACTIVITY_LIMITS, parseActivity, serializeActivity, type WindowInfo } from '../../src/domain/activity';
+import { ActivityTrack, NOT_YET_OBSERVED, RECORDER_GONE, TOO_MANY_EVENTS, TRACK_CLOSED } from '../../src/domain/activityCut';
 import { type JournalRecord, parseJournal, serializeRecord } from '../../src/domain/activityJournal';
 
 const T = Date.parse('2026-12-02T10:00:00.000Z');
@@ -117,5 +117,20 @@ describe('parseJournal', () => {
   it('counts bytes, not characters (titles are UTF-8)', () => {
     const line = serializeRecord({ k: 'event', event: { at: iso(1), kind: 'windows', windows: [{ ...xterm, title: 'Überweisung ✓' }] } });
     expect(parseJournal(line).consumedBytes).toBe(Buffer.byteLength(line));
+  });
+});
+
+describe('limits', () => {
+  it('a flood of changes is cut to the format\'s limits, and the rest of the stretch is said to be unobserved', () => {
+    const track = new ActivityTrack('x11-focus');
+    const many = Array.from({ length: 256 }, (_, i) => ({ id: `0x${i.toString(16)}`, title: 'T'.repeat(1024), app: 'A'.repeat(64), pid: 1000 + i }));
+    track.add([{ k: 'observed', at: iso(0), source: 'x11-focus', state: { focus: null, windows: [], idleSince: null } }]);
+    track.add(Array.from({ length: 40 }, (_, n) => ({ k: 'event' as const, event: { at: iso(1 + n * 0.1), kind: 'windows' as const, windows: many.map((w) => ({ ...w, title: `${n}${w.title.slice(1)}` })) } })));
+    const object = cut(track, 0, 10);
+    expect(Buffer.byteLength(serializeActivity(object))).toBeLessThanOrEqual(ACTIVITY_LIMITS.maxBytes);
+    expect(object.events.length).toBeGreaterThan(0);
+    expect(object.events.length).toBeLessThan(40);
+    const last = object.events[object.events.length - 1]!;
+    expect(object.unobserved).toEqual([{ start: last.at, end: iso(10), cause: TOO_MANY_EVENTS }]);
   });
 });

@@ -17,6 +17,8 @@ import { parseWindowsActivityLine } from './windowsActivityLines';
 
 export function windowsActivityScript(parentPid: number): string {
   return String.raw`$ErrorActionPreference = 'Stop'
+# Titles are Unicode: the console's default OEM code page would mangle them.
+[Console]::OutputEncoding = [Text.Encoding]::UTF8
 Add-Type -TypeDefinition @'
 using System; using System.Text; using System.Collections.Generic; using System.Runtime.InteropServices;
 public static class SrActivity {
