@@ -15,7 +15,7 @@ import type { ReadOnlyStore } from '../domain/objectStore';
 import { createActivityReader } from './activityReader';
 import type { SessionCatalog, SessionView } from './sessionCatalog';
 import { validSessionPrefix } from './sessionCatalog';
-import { createSessionWatch, type WatchedUpdate } from './sessionWatch';
+import { createSessionWatch, type SessionWatch, type SessionWatchOptions, type WatchedUpdate } from './sessionWatch';
 
 export interface LiveRoutesOptions {
   readonly store: ReadOnlyStore;
@@ -40,16 +40,27 @@ function fingerprintOf(objects: readonly { key: string; bytes: number }[]): stri
   return objects.map((o) => `${o.key}\t${o.bytes}`).join('\n');
 }
 
-export function createLiveRoutes(options: LiveRoutesOptions): LiveRoutes {
-  const { store, catalog, json } = options;
-  const activity = createActivityReader(store);
-  const watch = createSessionWatch<SessionView>({
+/**
+ * The watcher behind /api/session/live: a listing of the session per interval, the session read
+ * again through the catalog when the listing changed (the bench counts its requests).
+ */
+export function watchLiveSessions(
+  store: Pick<ReadOnlyStore, 'listLevel'>,
+  catalog: Pick<SessionCatalog, 'open'>,
+  options: Pick<SessionWatchOptions<SessionView>, 'intervalMs' | 'maxSessions' | 'setTimer' | 'clearTimer'>,
+): SessionWatch<SessionView> {
+  return createSessionWatch<SessionView>({
     probe: async (prefix) => fingerprintOf((await store.listLevel(prefix)).objects),
     read: (prefix) => catalog.open(prefix),
     ended: (view) => view.live.state === 'ended',
-    intervalMs: options.pollSeconds * 1000,
-    maxSessions: options.maxWatched,
+    ...options,
   });
+}
+
+export function createLiveRoutes(options: LiveRoutesOptions): LiveRoutes {
+  const { store, catalog, json } = options;
+  const activity = createActivityReader(store);
+  const watch = watchLiveSessions(store, catalog, { intervalMs: options.pollSeconds * 1000, maxSessions: options.maxWatched });
 
   function follow(req: IncomingMessage, res: ServerResponse, prefix: string): void {
     if (!validSessionPrefix(prefix)) return json(res, 404, { error: 'no such session' });

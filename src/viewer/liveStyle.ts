@@ -19,7 +19,7 @@ export const liveStyle = `
 .now-activity .state.unobserved { background: rgba(210,153,34,.2); color: var(--warn); }
 
 .lane { position: relative; height: 20px; margin-top: 3px; background: var(--panel); border: 1px solid var(--line); border-radius: 4px; overflow: hidden; cursor: pointer; }
-.lane .w { position: absolute; top: 2px; bottom: 2px; border-radius: 2px; overflow: hidden; font-size: 10.5px; line-height: 16px; padding: 0 3px; color: #0b0f14; white-space: nowrap; text-overflow: ellipsis; }
+.lane .w { position: absolute; top: 2px; bottom: 2px; border-radius: 2px; box-shadow: inset 1px 0 0 rgba(11,15,20,.8); overflow: hidden; font-size: 10.5px; line-height: 16px; padding: 0 3px; color: #0b0f14; white-space: nowrap; text-overflow: ellipsis; }
 .lane .w.none { background: transparent; }
 .lane .idle-mark { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(90deg, rgba(14,18,23,.75) 0 3px, rgba(14,18,23,.35) 3px 6px); pointer-events: none; }
 .lane .unobserved { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(135deg, rgba(210,153,34,.85) 0 4px, rgba(210,153,34,.25) 4px 8px); }

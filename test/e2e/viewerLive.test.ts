@@ -106,6 +106,7 @@ test('a running session is shown live, follows a segment that lands while open, 
     await page.waitForFunction(() => (globalThis as unknown as { viewer: ViewerApi }).viewer.state().readyState >= 2, null, { timeout: 30_000, polling: 100 });
     await page.evaluate(() => void ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
     expect(await text(page, '#live-note')).toMatch(/^● Live: still being recorded/);
+    expect(await page.locator('#badges .badge').nth(1).textContent()).toBe('intact so far');
     expect(await page.locator('#go-live').isVisible()).toBe(true);
 
     // A second page watches the past: paused half a second in.
@@ -247,7 +248,10 @@ test('the activity lane shows a window title at the right place, in the hover an
   expect(await page.locator('#lane').isVisible()).toBe(true);
   expect(await text(page, '#now-title')).toBe(TITLE);
   await page.keyboard.press('Home');
-  await page.waitForFunction(() => (globalThis as unknown as { viewer: ViewerApi }).viewer.state().globalTime < 0.5, null, { timeout: 15_000, polling: 100 });
+  await page.waitForFunction(() => {
+    const s = (globalThis as unknown as { viewer: ViewerApi }).viewer.state();
+    return s.globalTime < 0.5 && s.readyState >= 2 && !s.seeking;
+  }, null, { timeout: 15_000, polling: 100 });
   await page.screenshot({ path: join(ARTIFACTS, 'viewer-activity-narrow.png'), fullPage: true });
   await page.setViewportSize({ width: 1400, height: 860 });
 

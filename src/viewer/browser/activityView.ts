@@ -14,11 +14,11 @@ let lane: ActivityLane | null = null;
 let generation = 0;
 let nowKey = '';
 
-/** Light colours that dark text reads on; one per application (or title), stable across sessions. */
+/** Light colours that dark text reads on; one per window title, the same in every session. */
 const COLORS = ['#7cc4ff', '#c9a7ff', '#7ee2a8', '#ffb3d1', '#8de3ea', '#ffd37a', '#b6c2ff', '#f3a683'];
 
 function colorFor(s: WindowStretch): string {
-  const key = s.app ?? s.title;
+  const key = `${s.app ?? ''}\n${s.title}`;
   let hash = 0;
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
   return COLORS[hash % COLORS.length] ?? '#7cc4ff';

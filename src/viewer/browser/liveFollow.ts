@@ -3,7 +3,7 @@ import type { SessionView } from '../sessionCatalog';
 import { loadActivity, renderLane } from './activityView';
 import { byId } from './dom';
 import { utc } from './format';
-import { message, nextIndex, pause, play, player, preloadNext, seek, show } from './player';
+import { message, nextIndex, pause, play, player, preloadNext, renderSegmentInfo, seek, show } from './player';
 import { renderDetails } from './sessionDetails';
 import { renderTimeline } from './timelineView';
 
@@ -80,6 +80,7 @@ export function applyView(view: SessionView): void {
     show(nextIndex(player.cur), 0);
   } else if (player.cur >= 0) {
     preloadNext();
+    renderSegmentInfo();
   }
   if (!player.live && player.waitingAtEdge) {
     pause();

@@ -188,7 +188,7 @@ export function stepRate(d: number): void {
 }
 
 /** "Segment 3 of 12 · 1920×1080", and the segment list's current row. */
-function renderSegmentInfo(): void {
+export function renderSegmentInfo(): void {
   const s = player.segs[player.cur];
   if (!s) return;
   byId('segment-label').textContent = `Segment ${player.cur + 1} of ${player.segs.length} · ${s.width}×${s.height}${s.idle ? ' · idle' : ''}`;

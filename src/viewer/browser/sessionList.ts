@@ -36,12 +36,21 @@ function stateBadge(s: SessionSummary): HTMLSpanElement {
     : h('span', { cls: 'badge warn', text: 'open', title: `No end marker, and nothing new since ${utc(live.since)} UTC: the recorder may be stalled or gone` });
 }
 
+/** Verified, or, for a session not closed yet whose only problem is that, intact so far (chain, sizes, metadata). */
+function integrityBadge(s: SessionSummary): HTMLSpanElement {
+  const problems = s.problems ?? [];
+  const title = problems.join('\n');
+  if (s.verified) return h('span', { cls: 'badge ok', text: 'verified', title });
+  if (!summaryHasEnd(s) && problems.length === 1) return h('span', { cls: 'badge warn', text: 'intact so far', title: `${title}\nThe hash chain, sizes and metadata check out; the end marker that pins the chain is not written yet.` });
+  return h('span', { cls: 'badge bad', text: 'not verified', title });
+}
+
 /** live/open/complete, verified or not, coverage: for a list row and the player's header. */
 export function statusBadges(s: SessionSummary): HTMLSpanElement[] {
   const coverageProblems = s.coverageProblems ?? [];
   return [
     stateBadge(s),
-    h('span', { cls: `badge ${s.verified ? 'ok' : 'bad'}`, text: s.verified ? 'verified' : 'not verified', title: (s.problems ?? []).join('\n') }),
+    integrityBadge(s),
     h('span', {
       cls: `badge ${s.coverage == null ? 'warn' : coverageProblems.length ? 'bad' : 'ok'}`,
       text: s.coverage == null ? 'coverage unknown' : `coverage ${(Math.floor(s.coverage * 1000) / 10).toFixed(1)} %`,
