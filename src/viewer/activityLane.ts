@@ -54,7 +54,7 @@ export interface ActivityLane {
   readonly idle: readonly TimeSpan[];
   readonly unobserved: readonly UnobservedStretch[];
   readonly problems: readonly ActivityProblem[];
-  /** More window stretches than LANE_LIMITS.maxStretches: only the first ones are in `windows`. */
+  /** More stretches of a kind than LANE_LIMITS.maxStretches: only the first ones are kept (a runaway or hostile track cannot flood the page). */
   readonly truncated: boolean;
 }
 
@@ -161,15 +161,18 @@ export function joinLanes(parts: readonly LanePart[]): ActivityLane {
     unobserved.push(...part.lane.unobserved);
   }
   const joined = mergeSpans(windows, (a, b) => sameLabel(a, b));
+  const idleJoined = mergeSpans(idle, () => true);
+  const unobservedJoined = mergeSpans(unobserved, (a, b) => a.cause === b.cause);
+  const max = LANE_LIMITS.maxStretches;
   return {
     available: withActivity > 0,
     segments: parts.length,
     segmentsWithActivity: withActivity,
-    windows: joined.slice(0, LANE_LIMITS.maxStretches),
-    idle: mergeSpans(idle, () => true),
-    unobserved: mergeSpans(unobserved, (a, b) => a.cause === b.cause),
+    windows: joined.slice(0, max),
+    idle: idleJoined.slice(0, max),
+    unobserved: unobservedJoined.slice(0, max),
     problems,
-    truncated: joined.length > LANE_LIMITS.maxStretches,
+    truncated: joined.length > max || idleJoined.length > max || unobservedJoined.length > max,
   };
 }
 

@@ -24,6 +24,7 @@ export const liveStyle = `
 .lane .idle-mark { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(90deg, rgba(14,18,23,.75) 0 3px, rgba(14,18,23,.35) 3px 6px); pointer-events: none; }
 .lane .unobserved { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(135deg, rgba(210,153,34,.85) 0 4px, rgba(210,153,34,.25) 4px 8px); }
 .lane .bad { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(135deg, rgba(248,81,73,.85) 0 4px, rgba(248,81,73,.25) 4px 8px); }
+.timeline .hover { max-width: 75%; overflow: hidden; text-overflow: ellipsis; }
 .lane-note { margin: 4px 0 0; font-size: 12px; color: var(--muted); }
 .lane-note.bad { color: var(--warn); }
 .sw.window { background: linear-gradient(90deg, #7cc4ff 0 50%, #c9a7ff 50%); }

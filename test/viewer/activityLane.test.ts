@@ -1,5 +1,5 @@
 import { ACTIVITY_FORMAT, type ActivityEvent, type ActivityObject, type WindowInfo } from '../../src/domain/activity';
-import { joinLanes, objectLane, stretchAt, type LanePart } from '../../src/viewer/activityLane';
+import { joinLanes, LANE_LIMITS, objectLane, stretchAt, type LanePart } from '../../src/viewer/activityLane';
 
 const T0 = Date.parse('2026-12-01T09:00:00.000Z');
 const at = (s: number): string => new Date(T0 + s * 1000).toISOString();
@@ -100,4 +100,17 @@ test('stretchAt finds the stretch holding a time, and nothing between or beyond'
   expect(stretchAt(spans, 8)).toBeUndefined();
   expect(stretchAt(spans, 10)).toBeUndefined();
   expect(stretchAt([], 1)).toBeUndefined();
+});
+
+test('a runaway track is cut at LANE_LIMITS.maxStretches of each kind, and says so', () => {
+  const events: ActivityEvent[] = [];
+  for (let i = 0; i < LANE_LIMITS.maxStretches + 10; i++) {
+    events.push({ at: at(i * 0.1), kind: 'focus', window: win(`0x${i}`, `w${i % 2}`) });
+    events.push({ at: at(i * 0.1 + 0.01), kind: 'idle', since: at(i * 0.1 + 0.01) });
+    events.push({ at: at(i * 0.1 + 0.05), kind: 'active' });
+  }
+  const lane = joinLanes([ok(object(0, (LANE_LIMITS.maxStretches + 10) * 0.1, events))]);
+  expect(lane.truncated).toBe(true);
+  expect(lane.windows).toHaveLength(LANE_LIMITS.maxStretches);
+  expect(lane.idle).toHaveLength(LANE_LIMITS.maxStretches);
 });

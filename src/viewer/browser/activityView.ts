@@ -75,7 +75,7 @@ function noteText(l: ActivityLane): string {
   if (l.problems.length > 0) {
     parts.push(`${l.problems.length} activity object(s) failed their check and are not shown (red on the lane): ${l.problems[0]?.problem ?? ''}`);
   }
-  if (l.truncated) parts.push(`Only the first ${l.windows.length} window changes are drawn.`);
+  if (l.truncated) parts.push(`Too many changes to draw: only the first ${l.windows.length} window stretches (and as many idle and unobserved ones) are shown.`);
   return parts.join(' ');
 }
 

@@ -105,6 +105,9 @@ export function setupTimeline(): void {
     const hover = byId('hover');
     hover.hidden = false;
     hover.style.left = pct(t);
+    // Near an end, the label grows inward, so a long window title is not cut off by the edge.
+    const at = tl.totalSeconds ? t / tl.totalSeconds : 0;
+    hover.style.transform = at < 0.25 ? 'translateX(0)' : at > 0.75 ? 'translateX(-100%)' : 'translateX(-50%)';
     const activity = activityAt(t);
     hover.textContent = `${clockText(t)} · ${utc(wallAt(tl.start, t)).slice(11)} UTC${activity ? ` · ${activity}` : ''}`;
     if (dragging) seek(t);
