@@ -72,7 +72,10 @@ export function applyView(view: SessionView): void {
   renderDetails(view);
   renderTimeline();
   renderLane();
-  if (player.cur < 0 && player.segs.length > 0) {
+  if (player.cur >= player.segs.length) {
+    // The manifest read now has fewer entries than before (rewritten): stay as close as it allows.
+    if (player.segs.length > 0) show(player.segs.length - 1, 0);
+  } else if (player.cur < 0 && player.segs.length > 0) {
     message(null);
     show(0, 0);
   } else if (player.waitingAtEdge && nextIndex(player.cur) >= 0) {
