@@ -9,7 +9,7 @@
  * (b) The lane shows a window title at the right place on the timeline, in the hover and under the
  *     player; a hostile title stays text; a session without activity shows no lane and says so.
  *     Until the recorder writes activity objects, (b)'s objects are a fixture written with the
- *     domain serializer beside a real recording (test/helpers/activityFixture.ts).
+ *     domain serializer beside a real recording (test/helpers/attachActivity.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { WindowInfo } from '../../src/domain/activity';
 import { sessionPrefix } from '../../src/domain/sanitize';
-import { attachActivity, type ActivityBody } from '../helpers/activityFixture';
+import { attachActivity, type ActivityBody } from '../helpers/attachActivity';
 import { openBrowser, type HeadlessBrowser } from '../helpers/browser';
 import { runCli, waitUntil, type CliRun } from '../helpers/cli';
 import { recordSession } from '../helpers/recordedSession';
