@@ -22,9 +22,9 @@ export interface SegmentSpan {
 /** The session's manifest, whole (no sealed chunks expected). */
 export async function readManifest(root: string, prefix: string): Promise<Manifest> {
   const head = await readFile(join(root, prefix, 'manifest.json'), 'utf8');
-  if (headChunkIndex(head) !== 0) throw new Error('activityFixture: the session has sealed manifest chunks; record a shorter one');
+  if (headChunkIndex(head) !== 0) throw new Error('attachActivity: the session has sealed manifest chunks; record a shorter one');
   const stored = assembleStored(head, []);
-  if (stored.manifest === undefined) throw new Error('activityFixture: manifest.json did not assemble');
+  if (stored.manifest === undefined) throw new Error('attachActivity: manifest.json did not assemble');
   return stored.manifest;
 }
 
