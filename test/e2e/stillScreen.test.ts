@@ -62,7 +62,8 @@ test('a still screen: fewer frames, segments that tile the session, 100 % covera
   }
 
   // Each file lasts what the manifest says (its last kept frame held until the next segment), and
-  // decodes; far fewer frames than seconds × fps were encoded.
+  // decodes; fewer frames than seconds × fps were encoded (a still screen keeps one every 0.4 s by
+  // default, half of them at 5 fps; encoding every frame would give all of them).
   let packets = 0;
   for (const e of entries) {
     const file = join(root, e.key);
@@ -73,7 +74,7 @@ test('a still screen: fewer frames, segments that tile the session, 100 % covera
   }
   const videoSeconds = entries.reduce((s, e) => s + e.durationSeconds, 0);
   expect(packets).toBeGreaterThan(0);
-  expect(packets).toBeLessThan(0.5 * videoSeconds * FPS);
+  expect(packets).toBeLessThan(0.75 * videoSeconds * FPS);
 
   // verify: intact and complete.
   const verified = await runCli(['verify', `file://${dir}`, '--json']).done;
