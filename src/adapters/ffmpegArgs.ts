@@ -58,9 +58,11 @@ export interface EncoderSettings {
   readonly swsFlags: string | null;
   /**
    * Drop frames that did not change (mpdecimate after the conversion, variable frame rate), keeping
-   * at least one frame a second so fragments still flush within the crash-loss budget. Each kept
-   * frame lasts until the next kept one (`setts`, below), so segments.csv and every segment file
-   * still tile the run's timeline without a hole. Measured: BENCHMARKS.md, issue 16.
+   * at least one every `stillFrameSeconds` so fragments still flush within the crash-loss budget.
+   * Each kept frame lasts until the next kept one (`setts`, below), so segments.csv and every
+   * segment file still tile the run's timeline without a hole. Default true: encoder CPU at equal
+   * SSIM 0.42× the original's against 0.49–0.53× encoding every frame on busy, quiet and idle
+   * screens, equal bytes (BENCHMARKS.md, issue 16, second round).
    */
   readonly dropUnchanged: boolean;
   /**
@@ -68,7 +70,8 @@ export interface EncoderSettings {
    * seconds (at least one frame). A crash loses what the encoder holds: the last kept frame waits
    * for the next one (its duration) and for the fragment after it, so on a still screen a crash
    * loses between one and two of these stretches. Default 0.4 (at most one frame in a row dropped
-   * at 5 fps): measured crash loss on the idle scene ≤ 1 s, where 1 s lost 1.1 s (BENCHMARKS.md).
+   * at 5 fps): crash loss on the idle scene, median of 5, 0.64 s (0.6 s: 1.27 s; 1 s: 1.51 s;
+   * every frame encoded: 0.59 s). BENCHMARKS.md, issue 16, second round.
    */
   readonly stillFrameSeconds: number;
 }
@@ -98,11 +101,12 @@ export function unchangedFrameFilter(frameRate: number, stillFrameSeconds = defa
  * The bitstream filter that gives each kept frame the duration up to the next kept one (the screen
  * showed it until then). Without it a packet lasts one frame period, so after a dropped stretch
  * FFmpeg 5.1's segment muxer ends a segment at its last kept frame + 1/fps (measured on a still
- * screen, 4 s segments: 0–3.4 s, 4.2–7.4 s: holes at every boundary), and the MP4's last sample of
- * every fragment is too short. With it the list reads 0–4.8, 4.8–8.8 s (each cut at the first kept
- * frame at or after the boundary). The last packet of a run (no next one) keeps its own duration.
- * It holds one packet back: at most one kept frame (≤ 1 s) more to lose in a crash, measured by the
- * bench's crash section. Commas are escaped for FFmpeg's bitstream-filter list parser.
+ * screen, 4 s segments: 0–3.4 s, 4.2–7.4 s: holes at every boundary), and so does each file's
+ * last sample. With it the list reads 0–4.8, 4.8–8.8 s (each cut at the first kept frame at or
+ * after the boundary) and each file lasts that long. The last packet of a run (no next one) keeps
+ * its own duration. It holds one packet back: one kept frame (≤ stillFrameSeconds) more to lose in
+ * a crash, measured by the bench's crash section. Commas are escaped for FFmpeg's
+ * bitstream-filter list parser.
  */
 export const keptFrameDurationFilter = 'setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,DURATION\\,NEXT_PTS-PTS)';
 
