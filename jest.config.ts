@@ -22,6 +22,8 @@ const UNIT = [
   'auditor/',
   'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
   'adapters/display/parse',
+  'adapters/activity/(x11Properties|windowsActivityLines)\\.test\\.ts$',
+  'actors/activityCutter\\.test\\.ts$',
   'adapters/metadata/(appstreamSources|resolveMetadata|shellAssignments|userEnvironmentProvenance)\\.test\\.ts$',
   'recording/(spoolSpaceWatch|startSession)\\.test\\.ts$',
   'recovery/recoverSpool\\.test\\.ts$',

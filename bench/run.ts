@@ -19,6 +19,7 @@ import { machineInfo } from './lib/machine';
 import { parseOptions, type SectionName } from './lib/options';
 import { RecorderRun } from './lib/recorder';
 import { startBenchDisplay } from './lib/scene';
+import { activitySection } from './sections/activity';
 import { crashSection } from './sections/crash';
 import { cutSection } from './sections/cut';
 import { densitySection } from './sections/density';
@@ -47,6 +48,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   quality: qualitySection,
   density: densitySection,
   follow: followSection,
+  activity: activitySection,
 };
 
 async function main(): Promise<void> {

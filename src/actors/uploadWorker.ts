@@ -24,6 +24,7 @@ import type { ClosedSegment, DurableSegment } from '../domain/segment';
 import type { WriteOnlyStore } from '../domain/objectStore';
 import type { RecorderEvent } from '../machines/recorderEvents';
 import { coverageField } from '../domain/manifestCoverage';
+import { ActivityCutter } from './activityCutter';
 import { CaptureLog } from './captureLog';
 import { finalizeStep } from './finalizeStep';
 import { ManifestBook } from './manifestBook';
@@ -50,6 +51,8 @@ export class UploadWorker {
   readonly captureLog: CaptureLog;
   private readonly waiter: RetryWaiter;
   private readonly failureLog: UploadFailureLog;
+  /** Cuts and uploads each segment's activity object; undefined when the track is off. */
+  private readonly activity: ActivityCutter | undefined;
   /** This uploader's own metadata first known, then any an earlier run left in the spool; oldest first. */
   private pendingMetadata: PendingMetadata[];
   private readonly queue: ClosedSegment[] = [];
@@ -75,6 +78,7 @@ export class UploadWorker {
     this.captureLog = new CaptureLog(this.book, deps.spoolDir, () => this.clock.now(), deps.logger);
     this.waiter = new RetryWaiter(this.clock);
     this.failureLog = new UploadFailureLog(deps.store, deps.logger, this.clock, deps.warnIntervalMs ?? 30_000);
+    this.activity = deps.activity === undefined ? undefined : new ActivityCutter(deps.activity, deps.store, deps.sessionPrefix, deps.logger);
     this.pendingMetadata = [ownMetadata(deps.metadata, deps.sessionPrefix, this.clock, this.logger)];
   }
 
@@ -247,7 +251,10 @@ export class UploadWorker {
     if (existing === undefined) {
       this.send({ type: 'upload.started', key, attempt } satisfies RecorderEvent);
       await this.store.put(key, { path: segment.path }, { ...sums, contentType: contentTypeFor(key), signal });
-      await this.book.update((m) => appendEntry(m, entryFromSegment(durable, segment.complete, segment.noFrames === true)));
+      // The segment's activity object, durable before the entry that names it.
+      const activity = this.activity === undefined ? undefined : await this.activity.upload(key, this.book.manifest, Date.parse(this.deps.metadata.startedAt), segment.endMs, signal);
+      const entry = entryFromSegment(durable, segment.complete, segment.noFrames === true);
+      await this.book.update((m) => appendEntry(m, activity === undefined ? entry : { ...entry, activity }));
     }
     await this.book.upload(signal);
     await rm(segment.path, { force: true }).catch((e: unknown) => {
@@ -292,6 +299,8 @@ export class UploadWorker {
     );
     if (endDone) await rm(endPath, { force: true }).catch(() => undefined);
     const leftInSpool = left + (endDone ? 0 : 1);
+    // Every activity object is cut and durable: the journal has served (kept otherwise, for recover).
+    if (leftInSpool === 0 && this.deps.activity !== undefined) await rm(this.deps.activity.journalPath, { force: true }).catch(() => undefined);
     if (this.stopped) return;
     const summary = { leftInSpool, segments: end.segments, bytes: end.bytes, seconds: end.seconds, reason };
     if (leftInSpool === 0) this.logger.info(summary, 'finalized: everything is durable');

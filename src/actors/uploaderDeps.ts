@@ -1,5 +1,6 @@
 /** What the uploader is given: its store, where the session lives, and its timing knobs. */
 import type { Logger } from 'pino';
+import type { ActivityCutterDeps } from './activityCutter';
 import type { ChunkLimits } from '../domain/manifestChunks';
 import type { WriteOnlyStore } from '../domain/objectStore';
 import type { SessionMetadata } from '../domain/sessionMetadata';
@@ -27,6 +28,8 @@ export interface UploaderDeps {
   readonly abortGraceMs?: number;
   /** Segment container extension. Default: objectNames' SEGMENT_EXTENSION. */
   readonly segmentExtension?: string;
+  /** The activity track's journal: each segment's activity object is cut from it and named in its entry. Absent: no track. */
+  readonly activity?: ActivityCutterDeps;
   /** When the manifest's open chunk is sealed. Default CHUNK_LIMITS (32 entries or 16 KiB); tests make chunks small. */
   readonly manifestChunkLimits?: ChunkLimits;
 }

@@ -83,8 +83,16 @@ export function checkSession(objects: SessionObjects): SessionCheck {
       else if (size === undefined) {
         if (missing++ < 3) problems.push(`segment ${entry.key} is in the manifest but not in the store`);
       } else if (size !== entry.bytes) problems.push(`segment ${entry.key} has ${size} bytes; the manifest says ${entry.bytes}`);
+      // The segment's activity object (absent with --no-activity): inside the session, there, its size.
+      const activity = entry.activity;
+      if (activity === undefined) continue;
+      const activitySize = sizes.get(activity.key);
+      if (nameInSession(activity.key, sessionPrefix) === undefined) problems.push(`manifest entry ${entry.index}'s activity object points outside the session: ${JSON.stringify(activity.key)}`);
+      else if (activitySize === undefined) {
+        if (missing++ < 3) problems.push(`activity object ${activity.key} is in the manifest but not in the store`);
+      } else if (activitySize !== activity.bytes) problems.push(`activity object ${activity.key} has ${activitySize} bytes; the manifest says ${activity.bytes}`);
     }
-    if (missing > 3) problems.push(`... and ${missing - 3} more missing segments`);
+    if (missing > 3) problems.push(`... and ${missing - 3} more missing objects`);
     if (objects.metadata !== undefined) {
       const ref = manifest.metadata.find((m) => m.key === objects.metadata?.key);
       if (ref === undefined) problems.push(`metadata ${objects.metadata.key} is not referenced by the manifest`);

@@ -68,7 +68,9 @@ interface RawValue {
 
 function pick(spec: OptionSpec, flags: LoadConfigInput['flags'], env: Env, file: ConfigFile | undefined): RawValue | undefined {
   const attribute = flagAttribute(spec);
-  const flag = Object.prototype.hasOwnProperty.call(flags, attribute) ? flags[attribute] : undefined;
+  let flag = Object.prototype.hasOwnProperty.call(flags, attribute) ? flags[attribute] : undefined;
+  // A lone `--no-x` flag: commander sets `x: true` when it is absent; only `false` came from the command line.
+  if (spec.flag.startsWith('--no-') && flag === true) flag = undefined;
   if (flag !== undefined) return { value: flag, origin: 'flag', where: '' };
   const fromEnv = Object.prototype.hasOwnProperty.call(env, spec.env) ? env[spec.env] : undefined;
   if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, origin: 'env', where: ` from ${spec.env}` };

@@ -55,6 +55,8 @@ export interface RecorderOptions {
   readonly inspectPort: number | undefined;
   readonly inspectJson: string | undefined;
   readonly maxDuration: number | undefined;
+  readonly activity: boolean;
+  readonly idleThreshold: number;
   readonly waitForDisplay: number;
   readonly json: boolean;
   readonly gapTolerance: number;
@@ -283,6 +285,16 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     name: 'maxDuration', flag: '--max-duration <seconds>', env: 'SESSION_RECORDER_MAX_DURATION', fileKey: 'maxDuration', commands: RECORD,
     expected: 'seconds, more than 0', schema: seconds(7 * 86_400), default: none, defaultText: 'none (the demo: 20)',
     description: 'Stop and drain by itself after this long, as if the sentinel had appeared (demos, tests, a hard cap).',
+  },
+  activity: {
+    name: 'activity', flag: '--no-activity', env: 'SESSION_RECORDER_ACTIVITY', fileKey: 'activity', commands: RECORD,
+    expected: 'true or false', schema: boolean, default: () => true, defaultText: 'on (x11grab and gdigrab captures)',
+    description: 'Turn off the activity track (window titles, applications and pids, idle stretches, recorded beside each segment). Window titles can be sensitive: see "The activity track". The variable or config key set to false does the same.',
+  },
+  idleThreshold: {
+    name: 'idleThreshold', flag: '--idle-threshold <seconds>', env: 'SESSION_RECORDER_IDLE_THRESHOLD', fileKey: 'idleThreshold', commands: RECORD,
+    expected: 'seconds, more than 0', schema: seconds(86_400), default: () => 60, defaultText: '60',
+    description: 'Activity track: no keyboard or pointer input for this long is an idle stretch.',
   },
   waitForDisplay: {
     name: 'waitForDisplay', flag: '--wait-for-display <seconds>', env: 'SESSION_RECORDER_WAIT_FOR_DISPLAY', fileKey: 'waitForDisplay', commands: RECORD,

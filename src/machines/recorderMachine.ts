@@ -74,6 +74,7 @@ export const recorderMachine = recorderSetup.createMachine({
     { id: 'sentinelWatcher', src: 'sentinelWatcher' },
     { id: 'uploader', src: 'uploader' },
     { id: 'displayWatchdog', src: 'displayWatchdog' },
+    { id: 'activity', src: 'activity' },
   ],
   on: {
     'segment.closed': { actions: ['countClosedSegment', 'queueUpload'] },

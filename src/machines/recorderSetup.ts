@@ -36,6 +36,9 @@ export const recorderSetup = setup({
     uploader: mustBeProvided<UploaderCommand, undefined>('uploader'),
     // Where the display has no round trip to watch (lavfi, Windows, macOS for now), none is made.
     displayWatchdog: fromCallback<EventObject, undefined>(() => undefined),
+    // The activity track (window titles, idle) journaled to the spool; none with --no-activity or
+    // where no source exists (lavfi, macOS): the uploader then names no activity objects.
+    activity: fromCallback<EventObject, undefined>(() => undefined),
   },
   guards: recorderGuards,
   delays: recorderDelays,

@@ -12,6 +12,7 @@ import type { SessionMetadata } from '../domain/sessionMetadata';
 import type { RecorderMachineConfig } from '../machines/recorderContext';
 import { recorderMachine } from '../machines/recorderMachine';
 import { AVFOUNDATION_ALL_SCREENS, type CaptureSource } from '../adapters/ffmpegArgs';
+import { activityTrack } from './activityTrack';
 
 export interface RecorderWiring {
   readonly config: RecorderConfig;
@@ -60,6 +61,7 @@ function captureSource(config: RecorderConfig, display: string): CaptureSource {
 export function provideRealActors(wiring: RecorderWiring) {
   const { config, logger } = wiring;
   const timings = machineTimings(config);
+  const activity = activityTrack(config, wiring.display, wiring.sessionSpoolDir, logger);
   return recorderMachine.provide({
     actors: {
       ffmpeg: createFfmpegActor({
@@ -72,12 +74,14 @@ export function provideRealActors(wiring: RecorderWiring) {
       ...(wiring.probe.ping === undefined ? {} : { displayWatchdog: createDisplayWatchdog({ ping: (signal) => (wiring.probe.ping as NonNullable<DisplayProbe['ping']>)(signal), logger }) }),
       segmentWatcher: createSegmentWatcher({ sessionSpoolDir: wiring.sessionSpoolDir, logger }),
       sentinelWatcher: createSentinelWatcher({ sentinelPath: wiring.sentinelPath, logger }),
+      ...(activity === undefined ? {} : { activity: activity.actor }),
       uploader: createUploader({
         store: wiring.store,
         sessionPrefix: wiring.sessionPrefix,
         spoolDir: wiring.sessionSpoolDir,
         metadata: wiring.metadata,
         logger,
+        ...(activity === undefined ? {} : { activity: activity.cutter }),
         // Finalize = abort what is in flight, then metadata (if still pending), manifest, end
         // marker: all of it inside the machine's finalize reserve.
         abortGraceMs: Math.min(2_000, Math.floor(timings.finalizeReserveMs / 4)),

@@ -7,7 +7,9 @@
  * `recovered: ...`. Once everything is durable the session dir is removed; otherwise it stays for
  * the next try.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import type { ActivityCutterDeps } from '../actors/activityCutter';
+import { ACTIVITY_JOURNAL_NAME } from '../domain/activityJournal';
 import { countVideo, removeSessionDir } from '../adapters/sessionSpoolDir';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -102,6 +104,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     const budgetMs = Math.max(0, input.budgetMs);
     const finalizeReserveMs = Math.min(15_000, Math.max(1_000, Math.round(budgetMs * 0.3)));
     const abortGraceMs = Math.min(2_000, Math.floor(finalizeReserveMs / 4));
+    const activityJournal = await journalLeftIn(dir);
     const machine = recoveryMachine.provide({
       actors: {
         segmentWatcher: createSegmentWatcher({ sessionSpoolDir: dir, logger: log, previousRunsBeforeMs: 0 }),
@@ -111,6 +114,8 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
           spoolDir: dir,
           metadata: info.metadata,
           logger: log,
+          // The dead recorder's activity journal: its missing objects are cut from it.
+          ...(activityJournal === undefined ? {} : { activity: activityJournal }),
           abortGraceMs,
           finalizeStepTimeoutMs: Math.floor((finalizeReserveMs - abortGraceMs) / 3.2),
         }),
@@ -157,4 +162,13 @@ async function howItEnded(dir: string, staleLock: LockInfo | undefined): Promise
   const earlier = await readFile(join(dir, 'end.json'), 'utf8').then((t) => JSON.parse(t) as { reason?: unknown }, () => undefined);
   const why = typeof earlier?.reason === 'string' ? ` after "${earlier.reason}"` : '';
   return `the recorder drained${why} but left items in the spool`;
+}
+
+/** The activity journal a recorder left in `dir`, read as written by a dead recorder; undefined when there is none (--no-activity, lavfi). */
+async function journalLeftIn(dir: string): Promise<ActivityCutterDeps | undefined> {
+  const journalPath = join(dir, ACTIVITY_JOURNAL_NAME);
+  const there = await stat(journalPath).then((s) => s.isFile(), () => false);
+  if (!there) return undefined;
+  // The source the journal names wins; this default only names an object cut before any record.
+  return { journalPath, defaultSource: process.platform === 'win32' ? 'windows-foreground' : 'x11-focus', writerGone: true };
 }

@@ -22,6 +22,10 @@ export type ProblemCode =
   | 'segment-missing'
   | 'segment-altered'
   | 'unexpected-object'
+  | 'activity-missing'
+  | 'activity-altered'
+  | 'activity-invalid'
+  | 'activity-hole'
   | 'hole'
   | 'segments-skipped'
   | 'overlap'
@@ -33,7 +37,8 @@ export type ProblemCode =
 /** Worth knowing, not wrong: the timeline's expected seams and other context. */
 export type NoteCode =
   | 'restart' | 'resolution-change' | 'partial-segment' | 'clock-step' | 'relocated' | 'metadata-unparsed'
-  | 'explained-gap' | 'unexplained-gap' | 'coverage-unknown' | 'tamper-suspected';
+  | 'explained-gap' | 'unexplained-gap' | 'coverage-unknown' | 'tamper-suspected'
+  | 'no-activity-track' | 'activity-partial' | 'activity-unobserved';
 
 /** A check that could not be made (the store refused or failed a read): nothing is proven either way. */
 export type ErrorCode = 'list-failed' | 'read-failed';

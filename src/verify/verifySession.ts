@@ -8,6 +8,7 @@ import { manifestTotals, sha256Hex, parseEndMarker, type EndMarker, type Manifes
 import { assembleStored, headChunkIndex, readChunkTexts } from '../domain/manifestChunks';
 import { END_NAME, MANIFEST_NAME, manifestChunkIndex } from '../domain/objectNames';
 import type { ReadOnlyStore } from '../domain/objectStore';
+import { activityFindings } from './activityChecks';
 import { checkContinuity, type ContinuityLimits } from './continuity';
 import { coverageFindings, type CoverageLimits } from './coverageChecks';
 import { chainFindings, endFindings, locationNote, nameInSession } from './manifestChecks';
@@ -229,6 +230,10 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
     problems.push(...continuity.problems, ...completeness.problems);
     notes.push(...continuity.notes, ...completeness.notes);
     timeline = continuity.summary;
+
+    const activity = await activityFindings({ manifest: m, store, listed, expected, readFailed });
+    problems.push(...activity.problems);
+    notes.push(...activity.notes);
   }
 
   for (const [name, bytes] of listed) {

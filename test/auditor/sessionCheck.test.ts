@@ -85,3 +85,26 @@ test('a manifest moved to another session, and unreadable JSON', () => {
   expect(garbage.problems[0]).toMatch(/^manifest\.json: Expected manifest\.json to be JSON/);
   expect(garbage.problems[1]).toMatch(/^end\.json: Expected end\.json to be JSON/);
 });
+
+test('activity objects: listed ones pass; a missing one, a wrong size or a key outside the session is a problem', () => {
+  let manifest: Manifest = { ...emptyManifest(PREFIX), metadata: [{ key: METADATA_KEY, sha256: sha256Hex(metadata) }] };
+  const listing = [{ key: METADATA_KEY, bytes: metadata.length }];
+  const activityKeys = [`${PREFIX}20261124090000.000Z-activity.json`, `${PREFIX}20261124090001.000Z-activity.json`, `other/session/x-activity.json`, `${PREFIX}20261124090003.000Z-activity.json`];
+  for (let i = 0; i < 4; i++) {
+    const key = `${PREFIX}2026112409000${i}.000Z-video.mp4`;
+    manifest = appendEntry(manifest, {
+      key, runId: 'run-1', index: i, start: `2026-11-24T09:00:0${i}.000Z`, end: `2026-11-24T09:00:0${i + 1}.000Z`,
+      durationSeconds: 1, bytes: 1000 + i, sha256: sha256Hex(`segment ${i}`), width: 1280, height: 720, complete: true,
+      activity: { key: activityKeys[i]!, bytes: 300 + i, sha256: sha256Hex(`activity ${i}`) },
+    });
+    listing.push({ key, bytes: 1000 + i });
+  }
+  listing.push({ key: activityKeys[0]!, bytes: 300 }, { key: activityKeys[3]!, bytes: 999 });
+  const result = checkSession({ ...base, listing, ...closed(manifest) });
+  expect(result.problems).toEqual([
+    `activity object ${activityKeys[1]} is in the manifest but not in the store`,
+    `manifest entry 2's activity object points outside the session: "other/session/x-activity.json"`,
+    `activity object ${activityKeys[3]} has 999 bytes; the manifest says 303`,
+  ]);
+  expect(result.verified).toBe(false);
+});

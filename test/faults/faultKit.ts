@@ -229,7 +229,17 @@ export async function checkBucket(
     const sha = createHash('sha256').update(await s3.getObject(`${destPrefix}${m.key}`)).digest('hex');
     if (sha !== m.sha256) problems.push(`${m.key}: sha256 ${sha}, manifest says ${m.sha256}`);
   }
-  const stray = keys.filter((k) => !videoKeys.includes(k) && !metadataKeys.includes(k) && !k.endsWith('/manifest.json') && !/\/manifest-\d{6}\.json$/.test(k) && !k.endsWith('/end.json'));
+  // The activity track (on for an X11 capture): each entry's object is there with its recorded SHA-256, and no other.
+  const activityKeys = keys.filter((k) => k.endsWith('-activity.json')).sort();
+  const listedActivity = manifest.entries.flatMap((e) => (e.activity === undefined ? [] : [`${destPrefix}${e.activity.key}`])).sort();
+  if (JSON.stringify(activityKeys) !== JSON.stringify(listedActivity)) problems.push(`activity objects ${JSON.stringify(activityKeys)} differ from the manifest's ${JSON.stringify(listedActivity)}`);
+  for (const e of manifest.entries) {
+    if (e.activity === undefined) continue;
+    const bytes = await s3.getObject(`${destPrefix}${e.activity.key}`).catch(() => Buffer.alloc(0));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if (sha !== e.activity.sha256 || bytes.length !== e.activity.bytes) problems.push(`${e.activity.key}: ${bytes.length} bytes sha256 ${sha}, manifest says ${e.activity.bytes} bytes ${e.activity.sha256}`);
+  }
+  const stray = keys.filter((k) => !videoKeys.includes(k) && !metadataKeys.includes(k) && !activityKeys.includes(k) && !k.endsWith('/manifest.json') && !/\/manifest-\d{6}\.json$/.test(k) && !k.endsWith('/end.json'));
   if (stray.length > 0) problems.push(`stray objects: ${JSON.stringify(stray)}`);
 
   // Per run: indexes 0..n-1, none missing.

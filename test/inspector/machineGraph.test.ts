@@ -58,7 +58,7 @@ describe('buildMachineGraph (the real recorder machine)', () => {
 
   test('names the invoked and spawned actors and the entry actions, without XState internals', () => {
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-    expect(byId.get('recorder')?.invokes.map((i) => i.src)).toEqual(['displayPoller', 'segmentWatcher', 'sentinelWatcher', 'uploader', 'displayWatchdog']);
+    expect(byId.get('recorder')?.invokes.map((i) => i.src)).toEqual(['displayPoller', 'segmentWatcher', 'sentinelWatcher', 'uploader', 'displayWatchdog', 'activity']);
     expect(byId.get('recorder.recording')).toMatchObject({ spawns: ['ffmpeg'], entry: ['startCapture', 'noteCaptureLayout', 'startDisplayCooldown'] });
     expect(byId.get('recorder.restarting.stopping')?.entry).toEqual(['sendToFfmpeg']);
     expect(graph.nodes.flatMap((n) => n.entry).some((a) => a.startsWith('xstate.'))).toBe(false);

@@ -88,8 +88,9 @@ test('an untouched session verifies clean, with progress up to every byte', asyn
   const report = await verify(s.dir, (p) => progress.push(p));
   expect(report.problems).toEqual([]);
   expect(report.errors).toEqual([]);
-  // buildSession writes manifests without capture run records, as recorders before coverage did.
-  expect(report.notes.map((n) => n.code)).toEqual(['coverage-unknown']);
+  // buildSession writes manifests without capture run records, as recorders before coverage did,
+  // and without an activity track, as recorders before it (or with --no-activity) do.
+  expect(report.notes.map((n) => n.code)).toEqual(['coverage-unknown', 'no-activity-track']);
   expect(report).toMatchObject({
     verdict: 'verified',
     sessionPrefix: PREFIX,
@@ -167,7 +168,7 @@ test('restarts are notes, a long gap between runs is a hole', async () => {
   const s = await buildSession(3, { runOf: (i) => `run-${i}` });
   let report = await verify(s.dir);
   // buildSession puts runs back to back: two restarts with a 0 s gap.
-  expect(report.notes.map((n) => n.code)).toEqual(['restart', 'restart', 'coverage-unknown']);
+  expect(report.notes.map((n) => n.code)).toEqual(['restart', 'restart', 'coverage-unknown', 'no-activity-track']);
   expect(report.verdict).toBe('verified');
   report = await verifySession({
     store: createLocalStore(s.dir),
