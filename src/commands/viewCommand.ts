@@ -3,6 +3,7 @@ import { openStore } from '../adapters/openStore';
 import { resolveViewTarget } from '../auditor/sessionLocation';
 import { ConfigError, ExitCode, UploadError } from '../domain/errors';
 import { startViewer } from '../viewer/viewerServer';
+import { ocrSetup } from '../search/ocrSetup';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
 import { positiveInteger } from './flagValues';
 
@@ -44,6 +45,7 @@ export const registerView: CommandRegistration = (program: Command, ctx) => {
       ...(target.sessionPrefix !== undefined ? { session: target.sessionPrefix } : {}),
       port,
       concurrency,
+      ocr: ocrSetup(config, ctx.env),
       onError: (error, at) => ctx.stderr.write(`viewer: ${at}: ${error instanceof Error ? error.message : String(error)}\n`),
     });
     // The URL carries this run's access key: whoever has it can watch every recording here.

@@ -36,7 +36,8 @@ export async function readSessionActivity(store: ReadOnlyStore, sessionPrefix: s
     }
     let bytes: Buffer | undefined;
     try {
-      bytes = await store.readSmall(ref.key, ref.bytes);
+      // Read up to the format's bound, not the entry's size: a longer object is an altered one, and is reported so.
+      bytes = await store.readSmall(ref.key, ACTIVITY_LIMITS.maxBytes);
     } catch (e) {
       problems.push(`${where} could not be read: ${(e as Error).message}`);
       return null;

@@ -10,6 +10,7 @@
  *   GET /api/sessions           the session list (?refresh=1 reads the store again)
  *   GET /api/session?prefix=P   one session: summary, metadata, timeline
  *   GET /media?prefix=P&i=N     segment N of session P (Range supported)
+ *   GET /api/search?q=TEXT      window titles and screen text across sessions (searchEndpoint.ts)
  *
  * Requests whose Host is not a loopback name are refused, so a web page on another origin cannot
  * read recordings through DNS rebinding; requests without this run's access key (accessKey.ts)
@@ -25,6 +26,8 @@ import { viewerPage } from './page';
 import { readPageScript } from '../pageScripts';
 import { viewerStyle } from './pageStyle';
 import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
+import { createSearchEndpoint } from './searchEndpoint';
+import type { OcrSetup } from '../search/searchSessions';
 
 export interface ViewerServerOptions {
   readonly store: ReadOnlyStore;
@@ -35,6 +38,8 @@ export interface ViewerServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly concurrency?: number;
+  /** The search box's OCR (cache, tools); absent: it searches window titles only. */
+  readonly ocr?: OcrSetup;
   /** `url` is the request's path, without its query. */
   readonly onError?: (error: unknown, url: string) => void;
 }
@@ -67,6 +72,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
   const { store } = options;
   const viewerScript = await readPageScript('viewer');
   const catalog = createSessionCatalog(store, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
+  const search = createSearchEndpoint(store, options.ocr);
   const open = new Set<ServerResponse>();
   let port = 0;
   let access: AccessKey | undefined;
@@ -141,6 +147,10 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       }
       case '/media':
         return media(req, res, url.searchParams);
+      case '/api/search': {
+        const answer = await search(url.searchParams);
+        return json(res, answer.status, answer.body);
+      }
       default:
         return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     }

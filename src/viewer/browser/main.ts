@@ -8,6 +8,7 @@ import { activeEl, globalTime, message, nextIndex, pause, play, player, seek, se
 import { renderDetails } from './sessionDetails';
 import { loadSessions, sessionsLoaded, setupSessionList } from './sessionList';
 import { renderTimeline, setupTimeline } from './timelineView';
+import { setupSearchBox } from './searchBox';
 
 /** For tests and for the curious: the player's state, read-only, plus the same actions as the keys. */
 interface ViewerApi {
@@ -28,7 +29,18 @@ declare global {
   }
 }
 
-function openSession(prefix: string): Promise<void> {
+/** Where to start: `at` an ISO time (a search result), or `t` seconds on the timeline; the start when neither. */
+interface StartAt {
+  readonly at?: string;
+  readonly t?: number;
+}
+
+function startSeconds(view: SessionView, start: StartAt): number | undefined {
+  if (start.at !== undefined && !Number.isNaN(Date.parse(start.at))) return (Date.parse(start.at) - Date.parse(view.timeline.start)) / 1000;
+  return start.t !== undefined && Number.isFinite(start.t) ? start.t : undefined;
+}
+
+function openSession(prefix: string, start: StartAt = {}): Promise<void> {
   unload();
   player.prefix = prefix;
   byId('list-view').hidden = true;
@@ -47,7 +59,9 @@ function openSession(prefix: string): Promise<void> {
         return;
       }
       message(null);
-      show(0, 0);
+      const t = startSeconds(view, start);
+      if (t === undefined) show(0, 0);
+      else seek(t);
     })
     .catch((e: Error) => message(`Could not open the session: ${e.message}`));
 }
@@ -60,9 +74,13 @@ function showList(): void {
   if (!sessionsLoaded()) void loadSessions(false);
 }
 
+/** `#session=<prefix>[&at=<ISO time>|&t=<seconds>]` opens the player (there); anything else the list. */
 function route(): void {
-  const m = /^#session=(.+)$/.exec(location.hash);
-  if (m && m[1]) void openSession(decodeURIComponent(m[1]));
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const prefix = params.get('session');
+  const at = params.get('at');
+  const t = params.get('t');
+  if (prefix) void openSession(prefix, { ...(at ? { at } : {}), ...(t ? { t: Number(t) } : {}) });
   else showList();
 }
 
@@ -88,6 +106,7 @@ function onKey(e: KeyboardEvent): void {
 setupSessionList();
 setupPlayer();
 setupTimeline();
+setupSearchBox();
 window.addEventListener('hashchange', route);
 byId('refresh').addEventListener('click', () => {
   if (player.prefix) void openSession(player.prefix);
