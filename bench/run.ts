@@ -30,6 +30,7 @@ import { offlineSection } from './sections/offline';
 import { qualitySection } from './sections/quality';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
+import { searchSection } from './sections/search';
 
 const ROOT = join(__dirname, '..');
 
@@ -45,6 +46,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   manifest: manifestSection,
   quality: qualitySection,
   density: densitySection,
+  search: searchSection,
 };
 
 async function main(): Promise<void> {

@@ -9,6 +9,8 @@ import { formatMatchTable } from '../../src/search/searchFormat';
 import { parseTesseractTsv } from '../../src/search/tesseractTsv';
 import { textQuery } from '../../src/search/textQuery';
 import { windowMatches } from '../../src/search/windowMatches';
+import { defaultOcrCacheDir } from '../../src/config/defaults';
+import { searchRequestFrom } from '../../src/viewer/searchEndpoint';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'ocr');
 const SHA = 'ab'.repeat(32);
@@ -141,5 +143,19 @@ describe('output', () => {
   it('prints a table with control characters of untrusted text replaced', () => {
     const table = formatMatchTable([{ session: 's/f/x/', at: '2026-12-01T10:00:04.000Z', offsetSeconds: 64, source: 'window', text: 'evil\u001b[2Jtitle' }]);
     expect(table).toContain('s/f/x/   2026-12-01 10:00:04Z    1:04  window  evil?[2Jtitle');
+  });
+});
+
+describe('where the cache lives and what the viewer asks', () => {
+  it('defaults to $XDG_CACHE_HOME, else ~/.cache; a relative XDG_CACHE_HOME is ignored', () => {
+    expect(defaultOcrCacheDir({ XDG_CACHE_HOME: '/var/cache/me', HOME: '/home/a' }, 'linux')).toBe('/var/cache/me/session-recorder/ocr');
+    expect(defaultOcrCacheDir({ XDG_CACHE_HOME: 'rel', HOME: '/home/a' }, 'linux')).toBe('/home/a/.cache/session-recorder/ocr');
+    expect(defaultOcrCacheDir({ LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' }, 'win32')).toBe('C:\\Users\\a\\AppData\\Local\\session-recorder\\ocr');
+  });
+  it("reads the search box's query: text, filters, dates as whole UTC days", () => {
+    expect(searchRequestFrom(new URLSearchParams('q=%20&stack=x'))).toBe('type some text to search for');
+    expect(searchRequestFrom(new URLSearchParams('q=Ledger&user=alice&since=2026-11-24&until=2026-11-24&fleet='))).toEqual({
+      text: 'Ledger', user: 'alice', since: Date.parse('2026-11-24T00:00:00Z'), until: Date.parse('2026-11-25T00:00:00Z'),
+    });
   });
 });
