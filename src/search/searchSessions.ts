@@ -83,13 +83,16 @@ function toMatch(session: FoundSession, source: SearchMatch['source'], found: Ti
   };
 }
 
-async function findSearchable(options: SearchOptions): Promise<FoundSession[]> {
+async function findSearchable(options: SearchOptions, problems: SearchProblem[]): Promise<FoundSession[]> {
   const { store, request } = options;
   const concurrency = options.concurrency ?? 8;
   const prefixes = await findSessionPrefixes(store, request, concurrency);
   const budget = createByteBudget(MAX_JSON_BYTES);
   const found = await mapLimit(prefixes, concurrency, async (prefix) => {
-    const inspected = await inspectSession(store, prefix, request, { budget }).catch(() => undefined);
+    const inspected = await inspectSession(store, prefix, request, { budget }).catch((e: unknown) => {
+      problems.push({ session: prefix, kind: 'unsearched', message: `the session could not be read: ${(e as Error).message}` });
+      return undefined;
+    });
     if (inspected === undefined) return undefined;
     const entries = inspected.check.manifest?.entries ?? [];
     const startedAt = typeof inspected.metadata.startedAt === 'string' ? Date.parse(inspected.metadata.startedAt) : NaN;
@@ -102,9 +105,9 @@ async function findSearchable(options: SearchOptions): Promise<FoundSession[]> {
 export async function searchSessions(options: SearchOptions): Promise<SearchOutcome> {
   const query: TextQuery = textQuery(options.request.text);
   const sources = options.request.sources ?? ['window', 'screen'];
-  const sessions = await findSearchable(options);
   const matches: SearchMatch[] = [];
   const problems: SearchProblem[] = [];
+  const sessions = await findSearchable(options, problems);
 
   if (sources.includes('window')) {
     await mapLimit(sessions, options.concurrency ?? 8, async (session) => {

@@ -11,7 +11,7 @@ import type { ReadOnlyStore } from '../domain/objectStore';
 import { mapLimit } from '../auditor/pool';
 
 export interface ActivityRead {
-  /** In entry order; entries without an activity ref are left out. */
+  /** In entry order, one per entry; null where an entry names none (the track was off) or it was not trusted. */
   readonly objects: (ActivityObject | null)[];
   readonly problems: string[];
   /** Entries that named an object whose bytes did not match (altered or replaced). */
@@ -21,9 +21,9 @@ export interface ActivityRead {
 export async function readSessionActivity(store: ReadOnlyStore, sessionPrefix: string, entries: readonly ManifestEntry[], concurrency = 8): Promise<ActivityRead> {
   const problems: string[] = [];
   let integrityProblems = 0;
-  const withRef = entries.filter((e) => e.activity !== undefined);
-  const objects = await mapLimit(withRef, concurrency, async (entry): Promise<ActivityObject | null> => {
-    const ref = entry.activity!;
+  const objects = await mapLimit(entries, concurrency, async (entry): Promise<ActivityObject | null> => {
+    const ref = entry.activity;
+    if (ref === undefined) return null;
     const where = `activity object ${JSON.stringify(ref.key)} (segment ${entry.index} of run ${entry.runId})`;
     if (nameInSession(ref.key, sessionPrefix) === undefined) {
       integrityProblems++;
