@@ -5,7 +5,7 @@
  *   cache. CPU is exact: the search process and everything it waited for (FFmpeg, tesseract),
  *   from the benchmark's waited-children counter. Frames read by OCR per minute come from the
  *   cache entries it wrote.
- * - `search` wall time over 100 sessions (--quick: 20) with a cold and a warm cache. The sessions are copies of
+ * - `search` wall time over 100 sessions with a cold and a warm cache. The sessions are copies of
  *   a short recording of the quiet scene (one segment each), each remuxed (`-c copy`, a distinct
  *   `comment` tag) so that every copy has its own bytes and SHA-256: the cold search really reads
  *   every one by OCR. Each copy has its own id, metadata and hash-chained manifest.
@@ -106,10 +106,10 @@ export async function searchSection(ctx: BenchContext): Promise<SectionResult> {
     }
   }
 
-  // 100 sessions (quick: 20): copies of a short quiet recording, one segment each.
-  const copies = quick ? 20 : 100;
+  // 100 sessions: copies of a short quiet recording, one segment each.
+  const copies = 100;
   const seedStore = join(ctx.work, 'search-seed');
-  await recordScene(ctx, 'quiet', seedStore, 'seed', quick ? 5 : 10, quick ? 5 : 10);
+  await recordScene(ctx, 'quiet', seedStore, 'seed', quick ? 2 : 10, quick ? 2 : 10);
   const copiesStore = join(ctx.work, 'search-copies');
   copySessions(join(seedStore, 'bench', 'quiet', 'seed'), copiesStore, copies);
   const cache = join(ctx.work, 'search-cache-copies');
@@ -131,7 +131,7 @@ export async function searchSection(ctx: BenchContext): Promise<SectionResult> {
     ]);
   }
   rows.push([
-    `search over ${copies} sessions, cold cache (each ${quick ? 5 : 10} s, its own bytes)`,
+    `search over ${copies} sessions, cold cache (each ${quick ? 2 : 10} s, its own bytes)`,
     `${cold.wallS.toFixed(1)} s wall, ${cold.cpuS.toFixed(0)} CPU-s`,
     `${copyFrames} frames read by OCR (${(cold.cpuS / Math.max(1, copyFrames)).toFixed(2)} CPU-s per frame)`,
   ]);

@@ -16,7 +16,16 @@
  */
 
 /** Changing any of these changes what OCR reads: it is part of the cache entry (ocrCache.ts). */
-export const SAMPLER = { id: 'sample-1s-mpdecimate-3x-bicubic-gray', intervalSeconds: 1, scale: 3, scaler: 'bicubic' } as const;
+export const SAMPLER = { id: 'sample-1s-mpdecimate-3x-bicubic-gray-psm3+6', intervalSeconds: 1, scale: 3, scaler: 'bicubic' } as const;
+
+/**
+ * Tesseract page segmentation modes, each run over every frame; their lines are merged. 3 (automatic
+ * layout) reads windows of different text sizes apart, but on the bench's quiet 1920x1080 scene (a
+ * terminal grid of xterm's bitmap font: aligned columns) it found no line at all; 6 (one uniform
+ * block) reads every line there, but joins side-by-side windows into one line and loses small text
+ * next to large. Both together cost about 3x one pass (6 is the slower).
+ */
+export const PAGE_SEGMENTATION_MODES = ['3', '6'] as const;
 
 /** The filter chain: rate cap, change filter, upscale, grayscale, then showinfo (the times). */
 export function samplerFilter(sampler: typeof SAMPLER = SAMPLER): string {

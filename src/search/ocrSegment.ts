@@ -12,7 +12,7 @@ import { runTesseract } from '../adapters/tesseract';
 import { FfmpegError } from '../domain/errors';
 import type { ReadOnlyStore } from '../domain/objectStore';
 import type { ManifestEntry } from '../domain/manifest';
-import { frameTimes, samplerArgs } from './frameSampler';
+import { frameTimes, PAGE_SEGMENTATION_MODES, samplerArgs } from './frameSampler';
 import type { OcrCacheEntry } from './ocrCacheEntry';
 import { parseTesseractTsv } from './tesseractTsv';
 import { downloadVerified } from './verifiedDownload';
@@ -64,7 +64,7 @@ function sampleFrames(ffmpegPath: string, input: string, framesDir: string, time
 /** The frames of one verified segment with their text. Rejects with SegmentMismatchError, FfmpegError, OcrError or ToolMissingError. */
 export async function ocrSegment(store: ReadOnlyStore, entry: ManifestEntry, tools: OcrTools): Promise<OcrCacheEntry['frames']> {
   await mkdir(tools.tempDir, { recursive: true, mode: 0o700 });
-  const work = await mkdtemp(join(tools.tempDir, 'ocr-'));
+  const work = await mkdtemp(join(tools.tempDir, 'session-recorder-ocr-'));
   try {
     const video = join(work, 'segment.mp4');
     await downloadVerified(store, entry, video);
@@ -79,11 +79,18 @@ export async function ocrSegment(store: ReadOnlyStore, entry: ManifestEntry, too
     }
     const list = join(work, 'frames.txt');
     await writeFile(list, `${files.map((f) => join(framesDir, f)).join('\n')}\n`);
-    const run = await runTesseract(tools.tesseractPath, [list, 'stdout', 'tsv'], { timeoutMs, env: tools.env });
-    if (run.code !== 0 || run.timedOut) {
-      throw new OcrError(`${entry.key}: tesseract ${run.timedOut ? 'was stopped after its deadline' : `exited ${run.signal ?? run.code}`}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    const pages = new Map<number, string[]>();
+    for (const psm of PAGE_SEGMENTATION_MODES) {
+      const run = await runTesseract(tools.tesseractPath, [list, 'stdout', '--psm', psm, 'tsv'], { timeoutMs, env: tools.env });
+      if (run.code !== 0 || run.timedOut) {
+        throw new OcrError(`${entry.key}: tesseract --psm ${psm} ${run.timedOut ? 'was stopped after its deadline' : `exited ${run.signal ?? run.code}`}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      }
+      for (const page of parseTesseractTsv(run.stdout)) {
+        const lines = pages.get(page.page) ?? [];
+        for (const line of page.lines) if (!lines.includes(line)) lines.push(line);
+        pages.set(page.page, lines);
+      }
     }
-    const pages = new Map(parseTesseractTsv(run.stdout).map((p) => [p.page, p.lines]));
     return files.map((_, i) => ({ t: times[i] as number, lines: pages.get(i + 1) ?? [] }));
   } finally {
     await rm(work, { recursive: true, force: true });

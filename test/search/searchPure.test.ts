@@ -85,6 +85,10 @@ describe('screenMatches', () => {
       { atMs: 5000, text: 'invoice 4417 approved' },
     ]);
   });
+  it('of two readings of one line in a frame, the tightest is kept', () => {
+    const frames = [{ atMs: 1, lines: ['INVOICE 4417 APPROVED', 'INVOICE 4417 APPROVED page 3 line 4 Lorem', 'invoice 4417 approved'] }];
+    expect(screenMatches([frames], q)).toEqual([{ atMs: 1, text: 'INVOICE 4417 APPROVED' }]);
+  });
   it('a segment that could not be read breaks the stretch', () => {
     const shown = { lines: ['INVOICE 4417'] };
     expect(screenMatches([[{ atMs: 1, ...shown }], [{ atMs: 9, ...shown }]], q).map((m) => m.atMs)).toEqual([1, 9]);
