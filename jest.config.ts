@@ -18,7 +18,7 @@ const UNIT = [
   'config/',
   'verify/',
   'export/(exportPlan|progressLine)\\.test\\.ts$',
-  'viewer/timeline\\.test\\.ts$',
+  'viewer/(timeline|activityLane|activityReader|liveness|sessionWatch)\\.test\\.ts$',
   'search/searchPure\\.test\\.ts$',
   'auditor/',
   'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',

@@ -11,6 +11,7 @@
  *   GET /api/session?prefix=P   one session: summary, metadata, timeline
  *   GET /media?prefix=P&i=N     segment N of session P (Range supported)
  *   GET /api/search?q=TEXT      window titles and screen text across sessions (searchEndpoint.ts)
+ *   GET /api/session/live, /api/session/activity   a running session followed, the activity lane (liveRoutes.ts)
  *
  * Requests whose Host is not a loopback name are refused, so a web page on another origin cannot
  * read recordings through DNS rebinding; requests without this run's access key (accessKey.ts)
@@ -28,6 +29,9 @@ import { viewerStyle } from './pageStyle';
 import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
 import { createSearchEndpoint } from './searchEndpoint';
 import type { OcrSetup } from '../search/searchSessions';
+import { keepImmutableReads } from './immutableReads';
+import { createLiveRoutes, LIVE_DEFAULTS } from './liveRoutes';
+import { liveStyle } from './liveStyle';
 
 export interface ViewerServerOptions {
   readonly store: ReadOnlyStore;
@@ -40,6 +44,10 @@ export interface ViewerServerOptions {
   readonly concurrency?: number;
   /** The search box's OCR (cache, tools); absent: it searches window titles only. */
   readonly ocr?: OcrSetup;
+  /** Seconds between two listings of a session a page follows (default LIVE_DEFAULTS.pollSeconds). */
+  readonly pollSeconds?: number;
+  /** Sessions followed at once (default LIVE_DEFAULTS.maxWatched). */
+  readonly maxWatched?: number;
   /** `url` is the request's path, without its query. */
   readonly onError?: (error: unknown, url: string) => void;
 }
@@ -71,8 +79,14 @@ const SECURITY_HEADERS = {
 export async function startViewer(options: ViewerServerOptions): Promise<ViewerServer> {
   const { store } = options;
   const viewerScript = await readPageScript('viewer');
-  const catalog = createSessionCatalog(store, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
   const search = createSearchEndpoint(store, options.ocr);
+  const reads = keepImmutableReads(store);
+  const catalog = createSessionCatalog(reads, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
+  const live = createLiveRoutes({
+    store: reads, catalog, json,
+    pollSeconds: options.pollSeconds ?? LIVE_DEFAULTS.pollSeconds,
+    maxWatched: options.maxWatched ?? LIVE_DEFAULTS.maxWatched,
+  });
   const open = new Set<ServerResponse>();
   let port = 0;
   let access: AccessKey | undefined;
@@ -132,7 +146,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       case '/app.js':
         return send(res, 200, 'text/javascript; charset=utf-8', viewerScript, SECURITY_HEADERS);
       case '/app.css':
-        return send(res, 200, 'text/css; charset=utf-8', viewerStyle, SECURITY_HEADERS);
+        return send(res, 200, 'text/css; charset=utf-8', viewerStyle + liveStyle, SECURITY_HEADERS);
       case '/favicon.ico':
         return send(res, 204, 'image/x-icon', '');
       case '/api/info':
@@ -152,6 +166,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
         return json(res, answer.status, answer.body);
       }
       default:
+        if (await live.handle(url.pathname, url.searchParams, req, res)) return;
         return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     }
   }
@@ -177,6 +192,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        live.close();
         for (const res of open) res.destroy();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -9,6 +9,8 @@ import { renderDetails } from './sessionDetails';
 import { loadSessions, sessionsLoaded, setupSessionList } from './sessionList';
 import { renderTimeline, setupTimeline } from './timelineView';
 import { setupSearchBox } from './searchBox';
+import { clearActivity, loadActivity, setupActivity } from './activityView';
+import { follow, goLive, stopFollowing } from './liveFollow';
 
 /** For tests and for the curious: the player's state, read-only, plus the same actions as the keys. */
 interface ViewerApi {
@@ -41,6 +43,8 @@ function startSeconds(view: SessionView, start: StartAt): number | undefined {
 }
 
 function openSession(prefix: string, start: StartAt = {}): Promise<void> {
+  stopFollowing();
+  clearActivity();
   unload();
   player.prefix = prefix;
   byId('list-view').hidden = true;
@@ -54,8 +58,10 @@ function openSession(prefix: string, start: StartAt = {}): Promise<void> {
       player.segs = view.timeline.segments;
       renderDetails(view);
       renderTimeline();
+      follow(prefix, view);
+      void loadActivity(prefix);
       if (!player.segs.length) {
-        message('This session has no video yet.');
+        message(view.live.state === 'ended' ? 'This session has no video.' : 'No segment has landed yet: waiting for the first one.');
         return;
       }
       message(null);
@@ -68,6 +74,8 @@ function openSession(prefix: string, start: StartAt = {}): Promise<void> {
 
 function showList(): void {
   pause();
+  stopFollowing();
+  clearActivity();
   player.prefix = null;
   byId('player-view').hidden = true;
   byId('list-view').hidden = false;
@@ -99,6 +107,7 @@ function onKey(e: KeyboardEvent): void {
     case 'End': if (player.view) seek(player.view.timeline.totalSeconds); break;
     case 'i': case 'I': byId('skip-idle').click(); break;
     case 'f': case 'F': byId('fullscreen').click(); break;
+    case 'l': case 'L': if (player.live) goLive(); break;
     case 'Escape': if (!document.fullscreenElement) location.hash = ''; break;
   }
 }
@@ -107,6 +116,8 @@ setupSessionList();
 setupPlayer();
 setupTimeline();
 setupSearchBox();
+setupActivity();
+byId('go-live').addEventListener('click', goLive);
 window.addEventListener('hashchange', route);
 byId('refresh').addEventListener('click', () => {
   if (player.prefix) void openSession(player.prefix);
