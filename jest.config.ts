@@ -19,6 +19,7 @@ const UNIT = [
   'verify/',
   'export/(exportPlan|progressLine)\\.test\\.ts$',
   'viewer/(timeline|activityLane|activityReader|liveness|sessionWatch)\\.test\\.ts$',
+  'search/searchPure\\.test\\.ts$',
   'auditor/',
   'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
   'adapters/display/parse',

@@ -32,6 +32,7 @@ import { offlineSection } from './sections/offline';
 import { qualitySection } from './sections/quality';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
+import { searchSection } from './sections/search';
 
 const ROOT = join(__dirname, '..');
 
@@ -49,6 +50,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   density: densitySection,
   follow: followSection,
   activity: activitySection,
+  search: searchSection,
 };
 
 async function main(): Promise<void> {
