@@ -86,7 +86,7 @@ it('answers a second search from the cache: the entries exist and tesseract is n
   const manifest = JSON.parse(await readFile(join(store, 'Finance/fleet-1/sess-ocr-1/manifest.json'), 'utf8')) as { entries: { sha256: string }[] };
   for (const e of manifest.entries) {
     const entry = JSON.parse(await readFile(join(cacheDir(), e.sha256.slice(0, 2), `${e.sha256}.json`), 'utf8')) as { sha256: string; format: string };
-    expect(entry).toMatchObject({ sha256: e.sha256, format: 'session-recorder.ocr/1' });
+    expect(entry).toMatchObject({ sha256: e.sha256, format: 'session-recorder.ocr/2' });
   }
   const cached = await search(['wire 5521', '--json', '--cache-dir', cacheDir(), '--tesseract-path', join(work, 'no-such-tesseract')]);
   expect(cached.code).toBe(0);

@@ -1,0 +1,54 @@
+/**
+ * Reads a stream of binary PGM images (FFmpeg's `-f image2pipe -c:v pgm`: each frame a `P5` header
+ * and width*height bytes of 8-bit gray) into whole frames, whatever the chunking; and writes one.
+ * Raw gray frames let `search` compare consecutive frames and crop rows without a PNG decoder. Pure.
+ */
+
+export interface GrayFrame {
+  readonly width: number;
+  readonly height: number;
+  /** Row-major, one byte per pixel, `width * height` bytes. */
+  readonly pixels: Uint8Array;
+}
+
+const HEADER = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/;
+/** Long enough for any `P5 <w> <h> <max>` header. */
+const MAX_HEADER = 64;
+
+export class PgmStreamReader {
+  private pending: Buffer = Buffer.alloc(0);
+
+  /** Feeds bytes; returns the frames now complete, in order. Throws on a stream that is not 8-bit PGM. */
+  push(chunk: Buffer): GrayFrame[] {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const frames: GrayFrame[] = [];
+    for (;;) {
+      if (this.pending.length < 2) break;
+      const head = HEADER.exec(this.pending.subarray(0, MAX_HEADER).toString('latin1'));
+      if (head === null) {
+        if (this.pending.length >= MAX_HEADER || this.pending.subarray(0, 2).toString('latin1') !== 'P5') throw new Error('not a stream of binary PGM (P5) images');
+        break;
+      }
+      const [all, w, h, max] = head as unknown as [string, string, string, string];
+      if (Number(max) !== 255) throw new Error(`PGM with maximum value ${max}: expected 8-bit gray (255)`);
+      const width = Number(w);
+      const height = Number(h);
+      const size = all.length + width * height;
+      if (this.pending.length < size) break;
+      frames.push({ width, height, pixels: new Uint8Array(this.pending.subarray(all.length, size)) });
+      this.pending = this.pending.subarray(size);
+    }
+    return frames;
+  }
+
+  /** Bytes left over that are not a whole frame (0 at the end of a well-formed stream). */
+  get leftover(): number {
+    return this.pending.length;
+  }
+}
+
+/** Rows `[top, bottom)` of `frame`, whole width, as one binary PGM file. */
+export function pgmRows(frame: GrayFrame, top: number, bottom: number): Buffer {
+  const header = Buffer.from(`P5\n${frame.width} ${bottom - top}\n255\n`, 'latin1');
+  return Buffer.concat([header, frame.pixels.subarray(top * frame.width, bottom * frame.width)]);
+}
