@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { runTesseract } from '../adapters/tesseract';
 import type { Band } from './changedBands';
 import { PSM_BLOCK, PSM_LAYOUT } from './frameSampler';
-import { needsBlockPass } from './screenLines';
+import { edgePixels, needsBlockPass } from './inkCoverage';
+import type { GrayFrame } from './pgmStream';
+import { pgmRows } from './pgmStream';
 import { parseTesseractTsv, type OcrLine } from './tesseractTsv';
 
 export class OcrError extends Error {
@@ -31,6 +33,8 @@ export interface CropOcrOptions {
 interface PendingCrop {
   readonly file: string;
   readonly band: Band;
+  /** The crop's stroke edges, to judge how much of it `--psm 3` read. */
+  readonly edges: Int32Array;
   readonly done: (lines: OcrLine[]) => void;
 }
 
@@ -47,11 +51,12 @@ export class CropOcr {
 
   constructor(private readonly options: CropOcrOptions) {}
 
-  /** Queues a crop; `done` gets its lines (rows relative to the crop) when its batch is read. */
-  async add(pgm: Buffer, band: Band, done: (lines: OcrLine[]) => void): Promise<void> {
+  /** Queues rows `band` of `frame`; `done` gets its lines (rows relative to the crop) when its batch is read. */
+  async add(frame: GrayFrame, band: Band, done: (lines: OcrLine[]) => void): Promise<void> {
     const file = join(this.options.workDir, `crop-${String(++this.count).padStart(6, '0')}.pgm`);
+    const pgm = pgmRows(frame, band.top, band.bottom);
     await writeFile(file, pgm);
-    this.pending.push({ file, band, done });
+    this.pending.push({ file, band, edges: edgePixels(frame, band, this.options.scale), done });
     this.pendingBytes += pgm.length;
     if (this.pendingBytes >= BATCH_BYTES) await this.flush();
   }
@@ -64,7 +69,8 @@ export class CropOcr {
     if (crops.length === 0) return;
     try {
       const layout = await this.read(crops, PSM_LAYOUT);
-      const sparse = crops.map((c, i) => ({ c, i })).filter(({ c, i }) => needsBlockPass(layout[i]?.length ?? 0, (c.band.bottom - c.band.top) / this.options.scale));
+      const sparse = crops.map((c, i) => ({ c, i })).filter(({ c, i }) => needsBlockPass(c.edges, layout[i] ?? []));
+      this.stats.blockPass += sparse.length;
       const block = sparse.length === 0 ? [] : await this.read(sparse.map(({ c }) => c), PSM_BLOCK);
       const merged = layout.map((lines) => [...lines]);
       sparse.forEach(({ i }, k) => {
@@ -72,7 +78,6 @@ export class CropOcr {
         for (const l of block[k] ?? []) if (!into.some((m) => m.text === l.text)) into.push(l);
       });
       this.stats.crops += crops.length;
-      this.stats.blockPass += sparse.length;
       crops.forEach((c, i) => {
         this.stats.rows += c.band.bottom - c.band.top;
         c.done(merged[i] ?? []);

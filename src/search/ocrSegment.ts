@@ -17,7 +17,7 @@ import { cropsFor, type Band } from './changedBands';
 import { CropOcr, OcrError } from './cropOcr';
 import { frameTimes, SAMPLER, samplerArgs } from './frameSampler';
 import type { OcrCacheEntry } from './ocrCacheEntry';
-import { pgmRows, PgmStreamReader, type GrayFrame } from './pgmStream';
+import { PgmStreamReader, type GrayFrame } from './pgmStream';
 import { linesOfCrop, nextScreen, screenText, type PlacedLine } from './screenLines';
 import { downloadVerified } from './verifiedDownload';
 
@@ -95,7 +95,7 @@ export async function ocrSegment(store: ReadOnlyStore, entry: ManifestEntry, too
       const plan: FramePlan = { changed, read: crops.map(() => []) };
       plans.push(plan);
       for (const [i, band] of crops.entries()) {
-        await ocr.add(pgmRows(frame, band.top, band.bottom), band, (lines) => (plan.read[i] = linesOfCrop(lines, band, frame.height)));
+        await ocr.add(frame, band, (lines) => (plan.read[i] = linesOfCrop(lines, band, frame.height)));
       }
     });
     await ocr.flush();

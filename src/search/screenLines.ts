@@ -20,7 +20,7 @@ export function linesOfCrop(read: readonly OcrLine[], crop: Band, frameHeight: n
   const height = crop.bottom - crop.top;
   return read
     .filter((l) => (crop.top === 0 || l.top >= EDGE_ROWS) && (crop.bottom === frameHeight || l.bottom <= height - EDGE_ROWS))
-    .map((l) => ({ text: l.text, top: l.top + crop.top, bottom: l.bottom + crop.top }));
+    .map((l) => ({ ...l, top: l.top + crop.top, bottom: l.bottom + crop.top }));
 }
 
 /** The screen after a frame: earlier lines untouched by `changed` rows, then the lines read from this frame's crops. */
@@ -32,17 +32,4 @@ export function nextScreen(previous: readonly PlacedLine[], changed: readonly Ba
 /** The screen's text lines, each once, in the order first seen. */
 export function screenText(lines: readonly PlacedLine[]): string[] {
   return [...new Set(lines.map((l) => l.text))];
-}
-
-/**
- * Source rows per line below which the automatic layout (`--psm 3`) "found little": a screen full
- * of text has a line every 13 to 24 source rows; where `--psm 3` read fewer than one line per
- * SPARSE_SOURCE_ROWS rows, the uniform-block pass (`--psm 6`) reads the crop as well. Measured in
- * BENCHMARKS.md: on a terminal grid of xterm's bitmap font `--psm 3` reads no line at all.
- */
-export const SPARSE_SOURCE_ROWS = 48;
-
-/** Whether a crop of `sourceRows` rows (before upscaling) in which `--psm 3` read `linesRead` lines needs `--psm 6` too. */
-export function needsBlockPass(linesRead: number, sourceRows: number): boolean {
-  return linesRead * SPARSE_SOURCE_ROWS < sourceRows;
 }

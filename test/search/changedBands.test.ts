@@ -1,7 +1,10 @@
 /** What `search` reads again by OCR in a frame: the changed bands, the crops, the screen's lines as frames go by. */
 import { changedRows, cropsFor, mergeBands, NOISE_LEVEL, padBands, PAD_SOURCE_ROWS } from '../../src/search/changedBands';
 import { PgmStreamReader, pgmRows, type GrayFrame } from '../../src/search/pgmStream';
-import { linesOfCrop, needsBlockPass, nextScreen, screenText } from '../../src/search/screenLines';
+import { edgePixels, needsBlockPass, readShare } from '../../src/search/inkCoverage';
+import { linesOfCrop, nextScreen, screenText } from '../../src/search/screenLines';
+
+const line = (text: string, top: number, bottom: number, left = 0, right = 100) => ({ text, top, bottom, left, right });
 
 function frame(width: number, height: number, fill = 200): GrayFrame {
   return { width, height, pixels: new Uint8Array(width * height).fill(fill) };
@@ -56,26 +59,35 @@ describe('screenLines', () => {
   it('keeps lines a crop read whole, drops those its edges cut, in frame rows', () => {
     const crop = { top: 100, bottom: 200 };
     const read = [
-      { text: 'cut at the top', top: 0, bottom: 20 },
-      { text: 'whole', top: 40, bottom: 60 },
-      { text: 'cut at the bottom', top: 85, bottom: 100 },
+      line('cut at the top', 0, 20),
+      line('whole', 40, 60),
+      line('cut at the bottom', 85, 100),
     ];
-    expect(linesOfCrop(read, crop, 1000)).toEqual([{ text: 'whole', top: 140, bottom: 160 }]);
+    expect(linesOfCrop(read, crop, 1000)).toEqual([line('whole', 140, 160)]);
     // At the frame's own edges nothing was cut.
     expect(linesOfCrop(read, { top: 0, bottom: 100 }, 100).map((l) => l.text)).toEqual(['cut at the top', 'whole', 'cut at the bottom']);
   });
   it('a line stays on screen until a change touches its rows', () => {
-    const first = [{ text: 'top line', top: 0, bottom: 20 }, { text: 'quarterly review', top: 40, bottom: 60 }];
-    const second = nextScreen(first, [{ top: 100, bottom: 120 }], [{ text: '$ typed', top: 100, bottom: 120 }]);
+    const first = [line('top line', 0, 20), line('quarterly review', 40, 60)];
+    const second = nextScreen(first, [{ top: 100, bottom: 120 }], [line('$ typed', 100, 120)]);
     expect(screenText(second)).toEqual(['top line', 'quarterly review', '$ typed']);
-    const third = nextScreen(second, [{ top: 45, bottom: 50 }], [{ text: 'quarterly review!', top: 40, bottom: 60 }, { text: 'top line', top: 0, bottom: 20 }]);
+    const third = nextScreen(second, [{ top: 45, bottom: 50 }], [line('quarterly review!', 40, 60), line('top line', 0, 20)]);
     expect(screenText(third)).toEqual(['top line', '$ typed', 'quarterly review!']);
   });
-  it('asks for the block pass where the layout pass read less than a line per 48 source rows', () => {
-    expect(needsBlockPass(0, 40)).toBe(true);
-    expect(needsBlockPass(1, 45)).toBe(false);
-    expect(needsBlockPass(5, 1080)).toBe(true);
-    expect(needsBlockPass(30, 1080)).toBe(false);
+});
+
+describe('inkCoverage', () => {
+  // Two "columns" of strokes on one text row, as a terminal of aligned columns gives.
+  const f = withInk(withInk(frame(300, 30), 9, 21, 30, 90), 9, 21, 180, 240);
+  const stripes: GrayFrame = { ...f, pixels: f.pixels.map((p, i) => (p === 0 && i % 6 < 3 ? 200 : p)) };
+  const edges = edgePixels(stripes, { top: 0, bottom: 30 }, 3);
+  it('asks for the block pass where the layout pass read one column of two', () => {
+    expect(readShare(edges, [line('finished status', 6, 24, 170, 250)])).toBeCloseTo(0.5, 1);
+    expect(needsBlockPass(edges, [line('finished status', 6, 24, 170, 250)])).toBe(true);
+  });
+  it('not where it read the whole row, nor where there is nothing to read', () => {
+    expect(needsBlockPass(edges, [line('job 1370 backup finished status', 6, 24, 20, 250)])).toBe(false);
+    expect(needsBlockPass(edgePixels(frame(300, 30), { top: 0, bottom: 30 }, 3), [])).toBe(false);
   });
 });
 

@@ -100,8 +100,8 @@ describe('parseTesseractTsv (real tesseract 5.3 batch output: 6 frames of a 1280
   it('gives the lines of each page in order, words joined by one space', () => {
     expect(pages.map((p) => p.page)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(pages[0]?.lines.slice(0, 2)).toEqual([
-      { text: 'INVOICE 4417 APPROVED by finance', top: 21, bottom: 78 },
-      { text: 'ls -la /etc/shadow denied 12:03', top: 93, bottom: 144 },
+      expect.objectContaining({ text: 'INVOICE 4417 APPROVED by finance', top: 21, bottom: 78 }),
+      expect.objectContaining({ text: 'ls -la /etc/shadow denied 12:03', top: 93, bottom: 144 }),
     ]);
   });
   it('reads the 6x13 bitmap font line at 3x', () => {
