@@ -39,8 +39,10 @@ function Get-RecordedSafeNames {
 try {
     if (-not $SessionId -and $env:AppStream_Session_ID) { $SessionId = $env:AppStream_Session_ID }
     if ($SessionId) {
-        if (-not (Test-SrSessionId $SessionId)) { Write-SrLog 'error: invalid session id'; exit 2 }
+        # The same rule as session-start.ps1: an odd id (the user can write it) was recorded under
+        # its hashed safe name, so it is ended under that name too, never refused.
         $safe = Get-SrSafeName $SessionId
+        if (-not (Test-SrSessionId $SessionId)) { Write-SrLog "session ${safe}: the session id is odd (control characters or over 256 characters): ending it under its sanitized id" }
     } else {
         $running = @(Get-RecordedSafeNames)
         if ($running.Count -eq 0) { Write-SrLog 'no session is being recorded on this instance'; exit 1 }
