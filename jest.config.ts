@@ -25,7 +25,7 @@ const UNIT = [
   'config/',
   'verify/',
   'export/(exportPlan|progressLine)\\.test\\.ts$',
-  'viewer/timeline\\.test\\.ts$',
+  'viewer/(timeline|activityLane|activityReader|liveness|sessionWatch)\\.test\\.ts$',
   'auditor/',
   'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
   'adapters/display/parse',

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCaptureArgs, type EncoderSettings, type SegmentContainer } from '../src/adapters/ffmpegArgs';
 import { firstFrameAtMs, StderrScanner } from '../src/adapters/ffmpegStderr';
+import { probeDuration } from '../src/adapters/ffprobe';
 import { startXvfb } from '../test/helpers/xvfb';
 
 const run = promisify(execFile);
@@ -105,8 +106,15 @@ export interface CrashLoss {
   readonly variant: string;
   /** Wall-clock seconds from the first frame to the SIGKILL. */
   readonly capturedS: number;
-  /** Seconds that decode from what was on disk after the kill (frames / fps). */
+  /**
+   * Seconds of the timeline that decode from what was on disk after the kill: the container's
+   * duration (the last frame's end) when any frame decodes. With a constant frame rate this is
+   * frames / fps; with dropped unchanged frames (VFR) each frame lasts until the next one, so
+   * frames / fps would count a still screen's seconds as lost.
+   */
   readonly playableS: number;
+  /** Frames that decode. */
+  readonly frames: number;
   readonly lostS: number;
   readonly decodeErrors: number;
 }
@@ -137,8 +145,9 @@ export async function measureCrashLoss(name: string, outputArgs: (dir: string) =
   const files = readdirSync(options.dir).filter((f) => /\.(mp4|ts|mkv)$/.test(f)).sort();
   const file = files.length > 0 ? join(options.dir, files[files.length - 1] as string) : null;
   const capturedS = (killAt - (firstFrame ?? spawnedAt)) / 1000;
-  const playableS = file ? (await countFrames(file)) / options.fps : 0;
-  return { variant: name, capturedS, playableS, lostS: capturedS - playableS, decodeErrors: file ? await decodeErrors(file) : 0 };
+  const frames = file ? await countFrames(file) : 0;
+  const playableS = file && frames > 0 ? ((await probeDuration('ffprobe', file)) ?? frames / options.fps) : 0;
+  return { variant: name, capturedS, playableS, frames, lostS: capturedS - playableS, decodeErrors: file ? await decodeErrors(file) : 0 };
 }
 
 async function countFrames(file: string): Promise<number> {

@@ -24,6 +24,7 @@ import { cutSection } from './sections/cut';
 import { densitySection } from './sections/density';
 import { displaySection } from './sections/display';
 import { drainSection } from './sections/drain';
+import { followSection } from './sections/follow';
 import { liveSection } from './sections/live';
 import { manifestSection } from './sections/manifest';
 import { offlineSection } from './sections/offline';
@@ -45,6 +46,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   manifest: manifestSection,
   quality: qualitySection,
   density: densitySection,
+  follow: followSection,
 };
 
 async function main(): Promise<void> {

@@ -18,7 +18,7 @@ export interface Variant {
 
 const describeSettings = (e: EncoderSettings) =>
   `-preset ${e.preset}${e.tune ? ` -tune ${e.tune}` : ''}${e.x264Params ? ` -x264-params ${e.x264Params}` : ''}${e.threads === null ? '' : ` threads=${e.threads}`}` +
-  `${e.swsFlags ? ` -sws_flags ${e.swsFlags}` : ''}${e.dropUnchanged ? ' (unchanged frames dropped)' : ''} -crf ${e.crf}`;
+  `${e.swsFlags ? ` -sws_flags ${e.swsFlags}` : ''}${e.dropUnchanged ? ` (unchanged frames dropped, one kept at least every ${e.stillFrameSeconds} s)` : ''} -crf ${e.crf}`;
 
 /** Our recorder's own arguments (encoder + fMP4 segment muxer), with settings overridden. */
 function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264?: string; filter?: string; note?: string } = {}): Variant {
@@ -50,9 +50,9 @@ export const oursVariant: Variant = { ...oursWith('ours', {}), describe: `${desc
 
 /**
  * The defaults before issue 16 (x264's own threads, swscale's default bicubic flags): kept to show
- * what `threads=1` and `-sws_flags neighbor` changed, side by side in each round.
+ * what `threads=1` and dropping unchanged frames changed, side by side in each round.
  */
-export const previousVariant: Variant = oursWith('previous', { threads: null, swsFlags: null }, { note: 'defaults before issue 16' });
+export const previousVariant: Variant = oursWith('previous', { threads: null, swsFlags: null, dropUnchanged: false }, { note: 'defaults before issue 16' });
 
 /** Every variant the encoder matrix explores, `original`, `ours` and `previous` first. */
 export const allVariants: readonly Variant[] = [
@@ -65,7 +65,9 @@ export const allVariants: readonly Variant[] = [
   oursWith('vf-still', { tune: 'stillimage' }, { note: 'ours without zerolatency: lookahead and B-frames, not crash-safe' }),
   oursWith('faster', { preset: 'faster' }),
   oursWith('superfast-cand', { preset: 'superfast' }, { x264: 'ref=2:me=umh:merange=32' }),
-  oursWith('decimate', { dropUnchanged: true }, { note: 'unchanged frames dropped, at least one a second' }),
+  oursWith('still-1s', { stillFrameSeconds: 1 }, { note: 'ours keeping at least one frame a second on a still screen (instead of every 0.4 s)' }),
+  oursWith('still-0.6s', { stillFrameSeconds: 0.6 }, { note: 'ours keeping at least one frame every 0.6 s on a still screen' }),
+  oursWith('keep-all', { dropUnchanged: false }, { note: 'ours encoding every frame (constant rate): the defaults before dropping unchanged frames' }),
   oursWith('cand-mbtree', {}, { x264: 'ref=2:me=umh:merange=32:rc-lookahead=1:mbtree=1', note: 'macroblock tree on a 1-frame lookahead' }),
 ];
 

@@ -37,7 +37,21 @@ export async function decodeTimeline(path: string, frameRate: number): Promise<D
   if (times.length === 0) return { frames: 0, firstPts: 0, lastPts: 0, seconds: 0, errors: stderr.trim() };
   const firstPts = Math.min(...times);
   const lastPts = Math.max(...times);
-  return { frames: times.length, firstPts, lastPts, seconds: lastPts - firstPts + 1 / frameRate, errors: stderr.trim() };
+  // With unchanged frames dropped (VFR) a frame lasts until the next one: the container's duration
+  // (the last frame's end) is the timeline; at a constant rate it equals the last pts + 1/fps.
+  const containerEnd = await containerDuration(path);
+  const seconds = Math.max(lastPts - firstPts + 1 / frameRate, containerEnd === null ? 0 : containerEnd - firstPts);
+  return { frames: times.length, firstPts, lastPts, seconds, errors: stderr.trim() };
+}
+
+async function containerDuration(path: string): Promise<number | null> {
+  try {
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', path]);
+    const seconds = Number.parseFloat(stdout.trim());
+    return Number.isFinite(seconds) ? seconds : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface Interval {

@@ -1,6 +1,6 @@
 /** `npm run bench -- [--quick] [--runs N] [--only a,b] [--variants a,b] [--out DIR]` */
 
-export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density'] as const;
+export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density', 'follow'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 export interface BenchOptions {

@@ -14,29 +14,36 @@ import { median, round } from '../lib/stats';
 export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
   const { options, x } = ctx;
   const seconds = options.quick ? 6 : 8;
-  const variants = variantsNamed(['original', 'ours', 'vf-still', 'previous']);
-  const scene = await startScene(x, 'busy');
-  const runs: CrashLoss[] = [];
-  try {
-    for (let i = 0; i < options.runs; i++) {
-      for (const v of variants) {
-        ctx.log(`crash: round ${i + 1}/${options.runs}: ${v.name}, SIGKILL after ${seconds} s`);
-        const dir = join(ctx.work, 'crash', v.name);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        runs.push(await measureCrashLoss(v.name, (d) => v.output(d, 600, options.frameRate), { display: x.display, layout: x.layout, seconds, fps: options.frameRate, dir }));
+  const plan: Array<{ scene: 'busy' | 'idle'; variants: ReturnType<typeof variantsNamed> }> = [
+    { scene: 'busy', variants: variantsNamed(['original', 'ours', 'keep-all', 'vf-still']) },
+    // A still screen: with unchanged frames dropped, a kept frame lasts until the next (≤ 1 s later).
+    { scene: 'idle', variants: variantsNamed(['ours', 'still-0.6s', 'still-1s', 'keep-all']) },
+  ];
+  const runs: Array<CrashLoss & { scene: string }> = [];
+  for (const { scene: sceneName, variants } of plan) {
+    const scene = await startScene(x, sceneName);
+    try {
+      for (let i = 0; i < options.runs; i++) {
+        for (const v of variants) {
+          ctx.log(`crash: ${sceneName} round ${i + 1}/${options.runs}: ${v.name}, SIGKILL after ${seconds} s`);
+          const dir = join(ctx.work, 'crash', v.name);
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+          const loss = await measureCrashLoss(v.name, (d) => v.output(d, 600, options.frameRate), { display: x.display, layout: x.layout, seconds, fps: options.frameRate, dir });
+          runs.push({ ...loss, scene: sceneName });
+        }
       }
+    } finally {
+      await scene.stop();
     }
-  } finally {
-    await scene.stop();
   }
-  const rows: Array<[string, string, string]> = variants.map((v) => {
-    const of = runs.filter((r) => r.variant === v.name);
+  const rows: Array<[string, string, string]> = plan.flatMap(({ scene, variants }) => variants.map((v): [string, string, string] => {
+    const of = runs.filter((r) => r.variant === v.name && r.scene === scene);
     return [
-      `7. crash loss after SIGKILL: ${v.name}`,
+      `7. crash loss after SIGKILL, ${scene}: ${v.name}`,
       `${round(median(of.map((r) => r.lostS)), 2)} s lost of ${round(median(of.map((r) => r.capturedS)), 1)} s`,
-      `target ≤ 1 s; playable ${round(median(of.map((r) => r.playableS)), 1)} s, decode errors ${of.reduce((s, r) => s + r.decodeErrors, 0)}; ${v.describe}`,
+      `target ≤ 1 s; playable ${round(median(of.map((r) => r.playableS)), 1)} s in ${median(of.map((r) => r.frames))} frames, decode errors ${of.reduce((s, r) => s + r.decodeErrors, 0)}; ${v.describe}`,
     ];
-  });
+  }));
   return { name: 'crash', rows, data: { seconds, runs } };
 }

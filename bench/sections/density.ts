@@ -2,8 +2,10 @@
  * Issue 16 (d): density. N recorders (the built CLI with its defaults, file:// destination) record
  * the same 1920x1080 busy display at 5 fps at once, for N = 1, 2, 4, 8. Per N: CPU per session (the
  * waited-for CPU of all N recorders and their children ÷ N, per recorded minute), and whether any
- * dropped frames (frames in the segments ÷ the seconds of video the manifest records × the frame
- * rate; 1.00 = none dropped). A host fits N sessions while N × CPU per session stays under its
+ * dropped frames. Since the recorder drops unchanged frames itself (a frame at least every 0.4 s),
+ * frames ÷ (seconds × rate) is no longer a drop measure; the longest gap between two frames of a
+ * segment is: above 0.4 s + one frame period, frames the grab should have delivered are missing.
+ * A host fits N sessions while N × CPU per session stays under its
  * cores and no session drops frames. On a shared machine frame drops also come from the others'
  * load: the load average is printed beside each N.
  */
@@ -21,9 +23,13 @@ import { round } from '../lib/stats';
 
 const run = promisify(execFile);
 
-async function packets(file: string): Promise<number> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file]);
-  return Number(stdout.trim()) || 0;
+/** Video packets of a segment and the longest step between two consecutive ones, seconds. */
+async function packets(file: string): Promise<{ count: number; maxGapS: number }> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], { maxBuffer: 16 * 1024 * 1024 });
+  const times = stdout.split('\n').map(Number.parseFloat).filter(Number.isFinite).sort((a, b) => a - b);
+  let maxGapS = 0;
+  for (let i = 1; i < times.length; i++) maxGapS = Math.max(maxGapS, (times[i] as number) - (times[i - 1] as number));
+  return { count: times.length, maxGapS };
 }
 
 /** Every file under `dir`, recursively. */
@@ -53,11 +59,16 @@ export async function densitySection(ctx: BenchContext): Promise<SectionResult> 
       const exits = await Promise.all(runs.map((r) => r.exited));
       const cpuS = waitedChildrenCpu() - cpuBefore;
       let frames = 0;
+      let maxGapS = 0;
       let videoS = 0;
       for (const r of runs) {
         const dest = join(r.spoolDir, '..', 'dest');
         const all = filesUnder(dest);
-        for (const f of all.filter((p) => p.endsWith('.mp4'))) frames += await packets(f);
+        for (const f of all.filter((p) => p.endsWith('.mp4'))) {
+          const p = await packets(f);
+          frames += p.count;
+          maxGapS = Math.max(maxGapS, p.maxGapS);
+        }
         const head = all.find((p) => p.endsWith('/manifest.json'));
         if (head === undefined) continue;
         const dir = join(head, '..');
@@ -67,10 +78,10 @@ export async function densitySection(ctx: BenchContext): Promise<SectionResult> 
       const perSessionPerMin = cpuS / n / (seconds / 60);
       const kept = frames / (videoS * options.frameRate);
       const exitCodes = exits.map((e) => e.code);
-      data.push({ n, seconds, load, cpuS, perSessionPerMin, frames, videoS, kept, exitCodes });
+      data.push({ n, seconds, load, cpuS, perSessionPerMin, frames, maxGapS, videoS, kept, exitCodes });
       rows.push([
         `16d. ${n} recorder(s) at once, busy 1080p 5 fps`,
-        `${round(perSessionPerMin, 2)} CPU-s per session-minute (${round((n * perSessionPerMin) / 60, 2)} cores in all); frames kept ${round(kept * 100, 1)} %`,
+        `${round(perSessionPerMin, 2)} CPU-s per session-minute (${round((n * perSessionPerMin) / 60, 2)} cores in all); longest step between frames ${round(maxGapS, 2)} s (${maxGapS <= 0.4 + 1 / options.frameRate + 0.01 ? 'none missing' : 'the grab missed frames'}); frames encoded ${round(kept * 100, 1)} % of seconds × fps`,
         `${round(videoS / n, 1)} s of video per session of ${seconds} s; exit codes ${exitCodes.join(',')}; load average at start ${round(load, 2)}`,
       ]);
     }

@@ -36,10 +36,12 @@ function ours(name: string, describe: string, encoder: Partial<EncoderSettings>)
 }
 
 export const qualityCandidates: readonly Candidate[] = [
-  ours('defaults', 'the recorder\'s defaults (ffmpegArgs.ts): before16 + threads=1', {}),
-  ours('before16', `-preset veryfast -tune stillimage,zerolatency -x264-params ${x264} (defaults before issue 16: x264's own threads)`, { threads: null }),
-  ours('neighbor', 'defaults + -sws_flags neighbor (point-sampled chroma)', { swsFlags: 'neighbor' }),
-  ours('drop', 'defaults + unchanged frames dropped (mpdecimate after the conversion, ≥ 1 frame a second, VFR)', { dropUnchanged: true }),
+  ours('defaults', 'the recorder\'s defaults (ffmpegArgs.ts): threads=1, unchanged frames dropped (VFR, a frame at least every 0.4 s, each lasting until the next)', {}),
+  ours('keep-all', 'defaults encoding every frame (the defaults of the last session: threads=1, constant rate)', { dropUnchanged: false }),
+  // Text settings (issue 16): psychovisual optimisations off, variance AQ, the animation tune.
+  ours('no-psy', 'defaults + psy=0 (no psychovisual rate-distortion or trellis)', { x264Params: `${x264}:psy=0` }),
+  ours('aq2', 'defaults + aq-mode=2 (auto-variance adaptive quantisation)', { x264Params: `${x264}:aq-mode=2` }),
+  ours('animation', 'defaults with -tune animation,zerolatency instead of stillimage,zerolatency', { tune: 'animation,zerolatency' }),
 ];
 
 const originalArgs = (dir: string) => ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'original.mp4')];

@@ -12,24 +12,41 @@ import { RecorderRun } from '../lib/recorder';
 import { runOriginalDesign, runOurSession, steadyState, type SessionResult } from '../lib/session';
 import { median, percentile, ratio, round } from '../lib/stats';
 
+type Round = { ours: SessionResult; original: SessionResult };
+
 export async function sessionsSection(ctx: BenchContext): Promise<SectionResult> {
-  const { options, x, s3 } = ctx;
+  const { options, x } = ctx;
   const segmentSeconds = 4;
   const segments = options.quick ? 3 : 5;
-  const scene = await startScene(x, 'busy');
-  const rounds: Array<{ ours: SessionResult; original: SessionResult }> = [];
   const idle: Array<ReturnType<typeof steadyState>> = [];
   const idleWindowS = options.quick ? 10 : 20;
+  // The idle scene (issue 16): a user reading, where dropping unchanged frames does most.
+  const idleRounds = await sessionRounds(ctx, 'idle', segmentSeconds, segments);
+  const rounds = await sessionRounds(ctx, 'busy', segmentSeconds, segments, async () => {
+    // Node while nothing closes: the recorder's default 60 s segments, measured before the first one.
+    for (let i = 0; i < options.runs; i++) {
+      ctx.log(`sessions: round ${i + 1}/${options.runs}: ours idle (60 s segments, ${idleWindowS} s before the first closes)`);
+      idle.push(await idleNode(ctx, join(ctx.work, `session-idle-${i}`), idleWindowS));
+    }
+  });
+  return summarize(rounds, idleRounds, idle, segmentSeconds, segments);
+}
+
+/** Our CLI and the original design, alternating, on one scene; `more` runs while the scene is still up. */
+async function sessionRounds(ctx: BenchContext, sceneName: 'busy' | 'idle', segmentSeconds: number, segments: number, more?: () => Promise<void>): Promise<Round[]> {
+  const { options, x, s3 } = ctx;
+  const scene = await startScene(x, sceneName);
+  const rounds: Round[] = [];
   try {
     for (let i = 0; i < options.runs; i++) {
       const runOurs = async () => {
-        ctx.log(`sessions: round ${i + 1}/${options.runs}: ours, ${segments} x ${segmentSeconds} s`);
-        const { run: _run, ...r } = await runOurSession({ display: x.display, s3, work: join(ctx.work, `session-ours-${i}`), segmentSeconds, segments, frameRate: options.frameRate });
+        ctx.log(`sessions: ${sceneName} round ${i + 1}/${options.runs}: ours, ${segments} x ${segmentSeconds} s`);
+        const { run: _run, ...r } = await runOurSession({ display: x.display, s3, work: join(ctx.work, `session-ours-${sceneName}-${i}`), segmentSeconds, segments, frameRate: options.frameRate });
         return r;
       };
       const runOriginal = () => {
-        ctx.log(`sessions: round ${i + 1}/${options.runs}: original, ${segments} x ${segmentSeconds} s`);
-        return runOriginalDesign({ display: x.display, width: x.layout.width, height: x.layout.height, work: join(ctx.work, `session-original-${i}`), segmentSeconds, segments, frameRate: options.frameRate });
+        ctx.log(`sessions: ${sceneName} round ${i + 1}/${options.runs}: original, ${segments} x ${segmentSeconds} s`);
+        return runOriginalDesign({ display: x.display, width: x.layout.width, height: x.layout.height, work: join(ctx.work, `session-original-${sceneName}-${i}`), segmentSeconds, segments, frameRate: options.frameRate });
       };
       // Alternate who goes first, so a drift in machine load does not favour one design.
       if (i % 2 === 0) {
@@ -40,16 +57,29 @@ export async function sessionsSection(ctx: BenchContext): Promise<SectionResult>
         rounds.push({ ours: await runOurs(), original });
       }
     }
- // Node while nothing closes: the recorder's default 60 s segments, measured before the first one.
-    for (let i = 0; i < options.runs; i++) {
-      ctx.log(`sessions: round ${i + 1}/${options.runs}: ours idle (60 s segments, ${idleWindowS} s before the first closes)`);
-      idle.push(await idleNode(ctx, join(ctx.work, `session-idle-${i}`), idleWindowS));
-    }
+    await more?.();
   } finally {
     await scene.stop();
   }
+  return rounds;
+}
 
-  const m = (f: (r: { ours: SessionResult; original: SessionResult }) => number) => median(rounds.map(f));
+/** The whole recorder: FFmpeg + Node + Node's helpers (xev, probes), per minute. */
+const wholeOurs = (r: SessionResult) => r.ffmpegCpuPerMin + (r.nodeCpuPerMin ?? Number.NaN) + (r.helpersCpuPerMin ?? Number.NaN);
+
+function wholeRows(scene: string, rounds: readonly Round[]): Array<[string, string, string]> {
+  const m = (f: (r: Round) => number) => median(rounds.map(f));
+  return [
+    [`2. whole recorder CPU-s/min, ${scene}: ours (FFmpeg + Node + helpers) vs original design (FFmpeg)`,
+      `${round(m((r) => wholeOurs(r.ours)), 2)} (FFmpeg ${round(m((r) => r.ours.ffmpegCpuPerMin), 2)}) vs ${round(m((r) => r.original.ffmpegCpuPerMin), 2)}`,
+      `ratio ${round(m((r) => ratio(wholeOurs(r.ours), r.original.ffmpegCpuPerMin)), 2)} per wall-clock minute (target ≤ 0.5); per minute of video the original kept: ${round(m((r) => ratio(wholeOurs(r.ours), r.original.ffmpegCpuPerMin / r.original.coverage)), 2)}`],
+    [`2. MB/min, ${scene}: ours vs original design`, `${round(m((r) => r.ours.mbPerMin), 3)} vs ${round(m((r) => r.original.mbPerMin), 3)}`,
+      `ratio ${round(m((r) => ratio(r.ours.mbPerMin, r.original.mbPerMin)), 2)}; coverage ours ${round(m((r) => r.ours.coverage) * 100, 1)} %, original ${round(m((r) => r.original.coverage) * 100, 1)} %`],
+  ];
+}
+
+function summarize(rounds: readonly Round[], idleRounds: readonly Round[], idle: ReadonlyArray<ReturnType<typeof steadyState>>, segmentSeconds: number, segments: number): SectionResult {
+  const m = (f: (r: Round) => number) => median(rounds.map(f));
   const oursCoverage = m((r) => r.ours.coverage);
   const originalCoverage = m((r) => r.original.coverage);
   const originalGaps = rounds.flatMap((r) => r.original.gapsMs);
@@ -77,8 +107,10 @@ export async function sessionsSection(ctx: BenchContext): Promise<SectionResult>
     ['5. Node CPU idle (60 s segments, none closing yet)', `${round(idlePerMin, 3)} CPU-s/min = ${round((idlePerMin / 60) * 100, 2)} % of a core`, `per segment ${round(perSegmentS * 1000, 0)} ms → at the default 60 s segments ${round((at60 / 60) * 100, 2)} % of a core (target < 1 %)`],
     ['5. Node RSS while recording (median / max)', `${round(m((r) => r.ours.nodeRssMiB?.median ?? Number.NaN), 1)} / ${round(Math.max(...rounds.map((r) => r.ours.nodeRssMiB?.max ?? Number.NaN)), 1)} MiB`, ''],
     ['4. drain, 0 pending: sentinel → exit', `${round(m((r) => r.ours.drainMs ?? Number.NaN), 0)} ms`, `→ upload.finalized ${round(m((r) => r.ours.drainToFinalizedMs ?? Number.NaN), 0)} ms`],
+    ...wholeRows('busy', rounds),
+    ...wholeRows('idle', idleRounds),
   ];
-  return { name: 'sessions', rows, data: { segmentSeconds, segments, rounds, idle, idlePerMin, perSegmentS } };
+  return { name: 'sessions', rows, data: { segmentSeconds, segments, rounds, idleRounds, idle, idlePerMin, perSegmentS } };
 }
 
 /** Node's steady CPU with 60 s segments, between 5 s after FFmpeg started and before the first segment closes. */

@@ -58,14 +58,22 @@ export interface EncoderSettings {
   readonly swsFlags: string | null;
   /**
    * Drop frames that did not change (mpdecimate after the conversion, variable frame rate), keeping
-   * at least one frame a second so fragments still flush within the crash-loss budget and each
-   * kept frame keeps its timestamp. Default false: it halves FFmpeg's CPU on an idle screen, but
-   * FFmpeg 5.1's segment muxer ends each segment at its last KEPT frame (measured: 0–3.4 s,
-   * 4.2–7.4 s, 8.2–11.4 s for 4 s segments on a still screen), so segments.csv, the manifest and
-   * exported files would show up to 1 s holes at every boundary. Needs segment ends taken from the
-   * next segment's start first (segment watcher).
+   * at least one every `stillFrameSeconds` so fragments still flush within the crash-loss budget.
+   * Each kept frame lasts until the next kept one (`setts`, below), so segments.csv and every
+   * segment file still tile the run's timeline without a hole. Default true: encoder CPU at equal
+   * SSIM 0.42× the original's against 0.49–0.53× encoding every frame on busy, quiet and idle
+   * screens, equal bytes (BENCHMARKS.md, issue 16, second round).
    */
   readonly dropUnchanged: boolean;
+  /**
+   * With `dropUnchanged`: the longest stretch of a still screen without an encoded frame, in
+   * seconds (at least one frame). A crash loses what the encoder holds: the last kept frame waits
+   * for the next one (its duration) and for the fragment after it, so on a still screen a crash
+   * loses between one and two of these stretches. Default 0.4 (at most one frame in a row dropped
+   * at 5 fps): crash loss on the idle scene, median of 5, 0.64 s (0.6 s: 1.27 s; 1 s: 1.51 s;
+   * every frame encoded: 0.59 s). BENCHMARKS.md, issue 16, second round.
+   */
+  readonly stillFrameSeconds: number;
 }
 
 export const defaultEncoderSettings: EncoderSettings = {
@@ -75,23 +83,37 @@ export const defaultEncoderSettings: EncoderSettings = {
   x264Params: 'ref=2:me=umh:merange=32',
   threads: 1,
   swsFlags: null,
-  dropUnchanged: false,
+  dropUnchanged: true,
+  stillFrameSeconds: 0.4,
 };
 
 /**
  * The filter that drops unchanged frames (after the conversion to yuv420p, which mpdecimate needs):
  * a frame is kept when any 8x8 block differs by more than 64 (sum of absolute differences: one
- * level per pixel), and at least one frame a second is kept whatever happens.
+ * level per pixel), and at least one frame every `stillFrameSeconds` is kept whatever happens.
  */
-export function unchangedFrameFilter(frameRate: number): string {
-  const maxDropped = Math.max(0, Math.ceil(frameRate) - 1);
+export function unchangedFrameFilter(frameRate: number, stillFrameSeconds = defaultEncoderSettings.stillFrameSeconds): string {
+  const maxDropped = Math.max(0, Math.round(stillFrameSeconds * frameRate) - 1);
   return `format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=${maxDropped}`;
 }
+
+/**
+ * The bitstream filter that gives each kept frame the duration up to the next kept one (the screen
+ * showed it until then). Without it a packet lasts one frame period, so after a dropped stretch
+ * FFmpeg 5.1's segment muxer ends a segment at its last kept frame + 1/fps (measured on a still
+ * screen, 4 s segments: 0–3.4 s, 4.2–7.4 s: holes at every boundary), and so does each file's
+ * last sample. With it the list reads 0–4.8, 4.8–8.8 s (each cut at the first kept frame at or
+ * after the boundary) and each file lasts that long. The last packet of a run (no next one) keeps
+ * its own duration. It holds one packet back: one kept frame (≤ stillFrameSeconds) more to lose in
+ * a crash, measured by the bench's crash section. Commas are escaped for FFmpeg's
+ * bitstream-filter list parser.
+ */
+export const keptFrameDurationFilter = 'setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,DURATION\\,NEXT_PTS-PTS)';
 
 /** `-vf` for sources without a filter of their own (file inputs in the bench too). */
 export function buildOutputFilterArgs(encoder: Partial<EncoderSettings> | undefined, frameRate: number): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
-  return e.dropUnchanged ? ['-vf', unchangedFrameFilter(frameRate)] : [];
+  return e.dropUnchanged ? ['-vf', unchangedFrameFilter(frameRate, e.stillFrameSeconds)] : [];
 }
 
 /**
@@ -167,7 +189,8 @@ function composesScreens(source: CaptureSource, layout: DisplayLayout): boolean 
  * a Retina screen's pixels become its points) and stacked at the monitor's place.
  */
 export function buildFilterArgs(source: CaptureSource, layout: DisplayLayout, encoder?: Partial<EncoderSettings>, frameRate = 5): string[] {
-  const drop = { ...defaultEncoderSettings, ...encoder }.dropUnchanged ? `,${unchangedFrameFilter(frameRate)}` : '';
+  const e = { ...defaultEncoderSettings, ...encoder };
+  const drop = e.dropUnchanged ? `,${unchangedFrameFilter(frameRate, e.stillFrameSeconds)}` : '';
   if (source.kind !== 'avfoundation') return buildOutputFilterArgs(encoder, frameRate);
   if (!composesScreens(source, layout)) return ['-vf', `crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0${drop}`];
   const { width, height } = encodedSize(layout);
@@ -189,14 +212,16 @@ function x264ParamsOf(e: EncoderSettings): string | null {
 
 /**
  * Encoder part: libx264, 4:2:0, a keyframe at every segment start; the conversion's swscale flags;
- * a variable frame rate when unchanged frames are dropped (each kept frame keeps its timestamp).
+ * a variable frame rate when unchanged frames are dropped (each kept frame keeps its timestamp and
+ * lasts until the next one).
  */
 export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
   const params = x264ParamsOf(e);
   return [...(e.swsFlags ? ['-sws_flags', e.swsFlags] : []), ...(e.dropUnchanged ? ['-fps_mode', 'vfr'] : []),
     '-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(params ? ['-x264-params', params] : []), '-crf', String(e.crf),
-    '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`];
+    '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
+    ...(e.dropUnchanged ? ['-bsf:v', keptFrameDurationFilter] : [])];
 }
 
 /** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */

@@ -1,9 +1,20 @@
 import type { ObjectStore } from '../domain/objectStore';
 import type { Destination } from './destination';
 import { createLocalStore } from './localStore';
-import { createS3Client, type S3ClientOptions } from './s3Client';
-import { createS3Store } from './s3Store';
+import type { S3ClientOptions } from './s3Client';
 import type { S3WriteOptions } from './s3Writes';
+
+/**
+ * The S3 side is loaded only when a destination is s3://: loading the AWS SDK costs ~0.07 CPU-s
+ * (BENCHMARKS.md, issue 16) that a file:// destination never needs.
+ */
+function loadS3(): { createS3Client: typeof import('./s3Client').createS3Client; createS3Store: typeof import('./s3Store').createS3Store } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createS3Client } = require('./s3Client') as typeof import('./s3Client');
+  const { createS3Store } = require('./s3Store') as typeof import('./s3Store');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { createS3Client, createS3Store };
+}
 
 export interface StoreOptions extends Pick<S3ClientOptions, 'endpoint' | 'region' | 'checksumMode'>, Pick<S3WriteOptions, 'serverSideEncryption' | 'objectLock'> {
   /** 'record' (also recover): every request bounded (5 min), so a dead store cannot hang a drain. 'audit': downloads take what they take. */
@@ -20,6 +31,7 @@ export function openStore(destination: Destination, options: StoreOptions): Obje
     case 'file':
       return createLocalStore(destination.dir);
     case 's3': {
+      const { createS3Client, createS3Store } = loadS3();
       const client = createS3Client({
         ...(options.region !== undefined ? { region: options.region } : {}),
         ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),

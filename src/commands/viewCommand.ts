@@ -3,6 +3,7 @@ import { openStore } from '../adapters/openStore';
 import { resolveViewTarget } from '../auditor/sessionLocation';
 import { ConfigError, ExitCode, UploadError } from '../domain/errors';
 import { startViewer } from '../viewer/viewerServer';
+import { LIVE_DEFAULTS } from '../viewer/liveRoutes';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
 import { positiveInteger } from './flagValues';
 
@@ -19,16 +20,19 @@ export const registerView: CommandRegistration = (program: Command, ctx) => {
       .command('view')
       .description(
         'Serve a local web viewer on 127.0.0.1: the session list with filters, and a player with one seekable timeline per session ' +
-          '(1× to 16×, gaps, resolution changes and idle stretches marked). Segments are streamed through the viewer with your credentials; runs until interrupted.',
+          '(1× to 16×, gaps, resolution changes and idle stretches marked, and the activity lane: window titles and idle stretches); ' +
+          'a session still being recorded is shown live and followed as its segments land. Segments are streamed through the viewer with your credentials; runs until interrupted.',
       )
       .argument('<url>', 'a destination (s3://bucket/prefix/, file:///dir) or one session under it')
       .option('--port <port>', 'TCP port on 127.0.0.1 (default: any free port)')
-      .option('--concurrency <n>', 'sessions read at once when listing', '16'),
+      .option('--concurrency <n>', 'sessions read at once when listing', '16')
+      .option('--live-poll <seconds>', 'a session still being recorded is listed again this often while a page follows it (one LIST request each time)', String(LIVE_DEFAULTS.pollSeconds)),
     'view',
   ).action(async (url: string, flags: Record<string, unknown>) => {
     const port = portFrom(flags.port);
     const config = configFor(ctx, 'view', flags);
     const concurrency = positiveInteger('--concurrency', flags.concurrency, 16, 256);
+    const pollSeconds = positiveInteger('--live-poll', flags.livePoll, LIVE_DEFAULTS.pollSeconds, 3600);
     let target;
     try {
       target = await resolveViewTarget(url, ctx.cwd, (d) => openStore(d, { ...config, use: 'audit' }));
@@ -44,6 +48,7 @@ export const registerView: CommandRegistration = (program: Command, ctx) => {
       ...(target.sessionPrefix !== undefined ? { session: target.sessionPrefix } : {}),
       port,
       concurrency,
+      pollSeconds,
       onError: (error, at) => ctx.stderr.write(`viewer: ${at}: ${error instanceof Error ? error.message : String(error)}\n`),
     });
     // The URL carries this run's access key: whoever has it can watch every recording here.

@@ -44,6 +44,7 @@ export function viewerPage(): string {
     <h1 id="title"></h1>
     <span id="badges" class="badges"></span>
   </div>
+  <p class="live-note" id="live-note" role="status" hidden></p>
   <div class="player-grid">
     <section class="player">
       <div class="stage" id="stage">
@@ -52,6 +53,7 @@ export function viewerPage(): string {
         <div class="stage-message" id="stage-message" hidden></div>
       </div>
       <div class="stage-bar"><span id="segment-label"></span><span class="spacer"></span><span id="clock" class="mono"></span></div>
+      <div class="now-activity" id="now-activity" hidden></div>
       <div class="controls">
         <button type="button" id="play" class="play" title="Play / pause (Space)">▶</button>
         <button type="button" id="back10" title="Back 10 s (←: 5 s, Shift+←: 30 s)">−10s</button>
@@ -60,6 +62,7 @@ export function viewerPage(): string {
         <span class="spacer"></span>
         <span class="speeds" id="speeds" title="Speed (↑ / ↓)"></span>
         <label class="toggle" title="Skip idle stretches (I)"><input type="checkbox" id="skip-idle"> Skip idle</label>
+        <button type="button" id="go-live" class="go-live" title="Jump to the newest segment and play (L)" hidden>● Live</button>
         <button type="button" id="fullscreen" title="Full screen (F)">⤢</button>
       </div>
       <div class="timeline" id="timeline" tabindex="0" aria-label="Session timeline">
@@ -67,11 +70,14 @@ export function viewerPage(): string {
         <div class="playhead" id="playhead"></div>
         <div class="hover" id="hover" hidden></div>
       </div>
+      <div class="lane" id="lane" aria-label="Activity: the window in front over time" hidden></div>
+      <p class="lane-note" id="lane-note" hidden></p>
       <div class="ticks" id="ticks"></div>
       <div class="legend">
         <span><i class="sw video"></i>Recorded</span><span><i class="sw idle"></i>Idle</span>
         <span><i class="sw gap"></i>Gap (no video)</span><span><i class="sw layout"></i>Resolution change</span>
-        <span class="keys">Space play/pause · ←/→ 5 s · Shift 30 s · ↑/↓ speed · N/P segment · I skip idle · F full screen</span>
+        <span class="lane-legend" id="lane-legend" hidden><i class="sw window"></i>Window in front <i class="sw user-idle"></i>User idle <i class="sw unobserved"></i>Not observed <i class="sw bad-activity"></i>Activity failed its check</span>
+        <span class="keys">Space play/pause · ←/→ 5 s · Shift 30 s · ↑/↓ speed · N/P segment · I skip idle · L live · F full screen</span>
       </div>
     </section>
     <aside class="details">

@@ -10,6 +10,7 @@
  *   GET /api/sessions           the session list (?refresh=1 reads the store again)
  *   GET /api/session?prefix=P   one session: summary, metadata, timeline
  *   GET /media?prefix=P&i=N     segment N of session P (Range supported)
+ *   GET /api/session/live, /api/session/activity   a running session followed, the activity lane (liveRoutes.ts)
  *
  * Requests whose Host is not a loopback name are refused, so a web page on another origin cannot
  * read recordings through DNS rebinding; requests without this run's access key (accessKey.ts)
@@ -25,6 +26,9 @@ import { viewerPage } from './page';
 import { readPageScript } from '../pageScripts';
 import { viewerStyle } from './pageStyle';
 import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
+import { keepImmutableReads } from './immutableReads';
+import { createLiveRoutes, LIVE_DEFAULTS } from './liveRoutes';
+import { liveStyle } from './liveStyle';
 
 export interface ViewerServerOptions {
   readonly store: ReadOnlyStore;
@@ -35,6 +39,10 @@ export interface ViewerServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly concurrency?: number;
+  /** Seconds between two listings of a session a page follows (default LIVE_DEFAULTS.pollSeconds). */
+  readonly pollSeconds?: number;
+  /** Sessions followed at once (default LIVE_DEFAULTS.maxWatched). */
+  readonly maxWatched?: number;
   /** `url` is the request's path, without its query. */
   readonly onError?: (error: unknown, url: string) => void;
 }
@@ -66,7 +74,13 @@ const SECURITY_HEADERS = {
 export async function startViewer(options: ViewerServerOptions): Promise<ViewerServer> {
   const { store } = options;
   const viewerScript = await readPageScript('viewer');
-  const catalog = createSessionCatalog(store, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
+  const reads = keepImmutableReads(store);
+  const catalog = createSessionCatalog(reads, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
+  const live = createLiveRoutes({
+    store: reads, catalog, json,
+    pollSeconds: options.pollSeconds ?? LIVE_DEFAULTS.pollSeconds,
+    maxWatched: options.maxWatched ?? LIVE_DEFAULTS.maxWatched,
+  });
   const open = new Set<ServerResponse>();
   let port = 0;
   let access: AccessKey | undefined;
@@ -126,7 +140,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       case '/app.js':
         return send(res, 200, 'text/javascript; charset=utf-8', viewerScript, SECURITY_HEADERS);
       case '/app.css':
-        return send(res, 200, 'text/css; charset=utf-8', viewerStyle, SECURITY_HEADERS);
+        return send(res, 200, 'text/css; charset=utf-8', viewerStyle + liveStyle, SECURITY_HEADERS);
       case '/favicon.ico':
         return send(res, 204, 'image/x-icon', '');
       case '/api/info':
@@ -142,6 +156,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       case '/media':
         return media(req, res, url.searchParams);
       default:
+        if (await live.handle(url.pathname, url.searchParams, req, res)) return;
         return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     }
   }
@@ -167,6 +182,7 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        live.close();
         for (const res of open) res.destroy();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { buildCaptureArgs, encodedSize, type CaptureArgsOptions } from '../../src/adapters/ffmpegArgs';
+import { buildCaptureArgs, encodedSize, keptFrameDurationFilter, type CaptureArgsOptions } from '../../src/adapters/ffmpegArgs';
 import type { DisplayLayout } from '../../src/domain/displayLayout';
 
 // Arrays, not `args.join(' ')`: a joined string cannot tell "-i" "Capture screen 0:none" (one
@@ -7,14 +7,17 @@ const hd: DisplayLayout = { x: 0, y: 0, width: 1920, height: 1080, monitors: [{ 
 const base: Omit<CaptureArgsOptions, 'source'> = { layout: hd, frameRate: 5, segmentSeconds: 60, runDir: '/spool/s1/run-1764225600000' };
 
 const input = ['-hide_banner', '-loglevel', 'info', '-nostats', '-n'];
-const output = [
-  '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32:threads=1', '-crf', '23',
-  '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*60)',
+const dropFilter = 'format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=1';
+const encode = [
+  '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32:threads=1', '-crf', '23',
+  '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*60)', '-bsf:v', 'setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,DURATION\\,NEXT_PTS-PTS)',
   '-f', 'segment', '-segment_time', '60', '-reset_timestamps', '1',
   '-segment_list', '/spool/s1/run-1764225600000/segments.csv', '-segment_list_type', 'csv',
   '-segment_format', 'mp4', '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1',
   '/spool/s1/run-1764225600000/seg-%05d.mp4',
 ];
+/** Sources without a filter of their own: unchanged frames are dropped after the conversion (the default). */
+const output = ['-vf', dropFilter, ...encode];
 
 test('x11grab: the whole virtual screen of the display, mouse drawn', () => {
   expect(buildCaptureArgs({ ...base, source: { kind: 'x11grab', display: ':99' } })).toEqual([
@@ -33,7 +36,7 @@ test('gdigrab: desktop cropped to a virtual screen with negative offsets', () =>
 test('avfoundation: one screen device (one argument with spaces), cropped to even size by a filter', () => {
   expect(buildCaptureArgs({ ...base, source: { kind: 'avfoundation' } })).toEqual([
     ...input, '-f', 'avfoundation', '-framerate', '5', '-capture_cursor', '1', '-pixel_format', 'bgr0', '-i', 'Capture screen 0:none',
-    '-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0', ...output,
+    '-vf', `crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,${dropFilter}`, ...encode,
   ]);
 });
 
@@ -48,7 +51,7 @@ test('odd sizes are cropped to even at the source; encoder and container are par
   expect(encodedSize(odd)).toEqual({ width: 1364, height: 766 });
   expect(buildCaptureArgs({
     ...base, layout: odd, source: { kind: 'x11grab', display: ':5' }, segmentSeconds: 5,
-    encoder: { preset: 'ultrafast', tune: null, crf: 28, x264Params: null, threads: null, swsFlags: null }, container: 'mpegts', runDir: '/tmp/r/',
+    encoder: { preset: 'ultrafast', tune: null, crf: 28, x264Params: null, threads: null, swsFlags: null, dropUnchanged: false }, container: 'mpegts', runDir: '/tmp/r/',
   })).toEqual([
     ...input, '-f', 'x11grab', '-framerate', '5', '-draw_mouse', '1', '-video_size', '1364x766', '-i', ':5+0,0',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*5)',
@@ -57,20 +60,26 @@ test('odd sizes are cropped to even at the source; encoder and container are par
   ]);
 });
 
-test('threads alone make the -x264-params; dropping unchanged frames filters after the conversion and keeps timestamps (VFR)', () => {
+test('threads alone make the -x264-params; dropping unchanged frames filters after the conversion, keeps timestamps (VFR) and stretches each kept frame to the next', () => {
   const args = buildCaptureArgs({ ...base, source: { kind: 'x11grab', display: ':1' }, encoder: { x264Params: null, threads: 1, dropUnchanged: true } });
+  expect(args.slice(args.indexOf('-bsf:v'), args.indexOf('-bsf:v') + 2)).toEqual(['-bsf:v', keptFrameDurationFilter]);
+  // Every frame encoded (constant rate): no filter, no VFR, no duration rewrite.
+  const all = buildCaptureArgs({ ...base, source: { kind: 'x11grab', display: ':1' }, encoder: { dropUnchanged: false } });
+  for (const a of ['-vf', '-fps_mode', '-bsf:v']) expect(all).not.toContain(a);
   expect(buildCaptureArgs({ ...base, source: { kind: 'lavfi' }, encoder: { swsFlags: 'neighbor' } })).toContain('neighbor');
   expect(args.slice(args.indexOf('-vf'), args.indexOf('-preset'))).toEqual([
-    '-vf', 'format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=4', '-fps_mode', 'vfr', '-c:v', 'libx264',
+    '-vf', 'format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=1', '-fps_mode', 'vfr', '-c:v', 'libx264',
   ]);
   expect(args[args.indexOf('-x264-params') + 1]).toBe('threads=1');
-  // At 10 fps, at most 9 frames in a row are dropped: still one a second.
+  // A frame at least every 0.4 s: at 10 fps at most 3 in a row are dropped; at 1 s and 5 fps, 4.
   const ten = buildCaptureArgs({ ...base, frameRate: 10, source: { kind: 'lavfi' }, encoder: { dropUnchanged: true } });
-  expect(ten[ten.indexOf('-vf') + 1]).toBe('format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=9');
+  expect(ten[ten.indexOf('-vf') + 1]).toBe('format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=3');
+  const slow = buildCaptureArgs({ ...base, source: { kind: 'lavfi' }, encoder: { stillFrameSeconds: 1 } });
+  expect(slow[slow.indexOf('-vf') + 1]).toBe('format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=4');
   // avfoundation's own crop filter gets the drop appended: one -vf.
   const mac = buildCaptureArgs({ ...base, source: { kind: 'avfoundation' }, encoder: { dropUnchanged: true } });
   expect(mac.filter((a) => a === '-vf')).toHaveLength(1);
-  expect(mac[mac.indexOf('-vf') + 1]).toBe('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=4');
+  expect(mac[mac.indexOf('-vf') + 1]).toBe(`crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,${dropFilter}`);
 });
 
 test('never -nostdin: FFmpeg is stopped with "q" on stdin', () => {

@@ -8,6 +8,8 @@ import { activeEl, globalTime, message, nextIndex, pause, play, player, seek, se
 import { renderDetails } from './sessionDetails';
 import { loadSessions, sessionsLoaded, setupSessionList } from './sessionList';
 import { renderTimeline, setupTimeline } from './timelineView';
+import { clearActivity, loadActivity, setupActivity } from './activityView';
+import { follow, goLive, stopFollowing } from './liveFollow';
 
 /** For tests and for the curious: the player's state, read-only, plus the same actions as the keys. */
 interface ViewerApi {
@@ -29,6 +31,8 @@ declare global {
 }
 
 function openSession(prefix: string): Promise<void> {
+  stopFollowing();
+  clearActivity();
   unload();
   player.prefix = prefix;
   byId('list-view').hidden = true;
@@ -42,8 +46,10 @@ function openSession(prefix: string): Promise<void> {
       player.segs = view.timeline.segments;
       renderDetails(view);
       renderTimeline();
+      follow(prefix, view);
+      void loadActivity(prefix);
       if (!player.segs.length) {
-        message('This session has no video yet.');
+        message(view.live.state === 'ended' ? 'This session has no video.' : 'No segment has landed yet: waiting for the first one.');
         return;
       }
       message(null);
@@ -54,6 +60,8 @@ function openSession(prefix: string): Promise<void> {
 
 function showList(): void {
   pause();
+  stopFollowing();
+  clearActivity();
   player.prefix = null;
   byId('player-view').hidden = true;
   byId('list-view').hidden = false;
@@ -81,6 +89,7 @@ function onKey(e: KeyboardEvent): void {
     case 'End': if (player.view) seek(player.view.timeline.totalSeconds); break;
     case 'i': case 'I': byId('skip-idle').click(); break;
     case 'f': case 'F': byId('fullscreen').click(); break;
+    case 'l': case 'L': if (player.live) goLive(); break;
     case 'Escape': if (!document.fullscreenElement) location.hash = ''; break;
   }
 }
@@ -88,6 +97,8 @@ function onKey(e: KeyboardEvent): void {
 setupSessionList();
 setupPlayer();
 setupTimeline();
+setupActivity();
+byId('go-live').addEventListener('click', goLive);
 window.addEventListener('hashchange', route);
 byId('refresh').addEventListener('click', () => {
   if (player.prefix) void openSession(player.prefix);

@@ -24,10 +24,15 @@ export interface Player {
   rate: number;
   playing: boolean;
   skipIdle: boolean;
+  /** The session is still being recorded: at its newest segment's end the player waits for the next one. */
+  live: boolean;
+  /** Playing, at the live edge, waiting for a segment to land. */
+  waitingAtEdge: boolean;
 }
 
 export const player: Player = {
   view: null, prefix: null, segs: [], cur: -1, els: [byId<HTMLVideoElement>('video-a'), byId<HTMLVideoElement>('video-b')], active: 0, rate: 1, playing: false, skipIdle: false,
+  live: false, waitingAtEdge: false,
 };
 
 /** Where an element must go once its metadata is loaded (a seek before it can take one). */
@@ -75,7 +80,14 @@ export function nextIndex(i: number): number {
   return -1;
 }
 
+/** Loads the segment after the current one into the spare element (a live session's new segment). */
+export function preloadNext(): void {
+  const n = nextIndex(player.cur);
+  if (n >= 0) loadInto(spareEl(), n);
+}
+
 export function show(i: number, within: number): void {
+  player.waitingAtEdge = false;
   if (Number(activeEl().dataset.index) !== i && Number(spareEl().dataset.index) === i) player.active = player.active === 0 ? 1 : 0;
   const el = activeEl();
   const spare = spareEl();
@@ -98,6 +110,11 @@ export function show(i: number, within: number): void {
 
 function advance(): void {
   const n = nextIndex(player.cur);
+  if (n < 0 && player.live && player.playing) {
+    player.waitingAtEdge = true;
+    message('Live: waiting for the next segment to land…');
+    return;
+  }
   if (n < 0) {
     player.playing = false;
     activeEl().pause();
@@ -129,7 +146,14 @@ export function play(): void {
   if (!player.segs.length) return;
   player.playing = true;
   const s = player.segs[player.cur];
-  if (activeEl().ended || (s && globalTime() >= s.offset + s.duration - 0.01 && nextIndex(player.cur) < 0)) seek(0);
+  const atEnd = activeEl().ended || (s !== undefined && globalTime() >= s.offset + s.duration - 0.01 && nextIndex(player.cur) < 0);
+  // At a live session's newest frame, play means wait for the next segment, not start over.
+  if (atEnd && player.live) {
+    advance();
+    updatePlayButton();
+    return;
+  }
+  if (atEnd) seek(0);
   if (!playable(player.cur)) advance();
   activeEl().play().catch(() => undefined);
   updatePlayButton();
@@ -137,6 +161,8 @@ export function play(): void {
 
 export function pause(): void {
   player.playing = false;
+  if (player.waitingAtEdge) message(null);
+  player.waitingAtEdge = false;
   activeEl().pause();
   updatePlayButton();
 }
@@ -162,7 +188,7 @@ export function stepRate(d: number): void {
 }
 
 /** "Segment 3 of 12 · 1920×1080", and the segment list's current row. */
-function renderSegmentInfo(): void {
+export function renderSegmentInfo(): void {
   const s = player.segs[player.cur];
   if (!s) return;
   byId('segment-label').textContent = `Segment ${player.cur + 1} of ${player.segs.length} · ${s.width}×${s.height}${s.idle ? ' · idle' : ''}`;
@@ -182,6 +208,8 @@ export function unload(): void {
   player.view = null;
   player.segs = [];
   player.cur = -1;
+  player.live = false;
+  player.waitingAtEdge = false;
 }
 
 export function setupPlayer(): void {

@@ -3,6 +3,7 @@ import { byId, h } from './dom';
 import { bytesText, clockText, utc } from './format';
 import { player, show } from './player';
 import { statusBadges } from './sessionList';
+import { summaryHasEnd } from '../liveness';
 
 /** The side panel of an opened session: who/where/when, integrity, and the segment list. */
 
@@ -32,7 +33,7 @@ export function renderDetails(view: SessionView): void {
   fact(dl, 'Host', m.hostname);
   fact(dl, 'Instance', m.instanceId);
   fact(dl, 'Started', `${utc(s.start)} UTC`);
-  fact(dl, 'Ended', s.end ? `${utc(s.end)} UTC` : 'open');
+  fact(dl, 'Ended', !summaryHasEnd(s) ? `not yet${s.end ? ` (newest frame ${utc(s.end).slice(11)} UTC)` : ''}` : s.end ? `${utc(s.end)} UTC` : 'open');
   fact(dl, 'Duration', clockText(s.durationSeconds));
   fact(dl, 'Recorded', clockText(s.recordedSeconds));
   fact(dl, 'Size', bytesText(s.bytes));

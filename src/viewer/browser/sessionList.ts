@@ -1,6 +1,7 @@
 import type { SessionSummary } from '../../auditor/sessionSummary';
 import { byId, getJson, h } from './dom';
 import { bytesText, clockText, utc } from './format';
+import { liveness, summaryHasEnd } from '../liveness';
 
 /** The session list: filters, badges, loading and rendering the rows. */
 
@@ -26,12 +27,30 @@ function matches(s: SessionSummary, f: Filters): boolean {
   return true;
 }
 
-/** complete/open, verified or not, coverage: for a list row and the player's header. */
+/** live (no end.json, a segment landed lately), open (no end.json, quiet) or complete/incomplete. */
+function stateBadge(s: SessionSummary): HTMLSpanElement {
+  if (summaryHasEnd(s)) return h('span', { cls: `badge ${s.complete ? 'ok' : 'warn'}`, text: s.complete ? 'complete' : 'open' });
+  const live = liveness({ hasEnd: false, lastSegmentEnd: s.end, start: s.start, segmentSeconds: s.segments ? s.recordedSeconds / s.segments : undefined, nowMs: Date.now() });
+  return live.state === 'live'
+    ? h('span', { cls: 'badge live', text: 'live', title: 'Still being recorded: no end marker yet, and a segment landed lately' })
+    : h('span', { cls: 'badge warn', text: 'open', title: `No end marker, and nothing new since ${utc(live.since)} UTC: the recorder may be stalled or gone` });
+}
+
+/** Verified, or, for a session not closed yet whose only problem is that, intact so far (chain, sizes, metadata). */
+function integrityBadge(s: SessionSummary): HTMLSpanElement {
+  const problems = s.problems ?? [];
+  const title = problems.join('\n');
+  if (s.verified) return h('span', { cls: 'badge ok', text: 'verified', title });
+  if (!summaryHasEnd(s) && problems.length === 1) return h('span', { cls: 'badge warn', text: 'intact so far', title: `${title}\nThe hash chain, sizes and metadata check out; the end marker that pins the chain is not written yet.` });
+  return h('span', { cls: 'badge bad', text: 'not verified', title });
+}
+
+/** live/open/complete, verified or not, coverage: for a list row and the player's header. */
 export function statusBadges(s: SessionSummary): HTMLSpanElement[] {
   const coverageProblems = s.coverageProblems ?? [];
   return [
-    h('span', { cls: `badge ${s.complete ? 'ok' : 'warn'}`, text: s.complete ? 'complete' : 'open' }),
-    h('span', { cls: `badge ${s.verified ? 'ok' : 'bad'}`, text: s.verified ? 'verified' : 'not verified', title: (s.problems ?? []).join('\n') }),
+    stateBadge(s),
+    integrityBadge(s),
     h('span', {
       cls: `badge ${s.coverage == null ? 'warn' : coverageProblems.length ? 'bad' : 'ok'}`,
       text: s.coverage == null ? 'coverage unknown' : `coverage ${(Math.floor(s.coverage * 1000) / 10).toFixed(1)} %`,

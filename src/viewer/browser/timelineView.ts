@@ -1,6 +1,7 @@
 import { byId, h } from './dom';
 import { clockText, utc, wallAt } from './format';
 import { activeEl, globalTime, player, seek } from './player';
+import { activityAt, renderNowActivity } from './activityView';
 
 /** The timeline under the video: recorded spans by layout, idle, gaps, resolution changes, the playhead. */
 
@@ -82,6 +83,7 @@ function tick(): void {
     byId('playhead').style.left = pct(t);
     byId('time').textContent = `${clockText(t)} / ${clockText(tl.totalSeconds)}`;
     byId('clock').textContent = `${utc(wallAt(tl.start, t))} UTC`;
+    renderNowActivity(t);
     const el = activeEl();
     if (player.playing && el.paused && !el.seeking && el.readyState >= 2 && !el.ended) el.play().catch(() => undefined);
   }
@@ -103,7 +105,11 @@ export function setupTimeline(): void {
     const hover = byId('hover');
     hover.hidden = false;
     hover.style.left = pct(t);
-    hover.textContent = `${clockText(t)} · ${utc(wallAt(tl.start, t)).slice(11)} UTC`;
+    // Near an end, the label grows inward, so a long window title is not cut off by the edge.
+    const at = tl.totalSeconds ? t / tl.totalSeconds : 0;
+    hover.style.transform = at < 0.25 ? 'translateX(0)' : at > 0.75 ? 'translateX(-100%)' : 'translateX(-50%)';
+    const activity = activityAt(t);
+    hover.textContent = `${clockText(t)} · ${utc(wallAt(tl.start, t)).slice(11)} UTC${activity ? ` · ${activity}` : ''}`;
     if (dragging) seek(t);
   });
   timeline.addEventListener('pointerup', () => {

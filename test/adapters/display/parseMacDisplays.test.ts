@@ -44,7 +44,9 @@ describe('avfoundation capture of every screen', () => {
       '-f avfoundation -framerate 5 -capture_cursor 1 -pixel_format bgr0 -i Capture screen 1:none ' +
       '-filter_complex [0:v]scale=2560:1440:force_original_aspect_ratio=decrease,pad=2560:1440:(ow-iw)/2:(oh-ih)/2,setsar=1[s0];' +
       '[1:v]scale=1512:982:force_original_aspect_ratio=decrease,pad=1512:982:(ow-iw)/2:(oh-ih)/2,setsar=1[s1];' +
-      '[s0][s1]xstack=inputs=2:layout=0_0|2560_0:fill=black,crop=4072:1440:0:0[v] -map [v] -c:v libx264');
+      '[s0][s1]xstack=inputs=2:layout=0_0|2560_0:fill=black,crop=4072:1440:0:0,' +
+      // The default drop of unchanged frames, on the stacked picture (one decision for all screens).
+      'format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=1[v] -map [v] -fps_mode vfr -c:v libx264');
   });
 
   test('a single screen is scaled to its points; a named device keeps the single-device path', () => {
