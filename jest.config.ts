@@ -50,6 +50,9 @@ const UNIT = [
  * - actors/displayPoller, e2e/displayDetection: a burst of notifications (one write, one xrandr
  *   call) grouped by a 200 ms debounce into exactly one probe and one event (a starved xrandr
  *   splits its burst: seen with 3 files at once at load 20, one resize reported twice).
+ * - e2e/stillScreen: coverage ≥ 99 % with unchanged frames dropped.
+ * - e2e/activityTrack: window events within ±1 s of when the test mapped, focused or retitled a
+ *   window (the event's time is when the recorder read it: a starved recorder reads it late).
  */
 const SERIAL = [
   'e2e/coverageAttacks\\.test\\.ts$',
@@ -58,6 +61,8 @@ const SERIAL = [
   'actors/captureRun\\.test\\.ts$',
   'actors/displayPoller\\.test\\.ts$',
   'e2e/displayDetection\\.test\\.ts$',
+  'e2e/stillScreen\\.test\\.ts$',
+  'e2e/activityTrack\\.test\\.ts$',
 ].map(testPath);
 
 function testPath(path: string): string {
