@@ -5,9 +5,10 @@
  * nothing for text never shown, and answers the second time from its cache (proved by outcome:
  * with tesseract unavailable it still answers). A second xterm, full of text from the start, gets
  * one more line mid-recording: a change of a few rows, which `search` reads as a crop of the frame
- * (changedBands.ts), must be found within ±3 s too, and the lines that stayed on screen once each.
- * Window titles come from activity objects written
- * by the domain serializer into the same file:// store (until the recorder writes them).
+ * (changedBands.ts), must be found within ±3 s too, and a line that stayed on screen once. The same recording's activity track (written by
+ * the recorder) finds the session by the xterm's title, and the session verifies with it. Title
+ * stretches and an altered activity object are also checked on activity objects written by the
+ * domain serializer into the same store (a second fleet, so the real session does not match there).
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import type { SearchMatch } from '../../src/search/searchTypes';
 jest.setTimeout(300_000);
 
 const LINE = 'WIRE 5521 RELEASED by treasury';
+const TITLE = 'Ledger 77';
 let x: Xvfb;
 let work: string;
 let store: string;
@@ -49,7 +51,7 @@ const terminals: ReturnType<typeof spawn>[] = [];
 /** Shows an xterm (14 pt Monospace, titled) with LINE for `seconds`, from `afterMs` on; resolves when it is gone. */
 async function showLine(afterMs: number, seconds: number): Promise<void> {
   await new Promise((r) => setTimeout(r, afterMs));
-  const xterm = spawn('xterm', ['-fa', 'Monospace', '-fs', '14', '-T', 'Ledger 77', '-geometry', '80x10+0+0', '-e', 'sh', '-c', `echo "${LINE}"; sleep 600`], {
+  const xterm = spawn('xterm', ['-fa', 'Monospace', '-fs', '14', '-T', TITLE, '-geometry', '80x10+0+0', '-e', 'sh', '-c', `echo "${LINE}"; sleep 600`], {
     env: x.env, stdio: 'ignore',
   });
   shownAt = Date.now();
@@ -116,6 +118,20 @@ it('finds a line added to a terminal already full of text (a small changed band)
   expect((JSON.parse(stayed.stdout) as SearchMatch[]).map((s) => s.text)).toEqual([FILLER[10]]);
 });
 
+it('finds the session by the window title from its recorded activity track, within ±3 s of when the window opened, and the session verifies', async () => {
+  const found = await search(['ledger 77', '--json', '--no-ocr', '--fleet', 'fleet-1']);
+  expect({ code: found.code, stderr: found.stderr }).toEqual({ code: 0, stderr: '' });
+  const matches = JSON.parse(found.stdout) as SearchMatch[];
+  expect(matches).toEqual([expect.objectContaining({ session: 'Finance/fleet-1/sess-ocr-1/', source: 'window', text: TITLE })]);
+  expect(Math.abs(Date.parse((matches[0] as SearchMatch).at) - shownAt)).toBeLessThanOrEqual(3000);
+
+  const verified = await runCli(['verify', `file://${join(store, 'Finance/fleet-1/sess-ocr-1')}`, '--json']).done;
+  expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
+  const manifest = JSON.parse(await readFile(join(store, 'Finance/fleet-1/sess-ocr-1/manifest.json'), 'utf8')) as { entries: { activity?: { key: string } }[] };
+  expect(manifest.entries.length).toBeGreaterThan(0);
+  expect(manifest.entries.every((e) => e.activity !== undefined)).toBe(true);
+});
+
 it('answers a second search from the cache: the entries exist and tesseract is not needed', async () => {
   const first = await search(['WIRE 5521', '--json', '--cache-dir', cacheDir()]);
   expect(first.code).toBe(0);
@@ -162,7 +178,6 @@ it('finds window titles in activity objects, one match per stretch, and reports 
     ] } },
     { startMs: t0 + 10_000, seconds: 5, activity: { initial: { focus: w('0x3', 'LEDGER 77 again'), windows: [], idleSince: null }, events: [] } },
   ]);
-  // --fleet: the recorded session (fleet-1) has its own activity, with an xterm titled "Ledger 77".
   const found = await search(['ledger 77', '--json', '--no-ocr', '--fleet', 'fleet-2']);
   expect(found.code).toBe(0);
   expect(JSON.parse(found.stdout)).toEqual([
