@@ -35,6 +35,7 @@ let closedAt = 0;
 const TYPED = 'AUDIT 7730 OVERRIDE approved by ops';
 const FILLER = Array.from({ length: 21 }, (_, i) => `job ${String(1000 + i * 37)} backup finished status ok node${i % 4}`);
 let typedAt = 0;
+const terminals: ReturnType<typeof spawn>[] = [];
 
 /** An xterm full of FILLER from the start; after `afterMs`, one more line (TYPED) appears below the rest. */
 async function fullTerminal(afterMs: number, go: string): Promise<void> {
@@ -46,7 +47,6 @@ async function fullTerminal(afterMs: number, go: string): Promise<void> {
   // Leaves it on screen to the end of the recording (killed in afterAll).
   terminals.push(xterm);
 }
-const terminals: ReturnType<typeof spawn>[] = [];
 
 /** Shows an xterm (14 pt Monospace, titled) with LINE for `seconds`, from `afterMs` on; resolves when it is gone. */
 async function showLine(afterMs: number, seconds: number): Promise<void> {
