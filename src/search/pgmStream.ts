@@ -16,17 +16,25 @@ const HEADER = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/;
 const MAX_HEADER = 64;
 
 export class PgmStreamReader {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Chunks received and not yet taken as frames: joined only once a whole frame is in (joining at every 64 KiB chunk copies a 19 MB frame hundreds of times). */
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  /** Size of the frame being received, once its header was read. */
+  private needed = 0;
 
   /** Feeds bytes; returns the frames now complete, in order. Throws on a stream that is not 8-bit PGM. */
   push(chunk: Buffer): GrayFrame[] {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
     const frames: GrayFrame[] = [];
     for (;;) {
-      if (this.pending.length < 2) break;
-      const head = HEADER.exec(this.pending.subarray(0, MAX_HEADER).toString('latin1'));
+      if (this.bytes < Math.max(2, this.needed)) break;
+      const pending = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.bytes);
+      this.chunks = [pending];
+      const head = HEADER.exec(pending.subarray(0, MAX_HEADER).toString('latin1'));
       if (head === null) {
-        if (this.pending.length >= MAX_HEADER || this.pending.subarray(0, 2).toString('latin1') !== 'P5') throw new Error('not a stream of binary PGM (P5) images');
+        if (pending.length >= MAX_HEADER || pending.subarray(0, 2).toString('latin1') !== 'P5') throw new Error('not a stream of binary PGM (P5) images');
+        this.needed = pending.length + 1;
         break;
       }
       const [all, w, h, max] = head as unknown as [string, string, string, string];
@@ -34,16 +42,22 @@ export class PgmStreamReader {
       const width = Number(w);
       const height = Number(h);
       const size = all.length + width * height;
-      if (this.pending.length < size) break;
-      frames.push({ width, height, pixels: new Uint8Array(this.pending.subarray(all.length, size)) });
-      this.pending = this.pending.subarray(size);
+      if (pending.length < size) {
+        this.needed = size;
+        break;
+      }
+      frames.push({ width, height, pixels: new Uint8Array(pending.subarray(all.length, size)) });
+      const rest = pending.subarray(size);
+      this.chunks = rest.length === 0 ? [] : [rest];
+      this.bytes = rest.length;
+      this.needed = 0;
     }
     return frames;
   }
 
   /** Bytes left over that are not a whole frame (0 at the end of a well-formed stream). */
   get leftover(): number {
-    return this.pending.length;
+    return this.bytes;
   }
 }
 
