@@ -35,11 +35,21 @@ export function edgePixels(frame: GrayFrame, band: Band, stride: number): Int32A
 export function readShare(edges: Int32Array, lines: readonly OcrLine[]): number {
   const total = edges.length / 2;
   if (total < MIN_EDGES) return 1;
+  // The lines' boxes as row intervals, so that each edge is looked up among its row's lines only.
+  const byRow = new Map<number, [number, number][]>();
+  for (const l of lines) {
+    for (let y = Math.max(0, l.top); y < l.bottom; y++) {
+      let row = byRow.get(y);
+      if (row === undefined) byRow.set(y, (row = []));
+      row.push([l.left, l.right]);
+    }
+  }
   let inside = 0;
   for (let i = 0; i < edges.length; i += 2) {
+    const row = byRow.get(edges[i + 1] as number);
+    if (row === undefined) continue;
     const x = edges[i] as number;
-    const y = edges[i + 1] as number;
-    if (lines.some((l) => y >= l.top && y < l.bottom && x >= l.left && x < l.right)) inside++;
+    if (row.some(([left, right]) => x >= left && x < right)) inside++;
   }
   return inside / total;
 }
