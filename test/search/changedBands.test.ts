@@ -1,6 +1,6 @@
 /** What `search` reads again by OCR in a frame: the changed bands, the crops, the screen's lines as frames go by. */
 import { changedRows, cropsFor, mergeBands, NOISE_LEVEL, padBands, PAD_SOURCE_ROWS } from '../../src/search/changedBands';
-import { PgmStreamReader, pgmRows, type GrayFrame } from '../../src/search/pgmStream';
+import { PgmStreamReader, pgmRows, pngRows, type GrayFrame } from '../../src/search/pgmStream';
 import { edgePixels, needsBlockPass, readShare } from '../../src/search/inkCoverage';
 import { linesOfCrop, nextScreen, screenText } from '../../src/search/screenLines';
 
@@ -107,5 +107,20 @@ describe('PgmStreamReader', () => {
   it('refuses a stream that is not 8-bit PGM', () => {
     expect(() => new PgmStreamReader().push(Buffer.from('\x89PNG\r\n\x1a\n'.repeat(10), 'latin1'))).toThrow(/not a stream of binary PGM/);
     expect(() => new PgmStreamReader().push(Buffer.from('P5\n2 2\n65535\n', 'latin1'))).toThrow(/maximum value 65535/);
+  });
+});
+
+describe('pngRows', () => {
+  it('writes rows as an 8-bit gray PNG that decodes to the same pixels', () => {
+    const { inflateSync } = require('node:zlib') as typeof import('node:zlib');
+    const f = withInk(frame(5, 4, 9), 1, 3, 1, 4, 7);
+    const png = pngRows(f, 1, 3);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.toString('latin1', 12, 16)).toBe('IHDR');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20), png[24], png[25]]).toEqual([5, 2, 8, 0]);
+    const idatLength = png.readUInt32BE(33);
+    expect(png.toString('latin1', 37, 41)).toBe('IDAT');
+    const raw = inflateSync(png.subarray(41, 41 + idatLength));
+    expect([...raw]).toEqual([0, 9, 7, 7, 7, 9, 0, 9, 7, 7, 7, 9]);
   });
 });
