@@ -21,7 +21,7 @@ const UNIT = [
   'viewer/(timeline|activityLane|activityReader|liveness|sessionWatch)\\.test\\.ts$',
   'auditor/',
   'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
-  'adapters/display/parse',
+  'adapters/display/(parse|x11Ping)',
   'adapters/activity/(x11Properties|windowsActivityLines)\\.test\\.ts$',
   'actors/activityCutter\\.test\\.ts$',
   'adapters/metadata/(appstreamSources|resolveMetadata|shellAssignments|userEnvironmentProvenance)\\.test\\.ts$',

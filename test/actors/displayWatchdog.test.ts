@@ -3,10 +3,12 @@
  * the test's hostile client (test/fixtures/xattack) holds the server grabbed. The ping is one
  * round trip over a persistent X connection: the grab is reported as display.stalled and its end
  * as display.answering, and `xrandr` (here a wrapper that writes a line per run, then runs the
- * real one) was not started once for it: no process per tick. The scene's clients stay connected
+ * real one) was not started once for it: no process per tick. A hostile XKillClient cannot cut
+ * that connection (it owns no resource to name). The scene's clients stay connected
  * (as the user's session does): a bare Xvfb resets when its last client leaves and drops a
  * connection being set up at that moment (seen here: the watchdog then used xrandr for one tick).
  */
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,9 +59,15 @@ function startWatchdog(display: string) {
   return { log, logLines, counts, stop: () => actor.stop() };
 }
 
-test('a 6 s server grab is a stall from the last answer to the first after it, with no xrandr started', async () => {
+test('XKillClient cannot cut the connection; a 6 s server grab is a stall from the last answer to the first after it, with no xrandr started', async () => {
   const { log, logLines, counts, stop } = startWatchdog(x.display);
   try {
+    await waitUntil('the connection open', () => (logLines.some((l) => l.includes('round trips over one persistent X connection')) ? true : undefined), 20_000);
+    // A hostile client aims XKillClient at every X client of this process (the connection is
+    // this process's only one on the display): it owns no resource to name, so the server refuses.
+    const comm = readFileSync('/proc/self/comm', 'utf8').trim();
+    const cut = await xattack(attack, x.display, ['cut', comm, '500', '500']).then(() => 'cut', (e: Error) => e.message);
+    expect(cut).toMatch(/BadValue[\s\S]*X_KillClient/);
     const grabbedAt = Date.now();
     const lines = await xattack(attack, x.display, ['grab', '6000']);
     expect(lines.map((l) => l.split(' ')[1])).toEqual(['grabbed', 'released']);

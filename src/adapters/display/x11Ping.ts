@@ -43,6 +43,7 @@ export function createX11Ping(options: X11PingOptions): (signal: AbortSignal) =>
   let nextAttemptMs = 0;
   let onFallback = false;
   let everOpen = false;
+  let reopening = false;
   const watched = new WeakSet<AbortSignal>();
 
   const close = (): void => {
@@ -64,11 +65,12 @@ export function createX11Ping(options: X11PingOptions): (signal: AbortSignal) =>
         c.close();
         return null;
       }
-      if (onFallback || !everOpen) {
-        log?.info(everOpen || onFallback ? 'display watchdog: X connection open again; round trips over it, no xrandr' : 'display watchdog: round trips over one persistent X connection');
-      }
+      if (onFallback) log?.info('display watchdog: X connection open; round trips over it, xrandr no longer used');
+      else if (reopening) log?.info('display watchdog: X connection reopened');
+      else if (!everOpen) log?.info('display watchdog: round trips over one persistent X connection');
       everOpen = true;
       onFallback = false;
+      reopening = false;
       failures = 0;
       return c;
     } catch (error) {
@@ -105,6 +107,7 @@ export function createX11Ping(options: X11PingOptions): (signal: AbortSignal) =>
         connection = null;
         void current.then((x) => x.close(), () => undefined);
       }
+      reopening = true;
       log?.warn({ err: error instanceof Error ? error.message : String(error) }, 'display watchdog: X connection lost; reopening it at the next round trip');
       throw error;
     }
