@@ -33,6 +33,7 @@ import { overheadSection } from './sections/overhead';
 import { qualitySection } from './sections/quality';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
+import { searchSection } from './sections/search';
 
 const ROOT = join(__dirname, '..');
 
@@ -51,6 +52,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   follow: followSection,
   activity: activitySection,
   overhead: overheadSection,
+  search: searchSection,
 };
 
 async function main(): Promise<void> {

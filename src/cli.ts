@@ -11,10 +11,11 @@ import { registerList } from './commands/listCommand';
 import { registerExport } from './commands/exportCommand';
 import { registerView } from './commands/viewCommand';
 import { registerVerify } from './commands/verifyCommand';
+import { registerSearch } from './commands/searchCommand';
 import { escapeBidiControls } from './domain/unicodeText';
 
 /** Every subcommand, each in its own file under src/commands/. */
-const commands: readonly CommandRegistration[] = [registerRecord, registerEnd, registerRecover, registerVerify, registerList, registerExport, registerView];
+const commands: readonly CommandRegistration[] = [registerRecord, registerEnd, registerRecover, registerVerify, registerList, registerExport, registerView, registerSearch];
 
 const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 

@@ -3,6 +3,7 @@ import { openStore } from '../adapters/openStore';
 import { resolveViewTarget } from '../auditor/sessionLocation';
 import { ConfigError, ExitCode, UploadError } from '../domain/errors';
 import { startViewer } from '../viewer/viewerServer';
+import { ocrSetup } from '../search/ocrSetup';
 import { LIVE_DEFAULTS } from '../viewer/liveRoutes';
 import { configFor, withTableOptions, type CommandRegistration } from './commandContext';
 import { positiveInteger } from './flagValues';
@@ -48,6 +49,7 @@ export const registerView: CommandRegistration = (program: Command, ctx) => {
       ...(target.sessionPrefix !== undefined ? { session: target.sessionPrefix } : {}),
       port,
       concurrency,
+      ocr: ocrSetup(config, ctx.env),
       pollSeconds,
       onError: (error, at) => ctx.stderr.write(`viewer: ${at}: ${error instanceof Error ? error.message : String(error)}\n`),
     });

@@ -60,5 +60,21 @@ export function sentinelPathFor(runDir: string, sessionId: string, platform: str
   return pathFor(platform).join(runDir, sanitizeComponent(sessionId), 'end');
 }
 
+/**
+ * Where `search` keeps OCR results: `$XDG_CACHE_HOME/session-recorder/ocr`, else
+ * `$HOME/.cache/session-recorder/ocr` (the XDG base directory default); Windows
+ * `%LOCALAPPDATA%\session-recorder\ocr`.
+ */
+export function defaultOcrCacheDir(env: Env, platform: string): string {
+  if (platform === 'win32') {
+    const local = envValue(env, 'LOCALAPPDATA', platform) || path.win32.join(envValue(env, 'USERPROFILE', platform) || 'C:\\', 'AppData', 'Local');
+    return path.win32.join(local, 'session-recorder', 'ocr');
+  }
+  const xdg = envValue(env, 'XDG_CACHE_HOME', platform);
+  // The spec: a relative XDG_CACHE_HOME is invalid and ignored.
+  if (xdg !== undefined && path.posix.isAbsolute(xdg)) return path.posix.join(xdg, 'session-recorder', 'ocr');
+  return path.posix.join(envValue(env, 'HOME', platform) || '/root', '.cache', 'session-recorder', 'ocr');
+}
+
 /** Port of `--inspect` given without a value. */
 export const DEFAULT_INSPECT_PORT = 7770;

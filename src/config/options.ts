@@ -3,6 +3,7 @@ import type { Destination } from '../adapters/destination';
 import {
   DEFAULT_INSPECT_PORT,
   defaultCaptureSource,
+  defaultOcrCacheDir,
   defaultDisplay,
   defaultRunDir,
   defaultSpoolDir,
@@ -12,7 +13,7 @@ import {
 } from './defaults';
 import { boolean, decimal, destination, endpointUrl, integer, localPath, oneOf, port, text, type ParseContext, type ValueSchema } from './valueTypes';
 
-export type CommandName = 'record' | 'end' | 'recover' | 'verify' | 'list' | 'export' | 'view';
+export type CommandName = 'record' | 'end' | 'recover' | 'verify' | 'list' | 'export' | 'view' | 'search';
 export type { ChecksumMode } from '../domain/objectStore';
 import type { ChecksumMode } from '../domain/objectStore';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -47,6 +48,8 @@ export interface RecorderOptions {
   readonly killTimeout: number;
   readonly endTimeout: number;
   readonly ffmpegPath: string;
+  readonly tesseractPath: string;
+  readonly cacheDir: string;
   readonly minFreeSpaceMb: number;
   readonly logLevel: LogLevel;
   /** undefined: pretty when stderr is a terminal, JSON lines otherwise (see src/logFormat.ts). */
@@ -95,7 +98,9 @@ const ALL: readonly CommandName[] = ['record', 'end', 'recover', 'verify'];
 const RECORD: readonly CommandName[] = ['record'];
 const STORE: readonly CommandName[] = ['record', 'recover'];
 /** Commands that talk to a store: writing (record, recover) or reading (the auditor's verify, list, export, view). */
-const S3_ACCESS: readonly CommandName[] = ['record', 'recover', 'verify', 'list', 'export', 'view'];
+const S3_ACCESS: readonly CommandName[] = ['record', 'recover', 'verify', 'list', 'export', 'view', 'search'];
+/** Commands that read screen text (OCR): `search` and the viewer's search box. */
+const OCR: readonly CommandName[] = ['search', 'view'];
 const VERIFY: readonly CommandName[] = ['verify'];
 const SESSION: readonly CommandName[] = ['record', 'end'];
 const none = (): undefined => undefined;
@@ -244,9 +249,20 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     description: '`end`: how long to wait for the recorder to drain and delete the sentinel (exit 4 when it does not).',
   },
   ffmpegPath: {
-    name: 'ffmpegPath', flag: '--ffmpeg-path <path>', env: 'SESSION_RECORDER_FFMPEG_PATH', fileKey: 'ffmpegPath', commands: RECORD,
+    name: 'ffmpegPath', flag: '--ffmpeg-path <path>', env: 'SESSION_RECORDER_FFMPEG_PATH', fileKey: 'ffmpegPath', commands: [...RECORD, ...OCR],
     expected: 'a command name or path', schema: () => text(4096), default: () => 'ffmpeg', defaultText: '`ffmpeg` (from PATH)',
     description: 'FFmpeg executable.',
+  },
+  tesseractPath: {
+    name: 'tesseractPath', flag: '--tesseract-path <path>', env: 'SESSION_RECORDER_TESSERACT_PATH', fileKey: 'tesseractPath', commands: OCR,
+    expected: 'a command name or path', schema: () => text(4096), default: () => 'tesseract', defaultText: '`tesseract` (from PATH)',
+    description: 'Tesseract executable for reading screen text (Debian: tesseract-ocr and tesseract-ocr-eng); needed only for segments not in the OCR cache.',
+  },
+  cacheDir: {
+    name: 'cacheDir', flag: '--cache-dir <dir>', env: 'SESSION_RECORDER_CACHE_DIR', fileKey: 'cacheDir', commands: OCR,
+    expected: 'a directory path', schema: localPath, default: (ctx) => defaultOcrCacheDir(ctx.env, ctx.platform),
+    defaultText: '`$XDG_CACHE_HOME/session-recorder/ocr`, else `~/.cache/session-recorder/ocr`; Windows `%LOCALAPPDATA%\\session-recorder\\ocr`',
+    description: "OCR cache: each segment's screen text, keyed by the segment's SHA-256, so a segment is read once. Holds screen text: keep it private.",
   },
   minFreeSpaceMb: {
     name: 'minFreeSpaceMb', flag: '--min-free-space-mb <mb>', env: 'SESSION_RECORDER_MIN_FREE_SPACE_MB', fileKey: 'minFreeSpaceMb', commands: RECORD,

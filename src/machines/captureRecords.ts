@@ -4,7 +4,8 @@
  * burst. recorderMachine.ts wires them into named actions; the uploader keeps the records.
  */
 import { classifyExit, startsTamperBurst, TAMPER_WINDOW_MS, type RunEnd } from '../domain/captureRuns';
-import type { RecorderContext } from './recorderContext';
+import { sameCapture, type DisplayLayout } from '../domain/displayLayout';
+import type { RecorderContext, UnexplainedEnd } from './recorderContext';
 import type { EndedRun, RecorderEmitted, RecorderEvent, UploaderCommand } from './recorderEvents';
 
 /**
@@ -60,4 +61,32 @@ export function stallCommand(event: RecorderEvent): UploaderCommand {
   if (event.type === 'display.stalled') return { type: 'uploader.stall', stall: { startMs: event.sinceMs, endMs: null } };
   if (event.type === 'display.answering') return { type: 'uploader.stall', stall: { startMs: event.sinceMs, endMs: event.atMs } };
   throw new Error(`stallCommand cannot handle ${event.type}`);
+}
+
+/** `context.unexplainedEnds` with the run the event (an exit or a failed start nobody asked for) ended. */
+export function withUnexplainedEnd(context: RecorderContext, event: RecorderEvent): readonly UnexplainedEnd[] {
+  const run = endedRun(context, event, 'unasked');
+  return run === null ? context.unexplainedEnds : [...context.unexplainedEnds, { run, captureLayout: context.captureLayout }];
+}
+
+/**
+ * A layout change that arrives after runs were lost without being asked, before any later run
+ * captured a frame, explains those losses when it changes what each run grabbed: a shrunk screen
+ * makes x11grab exit at once (and a restart with the old size fail) before the display poller, on
+ * a loaded machine, reports the change. Their records are sent again as `layout-change` (the
+ * manifest keeps the newer record of a run) and their times leave the burst window. A user who
+ * cuts the capture and then changes the resolution gets the same explained gap that changing the
+ * resolution alone gives (bounded by verify's layout-change bound); the change itself is recorded.
+ */
+export function explainEndsByLayout(
+  context: RecorderContext,
+  layout: DisplayLayout,
+): { readonly commands: readonly UploaderCommand[]; readonly interruptionTimesMs: readonly number[] } | null {
+  const explained = context.unexplainedEnds.filter((u) => u.captureLayout !== null && !sameCapture(u.captureLayout, layout));
+  if (explained.length === 0) return null;
+  const commands = explained.map(
+    (u): UploaderCommand => ({ type: 'uploader.runEnded', run: { ...u.run, end: { ...u.run.end, cause: 'layout-change' } } }),
+  );
+  const times = new Set(explained.map((u) => u.run.endedAtMs ?? u.run.startedAtMs));
+  return { commands, interruptionTimesMs: context.interruptionTimesMs.filter((t) => !times.has(t)) };
 }

@@ -1,5 +1,6 @@
 import type { RunEndCause } from '../domain/captureRuns';
 import type { DisplayLayout } from '../domain/displayLayout';
+import type { EndedRun } from './recorderEvents';
 
 /** Timings the machine needs; all in milliseconds. Defaults live in the config table. */
 export interface RecorderMachineConfig {
@@ -68,6 +69,13 @@ export interface RecorderContext {
   readonly stopCause: Extract<RunEndCause, 'layout-change' | 'stop-requested'> | null;
   /** Recent interruptions (lost captures, stalls), epoch ms, for burst detection. */
   readonly interruptionTimesMs: readonly number[];
+  /**
+   * Runs lost without being asked (and the capture layout each was started with) since a run last
+   * captured a frame. A shrunk screen makes x11grab exit (code 0) at once, often before the display
+   * poller reports the change; when the change then arrives, these ends were the layout change's
+   * doing and are recorded again as such (see explainEndsByLayout in captureRecords.ts).
+   */
+  readonly unexplainedEnds: readonly UnexplainedEnd[];
   readonly restartReason: 'display' | 'crash' | null;
   readonly pendingUploads: number;
   readonly segmentsClosed: number;
@@ -91,6 +99,12 @@ export interface RecorderOutput {
   readonly videoSeconds: number | null;
 }
 
+/** A run lost without being asked, kept until a later run captures: see `unexplainedEnds`. */
+export interface UnexplainedEnd {
+  readonly run: EndedRun;
+  readonly captureLayout: DisplayLayout | null;
+}
+
 export function initialContext(input: RecorderInput): RecorderContext {
   return {
     config: input.config,
@@ -104,6 +118,7 @@ export function initialContext(input: RecorderInput): RecorderContext {
     consecutiveFailures: 0,
     stopCause: null,
     interruptionTimesMs: [],
+    unexplainedEnds: [],
     restartReason: null,
     pendingUploads: 0,
     segmentsClosed: 0,

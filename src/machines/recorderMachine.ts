@@ -82,7 +82,7 @@ export const recorderMachine = recorderSetup.createMachine({
     'upload.failed': { actions: 'countFailedAttempt' },
     'segments.runSettled': { actions: 'recordRunSettled' },
     'display.lost': { actions: 'noteDisplayLost' },
-    'ffmpeg.capturing': { guard: 'isCurrentRun', actions: 'noteFirstFrame' },
+    'ffmpeg.capturing': { guard: 'isCurrentRun', actions: ['noteFirstFrame', 'forgetUnexplainedEnds'] },
     'display.stalled': { actions: ['forwardStall', 'noteInterruption'] },
     'display.answering': { actions: 'forwardStall' },
   },
@@ -121,20 +121,20 @@ export const recorderMachine = recorderSetup.createMachine({
           {
             guard: 'isCurrentRun',
             target: 'restarting.waiting',
-            actions: [{ type: 'reportRunEnded', params: { how: 'unasked' } }, 'noteCrash', 'noteInterruption', 'recordRunEnded', 'askWatcherToSettleRun'],
+            actions: [{ type: 'reportRunEnded', params: { how: 'unasked' } }, 'noteUnexplainedEnd', 'noteCrash', 'noteInterruption', 'recordRunEnded', 'askWatcherToSettleRun'],
           },
         ],
         'ffmpeg.failedToStart': {
           guard: 'isCurrentRun',
           target: 'restarting.waiting',
-          actions: [{ type: 'reportRunEnded', params: { how: 'unasked' } }, 'noteCrash', 'noteInterruption', 'recordRunEnded'],
+          actions: [{ type: 'reportRunEnded', params: { how: 'unasked' } }, 'noteUnexplainedEnd', 'noteCrash', 'noteInterruption', 'recordRunEnded'],
         },
         'display.changed': [
           // Still covered (monitors split differently inside the same root): no gap for nothing.
           { guard: 'captureStillFits', actions: 'rememberLayout' },
           // Cooling down after a display restart: remember; the cooldown's end restarts once.
-          { guard: 'holdingDisplayChanges', actions: 'rememberLayout' },
-          { target: 'restarting', actions: ['rememberLayout', 'noteLayoutChange'] },
+          { guard: 'holdingDisplayChanges', actions: ['explainEndsByLayout', 'rememberLayout'] },
+          { target: 'restarting', actions: ['explainEndsByLayout', 'rememberLayout', 'noteLayoutChange'] },
         ],
         'sentinel.appeared': { target: 'draining', actions: 'noteStopReason' },
         'recorder.stop': { target: 'draining', actions: 'noteStopReason' },
@@ -146,7 +146,7 @@ export const recorderMachine = recorderSetup.createMachine({
       entry: { type: 'setStopCause', params: { cause: 'layout-change' } },
       on: {
         // The newest layout wins: the next capture starts with it.
-        'display.changed': { actions: 'rememberLayout' },
+        'display.changed': { actions: ['explainEndsByLayout', 'rememberLayout'] },
         'display.detected': { actions: 'rememberLayout' },
         'sentinel.appeared': { target: 'draining', actions: 'noteStopReason' },
         'recorder.stop': { target: 'draining', actions: 'noteStopReason' },
@@ -158,7 +158,7 @@ export const recorderMachine = recorderSetup.createMachine({
           entry: 'discardCapture',
           after: { restartDelay: '#recorder.recording' },
           // A new layout is a reason to try at once, even during a crash backoff.
-          on: { 'display.changed': { guard: 'changesCapture', target: '#recorder.recording', actions: ['rememberLayout', 'noteLayoutChange'] } },
+          on: { 'display.changed': { guard: 'changesCapture', target: '#recorder.recording', actions: ['explainEndsByLayout', 'rememberLayout', 'noteLayoutChange'] } },
         },
       },
     },

@@ -1,6 +1,6 @@
 import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup, spawnChild, stopChild, type EventObject } from 'xstate';
 import type { DisplayLayout } from '../domain/displayLayout';
-import { burstSuspected, endedRun, interruptionTimes, stallCommand } from './captureRecords';
+import { burstSuspected, endedRun, explainEndsByLayout, interruptionTimes, stallCommand, withUnexplainedEnd } from './captureRecords';
 import { mustBeProvided } from './mustBeProvided';
 import type { RecorderContext, RecorderInput, RecorderOutput } from './recorderContext';
 import { recorderDelays } from './recorderDelays';
@@ -99,6 +99,16 @@ export const recorderSetup = setup({
     reportRunEnded: enqueueActions(({ context, event, enqueue }, params: { how: 'asked' | 'unasked' | 'layout' }) => {
       const ended = endedRun(context, event, params.how);
       if (ended !== null) enqueue.sendTo('uploader', { type: 'uploader.runEnded', run: ended } satisfies UploaderCommand);
+    }),
+    // Kept until a later run captures: a layout change reported after the loss may explain it.
+    noteUnexplainedEnd: assign(({ context, event }) => ({ unexplainedEnds: withUnexplainedEnd(context, event) })),
+    forgetUnexplainedEnds: assign({ unexplainedEnds: () => [] }),
+    explainEndsByLayout: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'display.changed');
+      const explained = explainEndsByLayout(context, event.layout);
+      if (explained === null) return;
+      for (const command of explained.commands) enqueue.sendTo('uploader', command);
+      enqueue.assign({ interruptionTimesMs: explained.interruptionTimesMs, unexplainedEnds: [] });
     }),
     setStopCause: assign({ stopCause: (_, params: { cause: 'layout-change' | 'stop-requested' }) => params.cause }),
     // A lost capture or a stall; the one that completes a burst is emitted as "tamper suspected".

@@ -6,7 +6,10 @@ import type { SessionQuery } from '../auditor/findSessions';
 
 /** One moment that matched: printed as is by `search --json` (one JSON array of these). */
 export interface SearchMatch {
-  /** The session's key prefix (`<prefix><stack>/<fleet>/<session>/`). */
+  /**
+   * The session's key prefix relative to the destination (`<stack>/<fleet>/<session>/`), as `list`
+   * prints it: the destination URL followed by it is the session's URL for `verify` and `export`.
+   */
   readonly session: string;
   /** ISO 8601 UTC: when the matching title or text was on screen. */
   readonly at: string;

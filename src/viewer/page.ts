@@ -17,6 +17,12 @@ export function viewerPage(): string {
 </header>
 
 <main id="list-view" class="view">
+  <form class="search" id="search-form" role="search" autocomplete="off">
+    <input id="search-q" name="q" type="search" placeholder="Find window titles and text on screen (the filters below apply)" aria-label="Search text">
+    <button type="submit" id="search-go">Search</button>
+    <span id="search-status" class="muted"></span>
+  </form>
+  <ol class="search-results" id="search-results" hidden></ol>
   <form class="filters" id="filters" autocomplete="off">
     <label>Stack<input name="stack" list="stacks" placeholder="any"></label>
     <label>Fleet<input name="fleet" list="fleets" placeholder="any"></label>

@@ -23,6 +23,13 @@ a { color: var(--accent); text-decoration: none; }
 .destination { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .view { padding: 16px 20px 24px; }
 
+.search { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 10px; }
+.search input { width: min(560px, 100%); height: 34px; }
+.search-results { list-style: none; margin: 0 0 14px; padding: 0; border: 1px solid var(--line); border-radius: 8px; max-height: 320px; overflow: auto; }
+.search-results li + li { border-top: 1px solid var(--line); }
+.search-hit { display: block; padding: 7px 12px; color: var(--text); }
+.search-hit:hover { background: var(--panel-2); }
+.search-text { display: block; white-space: pre; overflow: hidden; text-overflow: ellipsis; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; margin-bottom: 10px; }
 .filters label { display: flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--muted); }
 .filters input { width: 170px; height: 32px; color: var(--text); }

@@ -10,6 +10,7 @@
  *   GET /api/sessions           the session list (?refresh=1 reads the store again)
  *   GET /api/session?prefix=P   one session: summary, metadata, timeline
  *   GET /media?prefix=P&i=N     segment N of session P (Range supported)
+ *   GET /api/search?q=TEXT      window titles and screen text across sessions (searchEndpoint.ts)
  *   GET /api/session/live, /api/session/activity   a running session followed, the activity lane (liveRoutes.ts)
  *
  * Requests whose Host is not a loopback name are refused, so a web page on another origin cannot
@@ -26,6 +27,8 @@ import { viewerPage } from './page';
 import { readPageScript } from '../pageScripts';
 import { viewerStyle } from './pageStyle';
 import { createSessionCatalog, validSessionPrefix } from './sessionCatalog';
+import { createSearchEndpoint } from './searchEndpoint';
+import type { OcrSetup } from '../search/searchSessions';
 import { keepImmutableReads } from './immutableReads';
 import { createLiveRoutes, LIVE_DEFAULTS } from './liveRoutes';
 import { liveStyle } from './liveStyle';
@@ -39,6 +42,8 @@ export interface ViewerServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly concurrency?: number;
+  /** The search box's OCR (cache, tools); absent: it searches window titles only. */
+  readonly ocr?: OcrSetup;
   /** Seconds between two listings of a session a page follows (default LIVE_DEFAULTS.pollSeconds). */
   readonly pollSeconds?: number;
   /** Sessions followed at once (default LIVE_DEFAULTS.maxWatched). */
@@ -74,6 +79,7 @@ const SECURITY_HEADERS = {
 export async function startViewer(options: ViewerServerOptions): Promise<ViewerServer> {
   const { store } = options;
   const viewerScript = await readPageScript('viewer');
+  const search = createSearchEndpoint(store, options.ocr);
   const reads = keepImmutableReads(store);
   const catalog = createSessionCatalog(reads, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
   const live = createLiveRoutes({
@@ -155,6 +161,10 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       }
       case '/media':
         return media(req, res, url.searchParams);
+      case '/api/search': {
+        const answer = await search(url.searchParams);
+        return json(res, answer.status, answer.body);
+      }
       default:
         if (await live.handle(url.pathname, url.searchParams, req, res)) return;
         return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');

@@ -37,7 +37,7 @@ describe('buildMachineGraph (the real recorder machine)', () => {
     expect(mine.sort()).toEqual(reference().edges.sort());
     expect(graph.edges).toContainEqual(expect.objectContaining({
       source: 'recorder.recording', target: 'recorder.restarting.waiting', kind: 'event', event: 'ffmpeg.exited', guard: 'isCurrentRun',
-      actions: ['reportRunEnded', 'noteCrash', 'noteInterruption', 'recordRunEnded', 'askWatcherToSettleRun'], label: 'ffmpeg.exited [isCurrentRun]',
+      actions: ['reportRunEnded', 'noteUnexplainedEnd', 'noteCrash', 'noteInterruption', 'recordRunEnded', 'askWatcherToSettleRun'], label: 'ffmpeg.exited [isCurrentRun]',
     }));
     expect(graph.edges).toContainEqual(expect.objectContaining({
       source: 'recorder.restarting.stopping', target: 'recorder.restarting.terminating', kind: 'after', delay: 'stopTimeout', label: 'after stopTimeout',

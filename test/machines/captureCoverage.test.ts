@@ -127,3 +127,54 @@ describe('display stalls and asked-for stops', () => {
     expect(r.ffmpegRuns[0]!.input.layout).toEqual(fullHd);
   });
 });
+
+describe('a shrunk screen reported after FFmpeg already exited', () => {
+  // x11grab exits (code 0) the moment the screen shrinks; on a loaded machine the display poller
+  // reports the change later, after the restart with the old size failed too.
+  test('the exit and the failed restart are recorded again as the layout change, and leave the burst window', () => {
+    const r = recording();
+    r.ffmpeg.capture();
+    r.clock.increment(5_000);
+    r.ffmpeg.exit(0);
+    timeToRestart(r);
+    r.ffmpeg.start();
+    r.ffmpeg.exit(1, null, '[x11grab @ 0x1] Capture area 1920x1080 at position 0.0 outside the screen size 1280x720');
+    expect(runRecords(r.uploaderCommands).map((run) => run.end.cause)).toEqual(['ffmpeg-exited', 'ffmpeg-exited']);
+    expect(r.actor.getSnapshot().context.interruptionTimesMs).toHaveLength(2);
+
+    r.say('displayPoller', { type: 'display.changed', layout: layout(1280, 720) });
+    const runs = runRecords(r.uploaderCommands);
+    const lastRecordOf = new Map(runs.map((run) => [run.runId, run.end.cause]));
+    expect([...lastRecordOf.values()]).toEqual(['layout-change', 'layout-change']);
+    expect(r.actor.getSnapshot().context.interruptionTimesMs).toEqual([]);
+    timeToRestart(r);
+    r.ffmpeg.start();
+    expect(r.ffmpegRuns[r.ffmpegRuns.length - 1]!.input.layout).toEqual(layout(1280, 720));
+  });
+
+  test('a loss followed by a capturing run is not explained by a later layout change', () => {
+    const r = recording();
+    r.ffmpeg.capture();
+    r.clock.increment(5_000);
+    r.ffmpeg.exit(0, null, X_CUT);
+    timeToRestart(r);
+    r.ffmpeg.start();
+    r.ffmpeg.capture(); // the restart captured with the old size: the loss was not the layout's doing
+    r.clock.increment(5_000);
+    r.say('displayPoller', { type: 'display.changed', layout: layout(1280, 720) });
+    timeToRestart(r);
+    r.ffmpeg.start();
+    const causes = new Map(runRecords(r.uploaderCommands).map((run) => [run.runId, run.end.cause]));
+    expect([...causes.values()]).toEqual(['x-connection-lost', 'layout-change']);
+  });
+
+  test("a layout change that the lost run's capture still covers explains nothing", () => {
+    const r = recording();
+    r.ffmpeg.capture();
+    r.clock.increment(5_000);
+    r.ffmpeg.exit(0, null, X_CUT);
+    r.say('displayPoller', { type: 'display.changed', layout: fullHd });
+    expect(runRecords(r.uploaderCommands).map((run) => run.end.cause)).toEqual(['x-connection-lost']);
+    expect(r.actor.getSnapshot().context.interruptionTimesMs).toHaveLength(1);
+  });
+});

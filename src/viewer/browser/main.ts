@@ -8,6 +8,7 @@ import { activeEl, globalTime, message, nextIndex, pause, play, player, seek, se
 import { renderDetails } from './sessionDetails';
 import { loadSessions, sessionsLoaded, setupSessionList } from './sessionList';
 import { renderTimeline, setupTimeline } from './timelineView';
+import { setupSearchBox } from './searchBox';
 import { clearActivity, loadActivity, setupActivity } from './activityView';
 import { follow, goLive, stopFollowing } from './liveFollow';
 
@@ -30,7 +31,18 @@ declare global {
   }
 }
 
-function openSession(prefix: string): Promise<void> {
+/** Where to start: `at` an ISO time (a search result), or `t` seconds on the timeline; the start when neither. */
+interface StartAt {
+  readonly at?: string;
+  readonly t?: number;
+}
+
+function startSeconds(view: SessionView, start: StartAt): number | undefined {
+  if (start.at !== undefined && !Number.isNaN(Date.parse(start.at))) return (Date.parse(start.at) - Date.parse(view.timeline.start)) / 1000;
+  return start.t !== undefined && Number.isFinite(start.t) ? start.t : undefined;
+}
+
+function openSession(prefix: string, start: StartAt = {}): Promise<void> {
   stopFollowing();
   clearActivity();
   unload();
@@ -53,7 +65,9 @@ function openSession(prefix: string): Promise<void> {
         return;
       }
       message(null);
-      show(0, 0);
+      const t = startSeconds(view, start);
+      if (t === undefined) show(0, 0);
+      else seek(t);
     })
     .catch((e: Error) => message(`Could not open the session: ${e.message}`));
 }
@@ -68,9 +82,13 @@ function showList(): void {
   if (!sessionsLoaded()) void loadSessions(false);
 }
 
+/** `#session=<prefix>[&at=<ISO time>|&t=<seconds>]` opens the player (there); anything else the list. */
 function route(): void {
-  const m = /^#session=(.+)$/.exec(location.hash);
-  if (m && m[1]) void openSession(decodeURIComponent(m[1]));
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const prefix = params.get('session');
+  const at = params.get('at');
+  const t = params.get('t');
+  if (prefix) void openSession(prefix, { ...(at ? { at } : {}), ...(t ? { t: Number(t) } : {}) });
   else showList();
 }
 
@@ -97,6 +115,7 @@ function onKey(e: KeyboardEvent): void {
 setupSessionList();
 setupPlayer();
 setupTimeline();
+setupSearchBox();
 setupActivity();
 byId('go-live').addEventListener('click', goLive);
 window.addEventListener('hashchange', route);
