@@ -30,7 +30,7 @@ const UNIT = [
   'search/changedBands\\.test\\.ts$',
   'auditor/',
   'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
-  'adapters/display/parse',
+  'adapters/display/(parse|x11Ping)',
   'adapters/activity/(x11Properties|windowsActivityLines)\\.test\\.ts$',
   'actors/activityCutter\\.test\\.ts$',
   'adapters/metadata/(appstreamSources|resolveMetadata|shellAssignments|userEnvironmentProvenance)\\.test\\.ts$',
@@ -52,6 +52,8 @@ const UNIT = [
  *   call) grouped by a 200 ms debounce into exactly one probe and one event (a starved xrandr
  *   splits its burst: seen with 3 files at once at load 20, one resize reported twice).
  * - e2e/stillScreen: coverage ≥ 99 % with unchanged frames dropped.
+ * - actors/displayWatchdog: exactly one stall for one grab (a round trip starved past the 2 s
+ *   stall threshold would be a second one).
  * - e2e/activityTrack: window events within ±1 s of when the test mapped, focused or retitled a
  *   window (the event's time is when the recorder read it: a starved recorder reads it late).
  */
@@ -64,6 +66,7 @@ const SERIAL = [
   'e2e/displayDetection\\.test\\.ts$',
   'e2e/stillScreen\\.test\\.ts$',
   'e2e/activityTrack\\.test\\.ts$',
+  'actors/displayWatchdog\\.test\\.ts$',
 ].map(testPath);
 
 function testPath(path: string): string {

@@ -29,6 +29,7 @@ import { followSection } from './sections/follow';
 import { liveSection } from './sections/live';
 import { manifestSection } from './sections/manifest';
 import { offlineSection } from './sections/offline';
+import { overheadSection } from './sections/overhead';
 import { qualitySection } from './sections/quality';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
@@ -50,6 +51,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   density: densitySection,
   follow: followSection,
   activity: activitySection,
+  overhead: overheadSection,
   search: searchSection,
 };
 

@@ -1,6 +1,6 @@
-/** `npm run bench -- [--quick] [--runs N] [--only a,b] [--variants a,b] [--out DIR]` */
+/** `npm run bench -- [--quick] [--runs N] [--only a,b] [--variants a,b] [--out DIR] [--baseline DIR]` */
 
-export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density', 'follow', 'activity', 'search'] as const;
+export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density', 'follow', 'activity', 'search', 'overhead'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 export interface BenchOptions {
@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly variants: readonly string[] | undefined;
   readonly outDir: string;
   readonly frameRate: number;
+  /** Another build of the recorder (a checkout with `npm run build` done) that section overhead compares against. */
+  readonly baseline: string | undefined;
 }
 
 export const usage = `npm run bench -- [options]
@@ -19,7 +21,8 @@ export const usage = `npm run bench -- [options]
   --runs N           runs behind each median (default 3; quick 1)
   --only a,b         sections: ${sectionNames.join(', ')}
   --variants a,b     encoder variants of the offline matrix (see bench/lib/encoders.ts)
-  --out DIR          where the JSON and Markdown results go (default bench/results)`;
+  --out DIR          where the JSON and Markdown results go (default bench/results)
+  --baseline DIR     section overhead: another checkout, built (npm run build), run alternately with this one`;
 
 export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
   const value = (name: string): string | undefined => {
@@ -29,7 +32,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     if (v === undefined || v.startsWith('--')) throw new Error(`Expected a value after --${name}\n${usage}`);
     return v;
   };
-  const known = new Set(['--quick', '--runs', '--only', '--variants', '--out', '--help']);
+  const known = new Set(['--quick', '--runs', '--only', '--variants', '--out', '--baseline', '--help']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`Unknown option ${a}\n${usage}`);
   }
@@ -53,5 +56,6 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     variants: variantsText ? variantsText.split(',') : quick ? ['original', 'ours', 'previous'] : undefined,
     outDir: value('out') ?? defaultOut,
     frameRate: 5,
+    baseline: value('baseline'),
   };
 }

@@ -45,6 +45,8 @@ export interface RecorderRunOptions {
   readonly sessionId?: string;
   /** Flags for Node itself, e.g. ['--trace-gc'] (its lines go to stdout). */
   readonly nodeArgs?: readonly string[];
+  /** The built CLI to run; default this checkout's dist/cli.js (another build: a before/after comparison). */
+  readonly cli?: string;
 }
 
 export class RecorderRun {
@@ -66,7 +68,7 @@ export class RecorderRun {
     this.sentinel = join(options.work, 'run', 'end');
     mkdirSync(join(options.work, 'run'), { recursive: true, mode: 0o700 });
     const args = [
-      ...(options.nodeArgs ?? []), CLI, 'record', '--destination', options.destination, '--spool-dir', this.spoolDir, '--sentinel', this.sentinel,
+      ...(options.nodeArgs ?? []), options.cli ?? CLI, 'record', '--destination', options.destination, '--spool-dir', this.spoolDir, '--sentinel', this.sentinel,
       '--segment-seconds', String(options.segmentSeconds), '--frame-rate', String(options.frameRate ?? 5),
       '--session-id', options.sessionId ?? `bench-${this.startedAtMs}`, '--stack', 'bench', '--fleet', 'bench', '--user', 'bench',
       '--log-level', 'info', '--drain-timeout', '50',

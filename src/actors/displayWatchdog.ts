@@ -6,7 +6,8 @@
  * means the display is stalled: reported as `display.stalled` from the last answer on (the
  * stretch in which it may have stopped), and `display.answering` once the same round trip
  * answers. A frozen-frame detector would also fire on a user who is just reading: the round trip
- * does not.
+ * does not. On X11 the round trip is GetInputFocus over one persistent X connection
+ * (src/adapters/display/x11Ping.ts), not a process per second.
  */
 import type { Logger } from 'pino';
 import { fromCallback, type EventObject } from 'xstate';

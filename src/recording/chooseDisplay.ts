@@ -35,13 +35,13 @@ export async function chooseDisplay(config: RecorderConfig, io: { readonly env: 
     await waitForDisplay(probe, config.waitForDisplay * 1000, 'the macOS screens', io.logger, 'grant Screen Recording permission and log in');
     return { display: config.origins.display === 'default' ? AVFOUNDATION_ALL_SCREENS : config.display, probe };
   }
-  const probe = createX11Probe({ display: config.display, env: io.env });
+  const probe = createX11Probe({ display: config.display, env: io.env, logger: io.logger });
   const unconfigured = config.origins.display === 'default' && !io.env['DISPLAY'];
   if (unconfigured) {
     // Nothing configured: record :0 if it answers now, else a demo display (no waiting).
     if (await answers(probe)) return { display: config.display, probe };
     const demo = await startVirtualDisplay({ width: 1280, height: 720 });
-    return { display: demo.display, probe: createX11Probe({ display: demo.display, env: io.env }), demo };
+    return { display: demo.display, probe: createX11Probe({ display: demo.display, env: io.env, logger: io.logger }), demo };
   }
   await waitForDisplay(probe, config.waitForDisplay * 1000, config.display, io.logger);
   return { display: config.display, probe };

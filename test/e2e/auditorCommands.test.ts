@@ -71,7 +71,8 @@ async function buildMixedSession(): Promise<string> {
     const data = await s3.getObject(`tenant-1/${source.key}`);
     const key = `${prefix}${String(i).padStart(3, '0')}-video.mp4`;
     await store.put(key, { data }, { ...digests(data), contentType: 'video/mp4' });
-    const { prevEntrySha256: _prev, ...rest } = source;
+    // The x11grab session's entries name its activity objects, which stay in that session: not copied.
+    const { prevEntrySha256: _prev, activity: _activity, ...rest } = source;
     const entry: Omit<ManifestEntry, 'prevEntrySha256'> = {
       ...rest, key, index: i, start: new Date(startMs).toISOString(), end: new Date(startMs + source.durationSeconds * 1000).toISOString(),
     };

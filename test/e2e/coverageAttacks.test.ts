@@ -6,7 +6,7 @@
  * nothing (/bin/true). `verify` (exit 7: intact but incomplete) names each gap and its cause.
  * The coverage under attack is PRINTED (the restart-cost figure lives in the bench).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionPrefix } from '../../src/domain/sanitize';
@@ -37,14 +37,14 @@ interface Session {
   readonly url: string;
 }
 
-function record(sessionId: string, seconds: number, destination: 's3' | 'file', extra: readonly string[] = []): Session {
+function record(sessionId: string, seconds: number, destination: 's3' | 'file', extra: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Session {
   const dir = join(work, sessionId);
   const dest = destination === 's3' ? ['--destination', 's3://evidence/', '--endpoint', s3.endpoint] : ['--destination', `file://${join(work, 'rec')}`];
   const recorder = runCli([
     'record', ...dest, '--display', x.display, '--spool-dir', join(dir, 'spool'), '--run-dir', join(dir, 'run'), '--insecure',
     '--segment-seconds', '2', '--frame-rate', '5', '--max-duration', String(seconds),
     '--session-id', sessionId, '--stack', 'st', '--fleet', 'fl', '--user', 'mallory', ...extra,
-  ], { env: { ...process.env, ...s3.env }, cwd: work });
+  ], { env: { ...process.env, ...s3.env, ...env }, cwd: work });
   const prefix = sessionPrefix({ stack: 'st', fleet: 'fl', sessionId });
   return { sessionId, recorder, url: destination === 's3' ? `s3://evidence/${prefix}` : `file://${join(work, 'rec', prefix)}` };
 }
@@ -97,8 +97,15 @@ test("FFmpeg's X connection cut every 5 s for 25 s: back at once (≥ 85 % cover
   expect(row!.coverageProblems).toEqual([expect.stringMatching(/^coverage \d+\.\d % \(below 99 %\)$/)]);
 });
 
-test('a server grab held for 10 s is a gap with cause "display stalled"', async () => {
-  const session = record('grab-10s', 20, 'file');
+test('a server grab held for 10 s is a gap with cause "display stalled"; the watchdog starts no xrandr for it', async () => {
+  // `xrandr` on the recorder's PATH is a wrapper writing one line per run: the layout probe runs
+  // `--current` and `--listmonitors` in pairs; the watchdog's round trips (one X connection)
+  // add none.
+  const bin = join(work, 'xrandr-bin');
+  const runs = join(work, 'xrandr-runs');
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, 'xrandr'), `#!/bin/sh\necho "$*" >> '${runs}'\nPATH='${process.env['PATH'] ?? ''}' exec xrandr "$@"\n`, { mode: 0o755 });
+  const session = record('grab-10s', 20, 'file', [], { PATH: `${bin}:${process.env['PATH'] ?? ''}` });
   await capturing(session);
   const lines = await xattack(attack, x.display, ['grab', '10000']);
   expect(lines.map((l) => l.split(' ')[1])).toEqual(['grabbed', 'released']);
@@ -113,6 +120,10 @@ test('a server grab held for 10 s is a gap with cause "display stalled"', async 
   expect(Number(stall!.details!.seconds)).toBeGreaterThanOrEqual(10);
   expect(stall!.message).toContain('display stalled');
   expect(report.coverage!.interruptions).toEqual({ 'display-stalled': 1 });
+  // Counted once the recorder exited (20 s of round trips behind it).
+  const probes = (await readFile(runs, 'utf8')).split('\n').filter((l) => l !== '');
+  expect(probes.filter((l) => l === '--listmonitors').length).toBeGreaterThan(0);
+  expect(probes.filter((l) => l === '--current').length).toBe(probes.filter((l) => l === '--listmonitors').length);
 });
 
 test('--ffmpeg-path /bin/true records nothing: record exits 7 saying so, verify fails with no video', async () => {

@@ -2,14 +2,24 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { DisplayLayout } from '../../domain/displayLayout';
 import { isRandrNotification, parseX11Layout } from './parseXrandr';
+import type { Logger } from 'pino';
 import type { DisplayProbe } from './displayProbe';
+import { openX11RoundTrips } from './x11Connection';
+import { createX11Ping } from './x11Ping';
 
 const run = promisify(execFile);
 
 /** Reads the layout of an X11 display with xrandr (two short process starts, ~10 ms each). */
-export function createX11Probe(options: { display: string; xrandrPath?: string; env?: NodeJS.ProcessEnv }): DisplayProbe {
+export function createX11Probe(options: { display: string; xrandrPath?: string; env?: NodeJS.ProcessEnv; logger?: Logger }): DisplayProbe {
   const xrandr = options.xrandrPath ?? 'xrandr';
   const env = { ...options.env, DISPLAY: options.display };
+  // A new connection and one RandR request: it blocks while another client holds the server
+  // grabbed (measured: xrandr returned only when XUngrabServer came, 3 s later). No timeout
+  // here: the watchdog measures how long it takes; the signal ends it. Only the fallback now.
+  const xrandrPing = async (signal: AbortSignal): Promise<void> => {
+    await run(xrandr, ['--current'], { env, signal });
+  };
+  const ping = createX11Ping({ display: options.display, open: openX11RoundTrips, fallback: xrandrPing, ...(options.logger ? { logger: options.logger } : {}) });
   return {
     description: `X11 display ${options.display}`,
     async probe(): Promise<DisplayLayout> {
@@ -26,12 +36,8 @@ export function createX11Probe(options: { display: string; xrandrPath?: string; 
         throw new Error(`cannot read X11 display ${options.display} with xrandr: ${detail}`, { cause: error });
       }
     },
-    // A new connection and one RandR request: it blocks while another client holds the server
-    // grabbed (measured: xrandr returned only when XUngrabServer came, 3 s later). No timeout
-    // here: the watchdog measures how long it takes; the signal ends it.
-    async ping(signal: AbortSignal): Promise<void> {
-      await run(xrandr, ['--current'], { env, signal });
-    },
+    // One round trip over a persistent X connection (x11Ping.ts): no process per second.
+    ping,
     // RandR notifications arrive for every root-size or output change (measured ~2 ms after it);
     // `xrandr --setmonitor` sends none (measured): the safety-net poll sees those, and on X11 they
     // need no new capture anyway (the root window is grabbed whole).
