@@ -1,6 +1,8 @@
 /**
  * Which frames of a segment are read by OCR, as FFmpeg arguments (pure data), and the frame times
- * read back from FFmpeg's `showinfo` lines. Pure.
+ * read back from FFmpeg's `showinfo` lines. The frames come out on FFmpeg's stdout as a stream of
+ * 8-bit gray PGM images (pgmStream.ts): `search` compares each with the one before and reads only
+ * the bands that changed (changedBands.ts). Pure.
  *
  * Sampling (measured: BENCHMARKS.md, `npm run bench -- --only search`):
  * - at most one frame a second (`select` on the time since the last selected frame), then
@@ -16,16 +18,17 @@
  */
 
 /** Changing any of these changes what OCR reads: it is part of the cache entry (ocrCache.ts). */
-export const SAMPLER = { id: 'sample-1s-mpdecimate-3x-bicubic-gray-psm3+6', intervalSeconds: 1, scale: 3, scaler: 'bicubic' } as const;
+export const SAMPLER = { id: 'sample-1s-mpdecimate-3x-bicubic-gray-changed-bands-psm3-then-sparse-psm6', intervalSeconds: 1, scale: 3, scaler: 'bicubic' } as const;
 
 /**
- * Tesseract page segmentation modes, each run over every frame; their lines are merged. 3 (automatic
- * layout) reads windows of different text sizes apart, but on the bench's quiet 1920x1080 scene (a
- * terminal grid of xterm's bitmap font: aligned columns) it found no line at all; 6 (one uniform
- * block) reads every line there, but joins side-by-side windows into one line and loses small text
- * next to large. Both together cost about 3x one pass (6 is the slower).
+ * Tesseract page segmentation modes. 3 (automatic layout) reads windows of different text sizes
+ * apart, but on the bench's quiet 1920x1080 scene (a terminal grid of xterm's bitmap font: aligned
+ * columns) it found no line at all; 6 (one uniform block) reads every line there, but joins
+ * side-by-side windows into one line and loses small text next to large. Every crop is read with
+ * 3; only crops where it found little (screenLines.ts `needsBlockPass`) with 6 as well.
  */
-export const PAGE_SEGMENTATION_MODES = ['3', '6'] as const;
+export const PSM_LAYOUT = '3';
+export const PSM_BLOCK = '6';
 
 /** The filter chain: rate cap, change filter, upscale, grayscale, then showinfo (the times). */
 export function samplerFilter(sampler: typeof SAMPLER = SAMPLER): string {
@@ -38,8 +41,8 @@ export function samplerFilter(sampler: typeof SAMPLER = SAMPLER): string {
   ].join(',');
 }
 
-/** FFmpeg arguments: decode `input`, write the sampled frames as `<dir>/000001.png`, ... in order. */
-export function samplerArgs(input: string, framesDir: string, sampler: typeof SAMPLER = SAMPLER): string[] {
+/** FFmpeg arguments: decode `input`, write the sampled frames to stdout as binary PGM images, in order. */
+export function samplerArgs(input: string, sampler: typeof SAMPLER = SAMPLER): string[] {
   return [
     '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
     '-i', input,
@@ -47,8 +50,8 @@ export function samplerArgs(input: string, framesDir: string, sampler: typeof SA
     '-vf', samplerFilter(sampler),
     // Every frame the filters give is written once: no duplication or dropping to a frame rate.
     '-fps_mode', 'passthrough',
-    '-f', 'image2', '-c:v', 'png', '-compression_level', '1',
-    `${framesDir}/%06d.png`,
+    '-f', 'image2pipe', '-c:v', 'pgm',
+    'pipe:1',
   ];
 }
 
@@ -61,7 +64,7 @@ export function parseShowinfo(line: string): { n: number; ptsTime: number } | un
   return Number.isFinite(ptsTime) ? { n, ptsTime } : undefined;
 }
 
-/** Every frame time (seconds) in `stderr`, indexed by frame number: index i is file i+1. */
+/** Every frame time (seconds) in `stderr`, indexed by frame number: index i is the i-th image on stdout (from 0). */
 export function frameTimes(stderr: string): number[] {
   const times: number[] = [];
   for (const line of stderr.split('\n')) {

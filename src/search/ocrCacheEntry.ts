@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SAMPLER } from './frameSampler';
 
-export const OCR_CACHE_FORMAT = 'session-recorder.ocr/1';
+export const OCR_CACHE_FORMAT = 'session-recorder.ocr/2';
 
 export interface OcrCacheEntry {
   readonly format: typeof OCR_CACHE_FORMAT;

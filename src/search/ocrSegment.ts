@@ -1,21 +1,27 @@
 /**
  * Reads the text of one segment: download and verify it (verifiedDownload.ts), sample its changed
- * frames with FFmpeg (frameSampler.ts, through the project's one FFmpeg runner), read them with
- * tesseract in one batch (adapters/tesseract.ts), and keep each frame's time and lines. Works in
- * its own temporary directory, removed whatever happens.
+ * frames with FFmpeg (frameSampler.ts, through the project's one FFmpeg runner) as a stream of gray
+ * frames, and read by OCR only what changed (changedBands.ts): the first frame whole, each later
+ * one in the bands that differ from the frame before, in tesseract batches (cropOcr.ts). Each
+ * frame's text is every line on screen (screenLines.ts). Works in its own temporary directory,
+ * removed whatever happens.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeStartFailure, startFfmpeg } from '../adapters/ffmpegProcess';
 import { errorSummary } from '../adapters/ffmpegStderr';
-import { runTesseract } from '../adapters/tesseract';
 import { FfmpegError } from '../domain/errors';
 import type { ReadOnlyStore } from '../domain/objectStore';
 import type { ManifestEntry } from '../domain/manifest';
-import { frameTimes, PAGE_SEGMENTATION_MODES, samplerArgs } from './frameSampler';
+import { cropsFor, type Band } from './changedBands';
+import { CropOcr, OcrError } from './cropOcr';
+import { frameTimes, SAMPLER, samplerArgs } from './frameSampler';
 import type { OcrCacheEntry } from './ocrCacheEntry';
-import { parseTesseractTsv } from './tesseractTsv';
+import { PgmStreamReader, type GrayFrame } from './pgmStream';
+import { linesOfCrop, nextScreen, screenText, type PlacedLine } from './screenLines';
 import { downloadVerified } from './verifiedDownload';
+
+export { OcrError };
 
 export interface OcrTools {
   readonly ffmpegPath: string;
@@ -25,18 +31,20 @@ export interface OcrTools {
   readonly tempDir: string;
 }
 
-export class OcrError extends Error {
-  override readonly name = 'OcrError';
-}
-
 /** Seconds of decoding and OCR allowed per second of video, plus a fixed allowance (a stuck child is killed). */
 const SECONDS_PER_VIDEO_SECOND = 20;
 const BASE_TIMEOUT_MS = 120_000;
 
-/** Runs the sampler; resolves with the frame times FFmpeg reported (showinfo). */
-function sampleFrames(ffmpegPath: string, input: string, framesDir: string, timeoutMs: number): Promise<number[]> {
-  const args = samplerArgs(input, framesDir);
-  const proc = startFfmpeg(ffmpegPath, args, { stderrTailChars: 8000 });
+/** One sampled frame: the rows that changed, and the lines read from each of its crops (filled as batches are read). */
+interface FramePlan {
+  readonly changed: readonly Band[];
+  readonly read: PlacedLine[][];
+}
+
+/** Streams the sampled frames through `onFrame` (awaited: FFmpeg waits meanwhile); resolves with their times (showinfo). */
+async function sampleFrames(ffmpegPath: string, input: string, timeoutMs: number, onFrame: (frame: GrayFrame) => Promise<void>): Promise<number[]> {
+  const args = samplerArgs(input);
+  const proc = startFfmpeg(ffmpegPath, args, { stderrTailChars: 8000, stdout: 'pipe' });
   // showinfo prints one line per frame: read them all as they come (the runner keeps only a tail).
   let info = '';
   let partial = '';
@@ -45,20 +53,29 @@ function sampleFrames(ffmpegPath: string, input: string, framesDir: string, time
     partial = lines.pop() ?? '';
     for (const line of lines) if (line.includes('Parsed_showinfo_') && line.includes(' n:')) info += `${line}\n`;
   });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void proc.kill(), timeoutMs);
-    let startFailure: string | undefined;
-    proc.child.once('error', (e) => (startFailure = describeStartFailure(ffmpegPath, e)));
-    proc.child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      proc.endStderr();
-      if (startFailure !== undefined) return reject(new FfmpegError(startFailure));
-      if (code !== 0) {
-        return reject(new FfmpegError(`${ffmpegPath} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${errorSummary(proc.stderrTail()).split('\n').join(' | ') || 'no error output'}`));
-      }
-      resolve(frameTimes(`${info}${partial}`));
-    });
-  });
+  const timer = setTimeout(() => void proc.kill(), timeoutMs);
+  let startFailure: string | undefined;
+  proc.child.once('error', (e) => (startFailure = describeStartFailure(ffmpegPath, e)));
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.child.once('close', (code, signal) => resolve([code, signal])));
+  const reader = new PgmStreamReader();
+  try {
+    if (proc.child.stdout) for await (const chunk of proc.child.stdout) for (const frame of reader.push(chunk as Buffer)) await onFrame(frame);
+  } catch (e) {
+    void proc.kill();
+    await closed;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  const [code, signal] = await closed;
+  clearTimeout(timer);
+  proc.endStderr();
+  if (startFailure !== undefined) throw new FfmpegError(startFailure);
+  if (code !== 0) {
+    throw new FfmpegError(`${ffmpegPath} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${errorSummary(proc.stderrTail()).split('\n').join(' | ') || 'no error output'}`);
+  }
+  if (reader.leftover !== 0) throw new OcrError(`FFmpeg's frame stream ended inside a frame (${reader.leftover} bytes left over)`);
+  return frameTimes(`${info}${partial}`);
 }
 
 /** The frames of one verified segment with their text. Rejects with SegmentMismatchError, FfmpegError, OcrError or ToolMissingError. */
@@ -68,30 +85,28 @@ export async function ocrSegment(store: ReadOnlyStore, entry: ManifestEntry, too
   try {
     const video = join(work, 'segment.mp4');
     await downloadVerified(store, entry, video);
-    const framesDir = join(work, 'frames');
-    await mkdir(framesDir);
     const timeoutMs = BASE_TIMEOUT_MS + entry.durationSeconds * SECONDS_PER_VIDEO_SECOND * 1000;
-    const times = await sampleFrames(tools.ffmpegPath, video, framesDir, timeoutMs);
-    const files = (await readdir(framesDir)).filter((f) => /^\d{6}\.png$/.test(f)).sort();
-    if (files.length === 0) return [];
-    if (files.length !== times.filter((t) => t !== undefined).length) {
-      throw new OcrError(`${entry.key}: FFmpeg wrote ${files.length} frames but reported ${times.length} frame times`);
-    }
-    const list = join(work, 'frames.txt');
-    await writeFile(list, `${files.map((f) => join(framesDir, f)).join('\n')}\n`);
-    const pages = new Map<number, string[]>();
-    for (const psm of PAGE_SEGMENTATION_MODES) {
-      const run = await runTesseract(tools.tesseractPath, [list, 'stdout', '--psm', psm, 'tsv'], { timeoutMs, env: tools.env });
-      if (run.code !== 0 || run.timedOut) {
-        throw new OcrError(`${entry.key}: tesseract --psm ${psm} ${run.timedOut ? 'was stopped after its deadline' : `exited ${run.signal ?? run.code}`}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    const ocr = new CropOcr({ tesseractPath: tools.tesseractPath, env: tools.env, workDir: work, timeoutMs, label: entry.key, scale: SAMPLER.scale });
+    const plans: FramePlan[] = [];
+    let previous: GrayFrame | undefined;
+    const times = await sampleFrames(tools.ffmpegPath, video, timeoutMs, async (frame) => {
+      const { changed, crops } = cropsFor(previous, frame, SAMPLER.scale);
+      previous = frame;
+      const plan: FramePlan = { changed, read: crops.map(() => []) };
+      plans.push(plan);
+      for (const [i, band] of crops.entries()) {
+        await ocr.add(frame, band, (lines) => (plan.read[i] = linesOfCrop(lines, band, frame.height)));
       }
-      for (const page of parseTesseractTsv(run.stdout)) {
-        const lines = pages.get(page.page) ?? [];
-        for (const line of page.lines) if (!lines.includes(line)) lines.push(line);
-        pages.set(page.page, lines);
-      }
+    });
+    await ocr.flush();
+    if (plans.length !== times.filter((t) => t !== undefined).length) {
+      throw new OcrError(`${entry.key}: FFmpeg gave ${plans.length} frames but reported ${times.length} frame times`);
     }
-    return files.map((_, i) => ({ t: times[i] as number, lines: pages.get(i + 1) ?? [] }));
+    let screen: PlacedLine[] = [];
+    return plans.map((plan, i) => {
+      screen = nextScreen(screen, plan.changed, plan.read.flat());
+      return { t: times[i] as number, lines: screenText(screen) };
+    });
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -3,7 +3,9 @@
  * which an xterm with a 14 pt TrueType font shows a distinctive line for about 10 s; `search`
  * reads it back by OCR (real FFmpeg, Debian's tesseract) within ±3 s of when it was shown, finds
  * nothing for text never shown, and answers the second time from its cache (proved by outcome:
- * with tesseract unavailable it still answers). The same recording's activity track (written by
+ * with tesseract unavailable it still answers). A second xterm, full of text from the start, gets
+ * one more line mid-recording: a change of a few rows, which `search` reads as a crop of the frame
+ * (changedBands.ts), must be found within ±3 s too, and a line that stayed on screen once. The same recording's activity track (written by
  * the recorder) finds the session by the xterm's title, and the session verifies with it. Title
  * stretches and an altered activity object are also checked on activity objects written by the
  * domain serializer into the same store (a second fleet, so the real session does not match there).
@@ -30,6 +32,21 @@ let work: string;
 let store: string;
 let shownAt = 0;
 let closedAt = 0;
+const TYPED = 'AUDIT 7730 OVERRIDE approved by ops';
+const FILLER = Array.from({ length: 21 }, (_, i) => `job ${String(1000 + i * 37)} backup finished status ok node${i % 4}`);
+let typedAt = 0;
+const terminals: ReturnType<typeof spawn>[] = [];
+
+/** An xterm full of FILLER from the start; after `afterMs`, one more line (TYPED) appears below the rest. */
+async function fullTerminal(afterMs: number, go: string): Promise<void> {
+  const script = `printf '%s\\n' ${FILLER.map((l) => `'${l}'`).join(' ')}; while [ ! -e '${go}' ]; do sleep 0.05; done; echo '${TYPED}'; sleep 600`;
+  const xterm = spawn('xterm', ['-fa', 'Monospace', '-fs', '11', '-T', 'Audit console', '-geometry', '100x24+0+300', '-e', 'sh', '-c', script], { env: x.env, stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, afterMs));
+  await writeFile(go, '');
+  typedAt = Date.now();
+  // Leaves it on screen to the end of the recording (killed in afterAll).
+  terminals.push(xterm);
+}
 
 /** Shows an xterm (14 pt Monospace, titled) with LINE for `seconds`, from `afterMs` on; resolves when it is gone. */
 async function showLine(afterMs: number, seconds: number): Promise<void> {
@@ -51,9 +68,11 @@ beforeAll(async () => {
   await Promise.all([
     recordSession({ destination: `file://${store}`, work, env: process.env, sessionId: 'sess-ocr-1', stack: 'Finance', fleet: 'fleet-1', user: 'alice', seconds: 26, segmentSeconds: 5, display: x.display }),
     showLine(7_000, 10),
+    fullTerminal(19_000, join(work, 'go')),
   ]);
 });
 afterAll(async () => {
+  for (const t of terminals) t.kill('SIGKILL');
   await x?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -83,6 +102,22 @@ it('finds the line by OCR within ±3 s of when it was shown, and nothing for tex
   expect(JSON.parse(none.stdout)).toEqual([]);
 });
 
+it('finds a line added to a terminal already full of text (a small changed band) within ±3 s, and lines that stayed on screen once', async () => {
+  const found = await search(['audit 7730', '--json', '--cache-dir', cacheDir()]);
+  expect(found.code).toBe(0);
+  const matches = JSON.parse(found.stdout) as SearchMatch[];
+  expect(matches).toHaveLength(1);
+  const [m] = matches as [SearchMatch];
+  expect(m).toMatchObject({ session: 'Finance/fleet-1/sess-ocr-1/', source: 'screen', text: TYPED });
+  expect(Math.abs(Date.parse(m.at) - typedAt)).toBeLessThanOrEqual(3000);
+  // A filler line was on screen from the first frame to the last, across every segment: one match per segment read
+  // (each segment's first frame is read whole; segments that follow each other keep the stretch), so exactly one.
+  expect(FILLER[10]).toContain('job 1370 backup');
+  const stayed = await search(['job 1370 backup', '--json', '--cache-dir', cacheDir()]);
+  expect(stayed.code).toBe(0);
+  expect((JSON.parse(stayed.stdout) as SearchMatch[]).map((s) => s.text)).toEqual([FILLER[10]]);
+});
+
 it('finds the session by the window title from its recorded activity track, within ±3 s of when the window opened, and the session verifies', async () => {
   const found = await search(['ledger 77', '--json', '--no-ocr', '--fleet', 'fleet-1']);
   expect({ code: found.code, stderr: found.stderr }).toEqual({ code: 0, stderr: '' });
@@ -103,7 +138,7 @@ it('answers a second search from the cache: the entries exist and tesseract is n
   const manifest = JSON.parse(await readFile(join(store, 'Finance/fleet-1/sess-ocr-1/manifest.json'), 'utf8')) as { entries: { sha256: string }[] };
   for (const e of manifest.entries) {
     const entry = JSON.parse(await readFile(join(cacheDir(), e.sha256.slice(0, 2), `${e.sha256}.json`), 'utf8')) as { sha256: string; format: string };
-    expect(entry).toMatchObject({ sha256: e.sha256, format: 'session-recorder.ocr/1' });
+    expect(entry).toMatchObject({ sha256: e.sha256, format: 'session-recorder.ocr/2' });
   }
   const cached = await search(['wire 5521', '--json', '--cache-dir', cacheDir(), '--tesseract-path', join(work, 'no-such-tesseract')]);
   expect(cached.code).toBe(0);
