@@ -10,33 +10,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BenchContext, SectionResult } from '../lib/context';
-import { RecorderRun } from '../lib/recorder';
 import { startScene } from '../lib/scene';
 import { steadyState } from '../lib/session';
 import { median, ratio, round } from '../lib/stats';
+import { idleNode } from './sessions';
 
 type Steady = ReturnType<typeof steadyState>;
 
-async function idleWindow(ctx: BenchContext, cli: string | undefined, work: string, windowS: number): Promise<Steady> {
-  const run = new RecorderRun({
-    work, destination: `s3://${ctx.s3.bucket}/`, env: { ...process.env, ...ctx.s3.env }, display: ctx.x.display,
-    segmentSeconds: 60, frameRate: ctx.options.frameRate, extra: ['--endpoint', ctx.s3.endpoint], ...(cli === undefined ? {} : { cli }),
-  });
-  try {
-    await run.waitFor('ffmpeg.started', (l) => l.msg === 'ffmpeg.started', 30_000);
-    await new Promise((r) => setTimeout(r, 5000));
-    const a = run.sample();
-    await new Promise((r) => setTimeout(r, windowS * 1000));
-    const b = run.sample();
-    if (run.count('segment.closed') > 0) throw new Error('a segment closed inside the idle window');
-    run.writeSentinel();
-    const exit = await run.exited;
-    if (exit.code !== 0) throw new Error(`recorder exited ${exit.code}: ${run.stderr.slice(-2000)}`);
-    return steadyState(a, b);
-  } finally {
-    run.kill();
-  }
-}
 
 const whole = (s: Steady) => s.ffmpegPerMin + s.nodePerMin + s.helpersPerMin;
 
@@ -50,11 +30,11 @@ export async function overheadSection(ctx: BenchContext): Promise<SectionResult>
     for (let i = 0; i < ctx.options.runs; i++) {
       const ours = async () => {
         ctx.log(`overhead: round ${i + 1}/${ctx.options.runs}: this build, idle scene, ${windowS} s window`);
-        return idleWindow(ctx, undefined, join(ctx.work, `overhead-ours-${i}`), windowS);
+        return idleNode(ctx, join(ctx.work, `overhead-ours-${i}`), windowS);
       };
       const base = async () => {
         ctx.log(`overhead: round ${i + 1}/${ctx.options.runs}: baseline ${ctx.options.baseline}, idle scene, ${windowS} s window`);
-        return idleWindow(ctx, baselineCli, join(ctx.work, `overhead-base-${i}`), windowS);
+        return idleNode(ctx, join(ctx.work, `overhead-base-${i}`), windowS, baselineCli);
       };
       if (baselineCli === undefined) rounds.push({ ours: await ours() });
       else if (i % 2 === 0) {

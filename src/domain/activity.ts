@@ -84,14 +84,15 @@ export interface ActivityRef {
 /** Upper bounds a reader enforces: a hostile or runaway object is that session's problem, not the reader's memory. */
 export const ACTIVITY_LIMITS = { maxBytes: 4 * 1024 * 1024, maxTitleChars: 1024, maxWindows: 256, maxEvents: 20_000 } as const;
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
-const windowSchema = z.object({
+/** Shared with the spool journal (activityJournal.ts): one definition of a window and an event. */
+export const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
+export const windowSchema = z.object({
   id: z.string().max(64),
   title: z.string().max(ACTIVITY_LIMITS.maxTitleChars),
   app: z.string().max(ACTIVITY_LIMITS.maxTitleChars).nullable(),
   pid: z.number().int().nonnegative().nullable(),
 });
-const eventSchema = z.discriminatedUnion('kind', [
+export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ at: isoTime, kind: z.literal('focus'), window: windowSchema.nullable() }),
   z.object({ at: isoTime, kind: z.literal('windows'), windows: z.array(windowSchema).max(ACTIVITY_LIMITS.maxWindows) }),
   z.object({ at: isoTime, kind: z.literal('idle'), since: isoTime }),

@@ -13,7 +13,7 @@
  * A torn last line (the recorder was killed mid-write) is skipped. Pure.
  */
 import { z } from 'zod';
-import { ACTIVITY_LIMITS, ACTIVITY_SOURCES, type ActivityEvent, type ActivitySource, type ActivityState } from './activity';
+import { ACTIVITY_LIMITS, ACTIVITY_SOURCES, eventSchema, isoTime, windowSchema, type ActivityEvent, type ActivitySource, type ActivityState } from './activity';
 
 export const ACTIVITY_JOURNAL_NAME = 'activity.jsonl';
 
@@ -34,19 +34,6 @@ export function serializeRecord(record: JournalRecord): string {
   return `${JSON.stringify(record)}\n`;
 }
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
-const windowSchema = z.object({
-  id: z.string().max(64),
-  title: z.string().max(ACTIVITY_LIMITS.maxTitleChars),
-  app: z.string().max(ACTIVITY_LIMITS.maxTitleChars).nullable(),
-  pid: z.number().int().nonnegative().nullable(),
-});
-const eventSchema = z.discriminatedUnion('kind', [
-  z.object({ at: isoTime, kind: z.literal('focus'), window: windowSchema.nullable() }),
-  z.object({ at: isoTime, kind: z.literal('windows'), windows: z.array(windowSchema).max(ACTIVITY_LIMITS.maxWindows) }),
-  z.object({ at: isoTime, kind: z.literal('idle'), since: isoTime }),
-  z.object({ at: isoTime, kind: z.literal('active') }),
-]);
 const recordSchema = z.discriminatedUnion('k', [
   z.object({ k: z.literal('begin'), at: isoTime, pid: z.number().int() }),
   z.object({
