@@ -146,7 +146,11 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
         const [path, ...grabberArgs] = grabberCommand as [string, ...string[]];
         grabber = startGrabber(path, grabberArgs, into, platform);
         into.destroy();
-        grabber.child.once('spawn', () => log.debug({ runId, grabberPid: grabber?.child.pid }, 'damage grabber started'));
+        grabber.child.once('spawn', () => {
+          const grabberPid = grabber?.child.pid;
+          log.debug({ runId, grabberPid }, 'damage grabber started');
+          if (grabberPid !== undefined) update({ grabberPid });
+        });
         grabber.child.once('exit', () => (grabberExitedAtMs = clock()));
       }
       sendBack({ type: 'ffmpeg.started', runId, pid, startedAtMs: info.startedAtMs } satisfies RecorderEvent);

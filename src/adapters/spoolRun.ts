@@ -37,6 +37,8 @@ export interface RunInfo {
   readonly command: readonly string[];
   /** The damage grabber's command line when it fed FFmpeg (x11damage capture); absent when FFmpeg grabbed itself. */
   readonly grabberCommand?: readonly string[];
+  /** The damage grabber's pid, once it started. */
+  readonly grabberPid?: number;
 }
 
 /** The instant segment times in segments.csv are relative to. */

@@ -48,7 +48,7 @@ export interface RecorderOptions {
   readonly killTimeout: number;
   readonly endTimeout: number;
   readonly ffmpegPath: string;
-  readonly x11Grabber: 'damage' | 'x11grab';
+  readonly screenGrabber: 'damage' | 'x11grab';
   readonly damageGrabberPath: string | undefined;
   readonly tesseractPath: string;
   readonly cacheDir: string;
@@ -255,8 +255,8 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     expected: 'a command name or path', schema: () => text(4096), default: () => 'ffmpeg', defaultText: '`ffmpeg` (from PATH)',
     description: 'FFmpeg executable.',
   },
-  x11Grabber: {
-    name: 'x11Grabber', flag: '--x11-grabber <grabber>', env: 'SESSION_RECORDER_X11_GRABBER', fileKey: 'x11Grabber', commands: RECORD,
+  screenGrabber: {
+    name: 'screenGrabber', flag: '--screen-grabber <grabber>', env: 'SESSION_RECORDER_SCREEN_GRABBER', fileKey: 'screenGrabber', commands: RECORD,
     expected: 'damage or x11grab', schema: () => oneOf(['damage', 'x11grab'] as const), default: () => 'damage', defaultText: 'damage',
     description: "X11 capture: `damage` reads only what changed on the screen (DAMAGE + a rolling safety scan; built by `npm run build`) and sends FFmpeg only changed frames; `x11grab` is FFmpeg's own grab of every frame. Without a working damage grabber the recorder uses x11grab and logs why once.",
   },

@@ -12,11 +12,11 @@ import { defaultGrabberPath, grabberProblem } from '../adapters/grabberProcess';
 export const builtGrabberPath = defaultGrabberPath(join(__dirname, '..', '..', 'dist'));
 
 export async function chooseX11Capture(
-  config: Pick<RecorderConfig, 'captureSource' | 'x11Grabber' | 'damageGrabberPath'>, display: string, logger: Logger,
+  config: Pick<RecorderConfig, 'captureSource' | 'screenGrabber' | 'damageGrabberPath'>, display: string, logger: Logger,
 ): Promise<CaptureSource | undefined> {
   if (config.captureSource !== 'x11grab') return undefined;
-  if (config.x11Grabber === 'x11grab') {
-    logger.info({ grabber: 'x11grab' }, 'capture: FFmpeg x11grab (--x11-grabber x11grab)');
+  if (config.screenGrabber === 'x11grab') {
+    logger.info({ grabber: 'x11grab' }, 'capture: FFmpeg x11grab (--screen-grabber x11grab)');
     return { kind: 'x11grab', display };
   }
   const grabberPath = config.damageGrabberPath ?? builtGrabberPath;
