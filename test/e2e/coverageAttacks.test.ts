@@ -76,6 +76,7 @@ test("the capture's X connection cut every 5 s for 25 s: back at once (≥ 85 % 
 
   const { code, report, text } = await verify(session);
   const coverage = report.coverage!;
+  process.stdout.write(`${text}\n`);
   process.stdout.write(`coverage under attack (5 X-connection cuts in ${coverage.wallSeconds} s): ${(coverage.ratio * 100).toFixed(1)} %, ` +
     `${coverage.videoSeconds} s of video, gaps ${coverage.gaps.filter((g) => !g.explained).map((g) => `${g.seconds} s`).join(', ')}\n`);
   expect(coverage.ratio).toBeGreaterThanOrEqual(0.85);

@@ -48,8 +48,8 @@ test('grabber SIGKILL mid-segment: a lost capture with the grabber as its cause,
     expect({ code: result.code, tail: result.code === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ code: 0, tail: '' });
     expect(end.code).toBe(0);
     const logs = logLines(result.stderr);
-    const exited = logs.find((l) => l.msg === 'ffmpeg.exited' && l['runId'] === runId);
-    expect(String(exited?.['stderrTail'] ?? '')).toMatch(/damage-grab ended first \(signal SIGKILL\)/);
+    const told = logs.filter((l) => l.msg === 'damage grabber ended before ffmpeg' && l['runId'] === runId);
+    expect(told.map((l) => String(l['grabber']))).toEqual([expect.stringMatching(/^damage-grab ended first \(signal SIGKILL\)/)]);
 
     const bucket = await checkBucket(s3, work, prefixOf(session));
     expect(bucket.runs).toBe(2);
