@@ -30,7 +30,7 @@ const UNIT = [
   'search/changedBands\\.test\\.ts$',
   'auditor/',
   'adapters/(checksums|damageGrabArgs|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
-  'adapters/display/(parse|x11Ping)',
+  'adapters/display/(parse|x11Ping|randrMonitors)',
   'adapters/activity/(x11Properties|windowsActivityLines)\\.test\\.ts$',
   'actors/activityCutter\\.test\\.ts$',
   'adapters/metadata/(appstreamSources|resolveMetadata|shellAssignments|userEnvironmentProvenance)\\.test\\.ts$',
