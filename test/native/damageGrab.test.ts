@@ -13,7 +13,7 @@ import { startVirtualDisplay, type VirtualDisplay } from '../../src/adapters/vir
 import { builtGrabberPath } from '../../src/recording/x11Capture';
 import { waitUntil } from '../helpers/cli';
 import { pixelYuv, readIvf, type IvfReader } from '../helpers/ivfFrames';
-import { warpPointer } from '../helpers/warpPointer';
+import { openX11Pointer, type X11Pointer } from '../helpers/warpPointer';
 
 const run = promisify(execFile);
 jest.setTimeout(120_000);
@@ -21,13 +21,18 @@ jest.setTimeout(120_000);
 const W = 320;
 const H = 240;
 let x: VirtualDisplay;
+let pointer: X11Pointer;
 const started: ChildProcess[] = [];
 
 beforeAll(async () => {
   x = await startVirtualDisplay({ width: W, height: H, scene: false });
+  // One client stays connected throughout: an X server left without clients resets itself
+  // (pointer back to the centre, root background back to its default).
+  pointer = await openX11Pointer(x.display);
   await run('xsetroot', ['-solid', 'black'], { env: x.env });
 });
 afterAll(async () => {
+  pointer?.close();
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await x?.stop();
 });
@@ -93,7 +98,7 @@ test('with DAMAGE ignored, the rolling safety scan alone catches a change within
 
 test('the pointer is drawn, and its move is a change', async () => {
   await run('xsetroot', ['-solid', 'black'], { env: x.env });
-  await warpPointer(x.display, 40, 40);
+  await pointer.warp(40, 40);
   const g = grab(['--fps', '5', '--still', '2']); // a long heartbeat: frames come from changes
   await waitUntil('a first frame', () => (g.ivf.frames.length >= 1 ? true : undefined), 15_000);
   const cursorAt = (px: number, py: number) => (f: (typeof g.ivf.frames)[number]) => {
@@ -105,7 +110,7 @@ test('the pointer is drawn, and its move is a change', async () => {
   expect(cursorAt(200, 150)(g.ivf.frames[0]!)).toBe(false);
   const count = g.ivf.frames.length;
   const movedAt = Date.now();
-  await warpPointer(x.display, 200, 150);
+  await pointer.warp(200, 150);
   const moved = await waitUntil('a frame with the pointer moved', () => g.ivf.frames.slice(count).find(cursorAt(200, 150)), 15_000);
   expect(moved.pts - movedAt).toBeLessThan(1_500); // well before the 2 s heartbeat
   expect(cursorAt(40, 40)(moved)).toBe(false);
