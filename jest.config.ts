@@ -58,6 +58,8 @@ const UNIT = [
  *   window (the event's time is when the recorder read it: a starved recorder reads it late).
  * - native/damageGrab: the grabber's frame times against the wall clock (a change within a tick
  *   + 1 s, the heartbeat's median gap 400 ± 50 ms): a starved grabber ticks late.
+ * - e2e/damageChange: the recorded video's first changed frame within a tick + 1 s of the change,
+ *   heartbeat gaps under 0.7 s, coverage ≥ 99 %.
  */
 const SERIAL = [
   'e2e/coverageAttacks\\.test\\.ts$',
@@ -70,6 +72,7 @@ const SERIAL = [
   'e2e/activityTrack\\.test\\.ts$',
   'actors/displayWatchdog\\.test\\.ts$',
   'native/damageGrab\\.test\\.ts$',
+  'e2e/damageChange\\.test\\.ts$',
 ].map(testPath);
 
 function testPath(path: string): string {
