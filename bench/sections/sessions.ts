@@ -121,10 +121,10 @@ function summarize(rounds: readonly Round[], otherRounds: ReadonlyArray<readonly
  * The recorder's steady CPU with 60 s segments, between 5 s after FFmpeg started and before the
  * first segment closes; `cli` runs another build (the overhead section's baseline).
  */
-export async function idleNode(ctx: BenchContext, work: string, windowS: number, cli?: string): Promise<ReturnType<typeof steadyState>> {
+export async function idleNode(ctx: BenchContext, work: string, windowS: number, cli?: string, extra: readonly string[] = []): Promise<ReturnType<typeof steadyState>> {
   const run = new RecorderRun({
     work, destination: `s3://${ctx.s3.bucket}/`, env: { ...process.env, ...ctx.s3.env }, display: ctx.x.display,
-    segmentSeconds: 60, frameRate: ctx.options.frameRate, extra: ['--endpoint', ctx.s3.endpoint], ...(cli === undefined ? {} : { cli }),
+    segmentSeconds: 60, frameRate: ctx.options.frameRate, extra: ['--endpoint', ctx.s3.endpoint, ...extra], ...(cli === undefined ? {} : { cli }),
   });
   try {
     await run.waitFor('ffmpeg.started', (l) => l.msg === 'ffmpeg.started', 30_000);
