@@ -253,6 +253,7 @@ function grabberCommandFor(capture: CaptureOptions, layout: FfmpegActorInput['la
   return [source.grabberPath, ...buildGrabberArgs({
     display: source.display, frameRate: capture.frameRate,
     stillFrameSeconds: capture.encoder?.stillFrameSeconds ?? defaultEncoderSettings.stillFrameSeconds,
+    segmentSeconds: capture.segmentSeconds,
     ...(source.scanSeconds === undefined ? {} : { scanSeconds: source.scanSeconds }), ...(source.noDamage ? { noDamage: true } : {}),
   }, layout)];
 }

@@ -17,6 +17,8 @@ export interface GrabberSettings {
   readonly frameRate: number;
   /** A frame at least this often on a still screen (the encoder's stillFrameSeconds). */
   readonly stillFrameSeconds: number;
+  /** FFmpeg's segment length: a frame on the tick before each boundary and on it (schedule.h). */
+  readonly segmentSeconds?: number;
   /** Every row is re-read at least this often whatever DAMAGE says (default 2). */
   readonly scanSeconds?: number;
   /** Draw the pointer (default true, like x11grab's -draw_mouse 1). */
@@ -30,6 +32,7 @@ export function buildGrabberArgs(settings: GrabberSettings, layout: DisplayLayou
   const { width, height } = encodedSize(layout);
   return [
     '--fps', String(settings.frameRate), '--still', String(settings.stillFrameSeconds),
+    ...(settings.segmentSeconds === undefined ? [] : ['--segment', String(settings.segmentSeconds)]),
     ...(settings.scanSeconds === undefined ? [] : ['--scan-seconds', String(settings.scanSeconds)]),
     ...(settings.drawCursor === false ? ['--no-cursor'] : []),
     ...(settings.noDamage ? ['--no-damage'] : []),

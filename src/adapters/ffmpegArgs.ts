@@ -147,6 +147,13 @@ export interface CaptureArgsOptions {
    * FFmpeg loses at most about this much. Keyframes stay at segment starts (cheap on still screens).
    */
   readonly fragmentSeconds?: number;
+  /**
+   * fMP4 only: a fragment per frame (`+frag_every_frame`). The MP4 muxer writes a fragment when the
+   * packet after it arrives (it then knows the last sample's duration); with this, each frame is on
+   * disk as soon as the next one is encoded, instead of up to `fragmentSeconds` later. Set for the
+   * damage grabber, whose frames are sparse on a still screen. Costs one moof (~100 bytes) a frame.
+   */
+  readonly fragmentEveryFrame?: boolean;
 }
 
 /** The size actually encoded: H.264 4:2:0 needs even dimensions, so an odd edge loses one pixel. */
@@ -223,28 +230,34 @@ function x264ParamsOf(e: EncoderSettings): string | null {
 
 /**
  * Encoder part: libx264, 4:2:0, a keyframe at every segment start; the conversion's swscale flags;
- * a variable frame rate when unchanged frames are dropped, here or by the damage grabber
- * (`sparseInput`): each kept frame keeps its timestamp and lasts until the next one.
+ * a variable frame rate when unchanged frames are dropped here (each kept frame keeps its timestamp
+ * and lasts until the next one: `setts`), or when the input is the damage grabber's (`tickRate`: its
+ * frames' pts lie on the tick grid of that rate and it writes one on the tick before each segment
+ * boundary and on it, so FFmpeg's own packet duration, one tick (`-r`), ends every segment exactly
+ * at the next one's start without `setts` holding a packet back: a crash loses one heartbeat less).
+ * `-enc_time_base 1:1000` keeps the grabber's millisecond pts (a boundary between ticks, the stop).
  */
-export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, sparseInput = false): string[] {
+export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, tickRate: number | null = null): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
   const params = x264ParamsOf(e);
-  const vfr = e.dropUnchanged || sparseInput;
+  const grid = tickRate !== null;
+  const vfr = e.dropUnchanged || grid;
   return [...(e.swsFlags ? ['-sws_flags', e.swsFlags] : []), ...(vfr ? ['-fps_mode', 'vfr'] : []),
+    ...(grid ? ['-r', String(tickRate), '-enc_time_base', '1:1000'] : []),
     '-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(params ? ['-x264-params', params] : []), '-crf', String(e.crf),
     '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
-    ...(vfr ? ['-bsf:v', keptFrameDurationFilter] : [])];
+    ...(vfr && !grid ? ['-bsf:v', keptFrameDurationFilter] : [])];
 }
 
 /** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */
-export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentSeconds' | 'container' | 'fragmentSeconds'>): string[] {
+export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentSeconds' | 'container' | 'fragmentSeconds' | 'fragmentEveryFrame'>): string[] {
   const container = options.container ?? 'mp4';
   const dir = options.runDir.replace(/[\\/]+$/, '');
   // flush_packets=1 must be given to the INNER muxer: the segment muxer does not pass the outer
   // `-flush_packets 1` on (measured: 0 bytes on disk after 6 s with the outer flag alone).
   const format = container === 'mp4'
     ? ['-segment_format', 'mp4', '-segment_format_options',
-      `movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
+      `movflags=+frag_keyframe+empty_moov+default_base_moof${options.fragmentEveryFrame ? '+frag_every_frame' : ''}:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
     : ['-segment_format', 'mpegts', '-segment_format_options', 'flush_packets=1'];
   return ['-f', 'segment', '-segment_time', String(options.segmentSeconds), '-reset_timestamps', '1',
     '-segment_list', `${dir}/segments.csv`, '-segment_list_type', 'csv', ...format,
@@ -266,8 +279,8 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
   return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
     ...buildInputArgs(options.source, options.layout, options.frameRate),
     ...buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate),
-    ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage'),
-    ...buildSegmentArgs(options)];
+    ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage' ? options.frameRate : null),
+    ...buildSegmentArgs({ ...options, fragmentEveryFrame: options.fragmentEveryFrame ?? options.source.kind === 'x11damage' })];
 }
 
 function assertPositive(name: string, value: number): void {

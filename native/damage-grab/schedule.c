@@ -1,0 +1,41 @@
+#include "schedule.h"
+#include <math.h>
+
+void schedule_init(schedule *s, double fps, double still_seconds, double segment_seconds) {
+  s->fps = fps;
+  s->still_ticks = still_seconds * fps < 1.5 ? 1 : (int)(still_seconds * fps + 0.5);
+  s->segment_seconds = segment_seconds;
+  s->last_tick = -1;
+  s->boundary = 1;
+}
+
+int64_t schedule_tick_ms(const schedule *s, int64_t k) { return llround((double)k * 1000.0 / s->fps); }
+
+/* Boundary n in ms from the first frame, and the first tick at or after it. */
+static int64_t boundary_ms(const schedule *s, int64_t n) { return llround((double)n * s->segment_seconds * 1000.0); }
+static int64_t boundary_tick(const schedule *s, int64_t n) {
+  int64_t ms = boundary_ms(s, n), k = (int64_t)ceil((double)ms * s->fps / 1000.0 - 1e-9);
+  while (k > 0 && schedule_tick_ms(s, k - 1) >= ms) k--;
+  while (schedule_tick_ms(s, k) < ms) k++;
+  return k;
+}
+
+int schedule_due(const schedule *s, int64_t k, int changed, int64_t *extra_ms) {
+  *extra_ms = -1;
+  if (s->last_tick < 0 || changed || k - s->last_tick >= s->still_ticks) return 1;
+  if (s->segment_seconds <= 0) return 0;
+  int64_t bt = boundary_tick(s, s->boundary);
+  if (k >= bt) return 1; /* the boundary tick (or the first one after a stall) */
+  if (k == bt - 1) {     /* the tick just before it */
+    int64_t ms = boundary_ms(s, s->boundary);
+    if (schedule_tick_ms(s, bt) != ms) *extra_ms = ms; /* between ticks: repeat this picture at it */
+    return 1;
+  }
+  return 0;
+}
+
+void schedule_wrote(schedule *s, int64_t k) {
+  s->last_tick = k;
+  if (s->segment_seconds <= 0) return;
+  while (boundary_tick(s, s->boundary) <= k) s->boundary++;
+}
