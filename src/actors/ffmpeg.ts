@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { Writable } from 'node:stream';
-import { buildCaptureArgs, defaultEncoderSettings, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
-import { buildGrabberArgs } from '../adapters/damageGrabArgs';
+import { buildCaptureArgs, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
+import { buildGrabberArgs, defaultGrabberStillFrameSeconds } from '../adapters/damageGrabArgs';
 import { startGrabber, type GrabberProcess } from '../adapters/grabberProcess';
 import { describeStartFailure, startFfmpeg, type FfmpegProcess } from '../adapters/ffmpegProcess';
 import { errorSummary, firstFrameAtMs, type StderrFact } from '../adapters/ffmpegStderr';
@@ -252,7 +252,7 @@ function grabberCommandFor(capture: CaptureOptions, layout: FfmpegActorInput['la
   if (source.kind !== 'x11damage') return null;
   return [source.grabberPath, ...buildGrabberArgs({
     display: source.display, frameRate: capture.frameRate,
-    stillFrameSeconds: capture.encoder?.stillFrameSeconds ?? defaultEncoderSettings.stillFrameSeconds,
+    stillFrameSeconds: capture.encoder?.stillFrameSeconds ?? defaultGrabberStillFrameSeconds,
     segmentSeconds: capture.segmentSeconds,
     ...(source.scanSeconds === undefined ? {} : { scanSeconds: source.scanSeconds }), ...(source.noDamage ? { noDamage: true } : {}),
   }, layout)];

@@ -9,6 +9,16 @@ import { encodedSize } from './ffmpegArgs';
  * per tick (BENCHMARKS.md, issue 16, fourth round).
  */
 
+/**
+ * The grabber's heartbeat on a still screen, in seconds (a frame at least this often). Default 0.8:
+ * with its frames on the tick grid, a frame around each segment boundary, no `setts` and a fragment
+ * per frame, what a crash loses is the time since the newest frame FFmpeg encoded, so at most about
+ * one heartbeat: measured idle crash loss 0.4 s: ..., 0.8 s: ..., 1 s: ... (BENCHMARKS.md, issue 16,
+ * fifth round). Each heartbeat frame costs libx264 ~6.6 ms at 1080p whatever its settings, so the
+ * longest heartbeat within the 1 s budget: 1 s itself can lose more than 1 s.
+ */
+export const defaultGrabberStillFrameSeconds = 0.8;
+
 /** The name the grabber writes its stderr lines under; exits the actor reports start with it. */
 export const GRABBER_NAME = 'damage-grab';
 
