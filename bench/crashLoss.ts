@@ -136,7 +136,7 @@ export async function measureCrashLoss(name: string, outputArgs: (dir: string) =
   const { width, height } = options.layout;
   const input = options.grabber === undefined
     ? ['-f', 'x11grab', '-framerate', String(options.fps), '-draw_mouse', '1', '-video_size', `${width}x${height}`, '-i', `${options.display}+${options.layout.x},${options.layout.y}`]
-    : ['-f', 'ivf', '-i', 'pipe:3'];
+    : ['-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3'];
   const args = ['-hide_banner', '-loglevel', 'info', '-nostats', '-y', ...input, ...outputArgs(options.dir)];
   const spawnedAt = Date.now();
   const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe', ...(options.grabber === undefined ? [] : ['pipe' as const])] });

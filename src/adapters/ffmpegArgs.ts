@@ -176,7 +176,10 @@ export function buildInputArgs(source: CaptureSource, layout: DisplayLayout, fra
         '-i', `${source.display}+${layout.x},${layout.y}`];
     case 'x11damage':
       // IVF from the grabber: I420, pts in epoch ms (so `start:` is the first frame's wall clock).
-      return ['-f', 'ivf', '-i', 'pipe:3'];
+      // No probing: the header says all (size, I420, time base). FFmpeg's default probe (5 MB)
+      // held the first frames unencoded until enough bytes came: 7.2 s at 640x480 with a 0.8 s
+      // heartbeat (1.6 s at 1080p), all lost to a crash then; with these, 0.14 s.
+      return ['-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3'];
     case 'gdigrab':
       return ['-f', 'gdigrab', '-framerate', rate, '-draw_mouse', '1', '-offset_x', String(layout.x),
         '-offset_y', String(layout.y), '-video_size', `${width}x${height}`, '-i', 'desktop'];

@@ -105,10 +105,10 @@ test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only change
   expect(damageEncode).not.toContain('-bsf:v');
   expect(damageEncode).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1');
   expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/opt/damage-grab' } })).toEqual([
-    ...input, '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
+    ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
   // Even when dropping is turned off for FFmpeg's own sources, the grabber's input stays sparse.
   expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' }, encoder: { dropUnchanged: false } })).toEqual([
-    ...input, '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
+    ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
 });
