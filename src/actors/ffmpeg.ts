@@ -194,7 +194,10 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       if (phase === 'failed' || phase === 'starting') return;
       phase = 'exited';
       exit = { code, signal, atMs: clock() };
-      stopGrabber();
+      // After the other exits libuv reaped in the same pass: a grabber killed just before FFmpeg read
+      // its EOF may be reported after FFmpeg under load, and stopping it then would hide the cause
+      // (grabberKill test failed 1 of 5 so under a bench's load).
+      setImmediate(stopGrabber);
       // 'close' follows once stderr is drained; do not wait forever if something holds the pipe.
       setTimeout(report, deps.stderrGraceMs ?? 1000).unref();
     });
