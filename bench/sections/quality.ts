@@ -39,10 +39,14 @@ interface Point {
   readonly sha256: string;
 }
 
-/** SSIM in dB (all planes) of `file` against `reference`, frame N against frame N, in 4:4:4. */
-export async function ssimDb(file: string, reference: string, frameRate: number): Promise<number> {
+/**
+ * SSIM in dB (all planes) of `file` against `reference`, frame N against frame N, in 4:4:4.
+ * `shortest`: stop at the shorter input (a segment against a longer reference) instead of
+ * comparing the shorter one's last frame with the rest of the other.
+ */
+export async function ssimDb(file: string, reference: string, frameRate: number, shortest = false): Promise<number> {
   const graph = `[0:v]fps=${frameRate},setpts=N/(${frameRate}*TB),format=yuv444p[a];` +
-    `[1:v]setpts=N/(${frameRate}*TB),scale=flags=bicubic+accurate_rnd+full_chroma_int,format=yuv444p[b];[a][b]ssim`;
+    `[1:v]setpts=N/(${frameRate}*TB),scale=flags=bicubic+accurate_rnd+full_chroma_int,format=yuv444p[b];[a][b]ssim${shortest ? '=shortest=1' : ''}`;
   const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-i', reference, '-lavfi', graph, '-f', 'null', '-'], { maxBuffer: 16 * 1024 * 1024 });
   const m = /SSIM .*All:[\d.]+ \(([\d.]+|inf)\)/.exec(stderr);
   return m ? Number(m[1]) : Number.NaN;
@@ -111,6 +115,9 @@ export async function qualitySection(ctx: BenchContext): Promise<SectionResult> 
       let centre = 23;
       for (const c of candidates) {
         const points = c.name === 'defaults' ? await sweepFull(c, at, original.ssimDb) : await sweepAround(c, at, centre, original.ssimDb);
+        // A candidate that is (or was) the recorder's default is also encoded at its own CRF: what it records live.
+        if (c.crf !== undefined && !points.some((p) => p.crf === c.crf)) points.push(await at(c, c.crf));
+        const own = points.find((p) => p.crf === c.crf);
         if (c.name === 'defaults') {
           defaultsPoints = points;
           centre = centreOf(points, original.ssimDb);
@@ -121,12 +128,13 @@ export async function qualitySection(ctx: BenchContext): Promise<SectionResult> 
         const bytes = Math.exp(bytesAt.y);
         const same = points.find((p) => p.crf === centre);
         const identical = c.name !== 'defaults' && same !== undefined && defaultsPoints.some((d) => d.crf === centre && d.sha256 === same.sha256);
-        sceneData[c.name] = { points, atOriginalSsim: { bytes, cpuS: cpuAt.y, crf: crfAt.y, extrapolated: bytesAt.extrapolated }, identicalToDefaults: identical };
+        sceneData[c.name] = { points, atOriginalSsim: { bytes, cpuS: cpuAt.y, crf: crfAt.y, extrapolated: bytesAt.extrapolated }, identicalToDefaults: identical, atOwnCrf: own ?? null };
         ctx.log(`quality: ${sceneName}: ${c.name}: at ${round(original.ssimDb, 2)} dB (crf ≈ ${round(crfAt.y, 1)}): bytes ${round(bytes / original.bytes, 3)}×, CPU ${round(cpuAt.y / original.cpuS, 3)}× original${identical ? ' (byte-identical to the defaults)' : ''}`);
         rows.push([
           `16b. ${sceneName}: ${c.name} at the original's SSIM`,
           `bytes ${round(bytes / original.bytes, 3)}×, CPU ${round(cpuAt.y / original.cpuS, 3)}× (crf ≈ ${round(crfAt.y, 1)}${bytesAt.extrapolated ? ', extrapolated' : ''})${identical ? ', byte-identical to the defaults' : ''}`,
-          `at crf ${same?.crf ?? '?'}: ${round(perMin(same?.cpuS ?? Number.NaN), 2)} CPU-s/min, ${round(perMin(same?.bytes ?? Number.NaN) / 1e6, 3)} MB/min, SSIM ${round(same?.ssimDb ?? Number.NaN, 2)} dB, ${same?.frames} frames encoded; ${c.describe}`,
+          `at crf ${same?.crf ?? '?'}: ${round(perMin(same?.cpuS ?? Number.NaN), 2)} CPU-s/min, ${round(perMin(same?.bytes ?? Number.NaN) / 1e6, 3)} MB/min, SSIM ${round(same?.ssimDb ?? Number.NaN, 2)} dB, ${same?.frames} frames encoded; ` +
+            `${own ? `at its own crf ${own.crf}: ${round(perMin(own.bytes) / 1e6, 3)} MB/min, SSIM ${round(own.ssimDb, 2)} dB; ` : ''}${c.describe}`,
         ]);
       }
       data[sceneName] = sceneData;
