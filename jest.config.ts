@@ -30,8 +30,8 @@ const UNIT = [
   'bench/',
   'search/changedBands\\.test\\.ts$',
   'auditor/',
-  'adapters/(checksums|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
-  'adapters/display/(parse|x11Ping)',
+  'adapters/(checksums|damageGrabArgs|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
+  'adapters/display/(parse|x11Ping|randrMonitors)',
   'adapters/activity/(x11Properties|windowsActivityLines)\\.test\\.ts$',
   'actors/activityCutter\\.test\\.ts$',
   'adapters/metadata/(appstreamSources|resolveMetadata|shellAssignments|userEnvironmentProvenance)\\.test\\.ts$',
@@ -57,6 +57,10 @@ const UNIT = [
  *   stall threshold would be a second one).
  * - e2e/activityTrack: window events within ±1 s of when the test mapped, focused or retitled a
  *   window (the event's time is when the recorder read it: a starved recorder reads it late).
+ * - native/damageGrab: the grabber's frame times against the wall clock (a change within a tick
+ *   + 1 s, the heartbeat's median gap 400 ± 50 ms): a starved grabber ticks late.
+ * - e2e/damageChange: the recorded video's first changed frame within a tick + 1 s of the change,
+ *   heartbeat gaps under 0.7 s, coverage ≥ 99 %.
  */
 const SERIAL = [
   'e2e/coverageAttacks\\.test\\.ts$',
@@ -68,6 +72,8 @@ const SERIAL = [
   'e2e/stillScreen\\.test\\.ts$',
   'e2e/activityTrack\\.test\\.ts$',
   'actors/displayWatchdog\\.test\\.ts$',
+  'native/damageGrab\\.test\\.ts$',
+  'e2e/damageChange\\.test\\.ts$',
 ].map(testPath);
 
 function testPath(path: string): string {

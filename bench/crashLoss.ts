@@ -126,21 +126,29 @@ export interface CrashLoss {
 export async function measureCrashLoss(name: string, outputArgs: (dir: string) => string[], options: {
   readonly display: string; readonly layout: Parameters<typeof buildCaptureArgs>[0]['layout'];
   readonly seconds: number; readonly fps: number; readonly dir: string;
+  /** The damage grabber's path: it feeds FFmpeg's fd 3 (IVF) instead of x11grab. */
+  readonly grabber?: string;
 }): Promise<CrashLoss> {
   const { width, height } = options.layout;
-  const args = ['-hide_banner', '-loglevel', 'info', '-nostats', '-y', '-f', 'x11grab', '-framerate', String(options.fps), '-draw_mouse', '1',
-    '-video_size', `${width}x${height}`, '-i', `${options.display}+${options.layout.x},${options.layout.y}`, ...outputArgs(options.dir)];
+  const input = options.grabber === undefined
+    ? ['-f', 'x11grab', '-framerate', String(options.fps), '-draw_mouse', '1', '-video_size', `${width}x${height}`, '-i', `${options.display}+${options.layout.x},${options.layout.y}`]
+    : ['-f', 'ivf', '-i', 'pipe:3'];
+  const args = ['-hide_banner', '-loglevel', 'info', '-nostats', '-y', ...input, ...outputArgs(options.dir)];
   const spawnedAt = Date.now();
-  const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe', ...(options.grabber === undefined ? [] : ['pipe' as const])] });
+  const grabber = options.grabber === undefined ? undefined : spawn(options.grabber, ['--fps', String(options.fps), '--still', '0.4', options.display,
+    String(options.layout.x), String(options.layout.y), String(width - (width % 2)), String(height - (height % 2))], { stdio: ['ignore', child.stdio[3] as NodeJS.WritableStream & import('node:stream').Writable, 'ignore'] });
+  if (grabber !== undefined) (child.stdio[3] as import('node:stream').Writable).destroy();
   const scanner = new StderrScanner();
   let firstFrame: number | null = null;
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr?.on('data', (d: Buffer) => {
     for (const fact of scanner.push(d)) if (fact.kind === 'inputStart') firstFrame = firstFrameAtMs(fact.seconds, spawnedAt);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise((r) => setTimeout(r, options.seconds * 1000));
   const killAt = Date.now();
   child.kill('SIGKILL');
+  grabber?.kill('SIGKILL');
   await exited;
   const files = readdirSync(options.dir).filter((f) => /\.(mp4|ts|mkv)$/.test(f)).sort();
   const file = files.length > 0 ? join(options.dir, files[files.length - 1] as string) : null;

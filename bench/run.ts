@@ -32,6 +32,7 @@ import { liveSection } from './sections/live';
 import { manifestSection } from './sections/manifest';
 import { offlineSection } from './sections/offline';
 import { overheadSection } from './sections/overhead';
+import { grabberSection } from './sections/grabber';
 import { qualitySection } from './sections/quality';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
@@ -54,6 +55,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   follow: followSection,
   activity: activitySection,
   overhead: overheadSection,
+  grabber: grabberSection,
   search: searchSection,
   idlebytes: idleBytesSection,
   keyint: keyintSection,

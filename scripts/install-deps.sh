@@ -14,7 +14,7 @@ took() { echo "install-deps: $1 $((SECONDS - step_started)) s"; step_started=$SE
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   ffmpeg xvfb xauth tigervnc-standalone-server x11-xserver-utils x11-utils x11-apps xterm xdotool shellcheck \
-  tesseract-ocr tesseract-ocr-eng awscli chromium procps systemd strace ca-certificates gcc libc6-dev libx11-dev libxres-dev >/dev/null
+  tesseract-ocr tesseract-ocr-eng awscli chromium procps systemd strace ca-certificates gcc libc6-dev libx11-dev libxres-dev libxext-dev libxdamage-dev libxfixes-dev >/dev/null
 took "system packages (apt)"
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "session-recorder needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))." >&2

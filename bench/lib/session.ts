@@ -100,7 +100,8 @@ export async function runOurSession(options: {
   return {
     run, design: 'ours', segments: manifest.entries.length, ...cov, decodeErrors: errors,
     mbPerMin: (bytes / 1e6 / cov.spanS) * 60,
-    ffmpegCpuPerMin: steady.ffmpegPerMin, nodeCpuPerMin: steady.nodePerMin, helpersCpuPerMin: steady.helpersPerMin,
+    // Capture = FFmpeg + the damage grabber feeding it (the default X11 capture).
+    ffmpegCpuPerMin: steady.ffmpegPerMin + steady.grabberPerMin, nodeCpuPerMin: steady.nodePerMin, helpersCpuPerMin: steady.helpersPerMin,
     nodeRssMiB: { min: windowSamples[0] ?? Number.NaN, median: windowSamples[Math.floor(windowSamples.length / 2)] ?? Number.NaN, max: windowSamples.at(-1) ?? Number.NaN },
     closedToDurableMs, contentEndToDurableMs,
     drainMs: exit.atMs - (run.sentinelAtMs as number),
@@ -143,18 +144,20 @@ function coverage(intervals: Interval[]): { coverage: number; gapsMs: number[]; 
 }
 
 /** CPU per minute between two samples: FFmpeg, Node itself, and Node's other children (xev, probes). */
-export function steadyState(a: ProcSample | undefined, b: ProcSample | undefined): { ffmpegPerMin: number; nodePerMin: number; helpersPerMin: number; windowS: number } {
-  if (!a || !b || b.atMs <= a.atMs) return { ffmpegPerMin: Number.NaN, nodePerMin: Number.NaN, helpersPerMin: Number.NaN, windowS: 0 };
+export function steadyState(a: ProcSample | undefined, b: ProcSample | undefined): { ffmpegPerMin: number; nodePerMin: number; helpersPerMin: number; grabberPerMin: number; windowS: number } {
+  if (!a || !b || b.atMs <= a.atMs) return { ffmpegPerMin: Number.NaN, nodePerMin: Number.NaN, helpersPerMin: Number.NaN, grabberPerMin: Number.NaN, windowS: 0 };
   const windowS = (b.atMs - a.atMs) / 1000;
   const perMin = (s: number) => (s / windowS) * 60;
   let ffmpeg = 0;
   let helpers = 0;
+  let grabber = 0;
   for (const p of b.live) {
     const before = a.live.find((q) => q.pid === p.pid)?.self ?? 0;
     if (p.comm === 'ffmpeg') ffmpeg += p.self - before;
+    else if (p.comm === 'damage-grab') grabber += p.self - before;
     else helpers += p.self - before;
   }
   // Children that exited inside the window (short probes) are in Node's waited-for CPU.
   helpers += b.node.children - a.node.children;
-  return { ffmpegPerMin: perMin(ffmpeg), nodePerMin: perMin(b.node.self - a.node.self), helpersPerMin: perMin(helpers), windowS };
+  return { ffmpegPerMin: perMin(ffmpeg), nodePerMin: perMin(b.node.self - a.node.self), helpersPerMin: perMin(helpers), grabberPerMin: perMin(grabber), windowS };
 }

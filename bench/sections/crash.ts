@@ -4,7 +4,9 @@
  * without zerolatency (x264 lookahead) and the previous defaults. Measurement code: bench/crashLoss.ts.
  */
 import { join } from 'node:path';
-import { rmSync, mkdirSync } from 'node:fs';
+import { existsSync, rmSync, mkdirSync } from 'node:fs';
+import { buildEncoderArgs, buildSegmentArgs } from '../../src/adapters/ffmpegArgs';
+import { builtGrabberPath } from '../../src/recording/x11Capture';
 import { measureCrashLoss, type CrashLoss } from '../crashLoss';
 import type { BenchContext, SectionResult } from '../lib/context';
 import { variantsNamed } from '../lib/encoders';
@@ -32,6 +34,16 @@ export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
           const loss = await measureCrashLoss(v.name, (d) => v.output(d, 600, options.frameRate), { display: x.display, layout: x.layout, seconds, fps: options.frameRate, dir });
           runs.push({ ...loss, scene: sceneName });
         }
+        if (existsSync(builtGrabberPath)) {
+          // The default X11 capture: the damage grabber feeding FFmpeg (no mpdecimate; vfr + setts).
+          ctx.log(`crash: ${sceneName} round ${i + 1}/${options.runs}: damage-grab, SIGKILL after ${seconds} s`);
+          const dir = join(ctx.work, 'crash', 'damage-grab');
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+          const output = (d: string) => [...buildEncoderArgs(undefined, 600, true), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600 })];
+          const loss = await measureCrashLoss('damage-grab', output, { display: x.display, layout: x.layout, seconds, fps: options.frameRate, dir, grabber: builtGrabberPath });
+          runs.push({ ...loss, scene: sceneName });
+        }
       }
     } finally {
       await scene.stop();
@@ -45,5 +57,11 @@ export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
       `target ≤ 1 s; playable ${round(median(of.map((r) => r.playableS)), 1)} s in ${median(of.map((r) => r.frames))} frames, decode errors ${of.reduce((s, r) => s + r.decodeErrors, 0)}; ${v.describe}`,
     ];
   }));
+  for (const { scene } of plan) {
+    const of = runs.filter((r) => r.variant === 'damage-grab' && r.scene === scene);
+    if (of.length === 0) continue;
+    rows.push([`7. crash loss after SIGKILL, ${scene}: damage-grab`, `${round(median(of.map((r) => r.lostS)), 2)} s lost of ${round(median(of.map((r) => r.capturedS)), 1)} s`,
+      `target ≤ 1 s; playable ${round(median(of.map((r) => r.playableS)), 1)} s in ${median(of.map((r) => r.frames))} frames, decode errors ${of.reduce((s, r) => s + r.decodeErrors, 0)}; the damage grabber feeding FFmpeg (the default X11 capture)`]);
+  }
   return { name: 'crash', rows, data: { seconds, runs } };
 }

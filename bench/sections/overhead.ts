@@ -18,7 +18,7 @@ import { idleNode } from './sessions';
 type Steady = ReturnType<typeof steadyState>;
 
 
-const whole = (s: Steady) => s.ffmpegPerMin + s.nodePerMin + s.helpersPerMin;
+const whole = (s: Steady) => s.ffmpegPerMin + s.grabberPerMin + s.nodePerMin + s.helpersPerMin;
 
 export async function overheadSection(ctx: BenchContext): Promise<SectionResult> {
   const windowS = ctx.options.quick ? 20 : 40;

@@ -1,13 +1,14 @@
 /**
- * Issue 9, figures 1, 2 (design level), 3 and 5 (while recording): recorded sessions with several
- * segment boundaries on the busy scene, ours (the built CLI, uploading to s3rver) and the original
+ * Issue 9, figures 1, 2 (design level), 3 and 5 (while recording), and issue 16's whole recorder on
+ * every kind of screen: recorded sessions with several segment boundaries on the busy, quiet, idle
+ * and video scenes, ours (the built CLI, uploading to s3rver) and the original
  * design (FFmpeg restarted per segment with -t, plain MP4, default preset), alternating in each
  * round so both see the same machine. Coverage, CPU and bytes per minute, durability latency,
  * Node's own CPU and RSS, and drain time with nothing pending.
  */
 import { join } from 'node:path';
 import type { BenchContext, SectionResult } from '../lib/context';
-import { startScene } from '../lib/scene';
+import { startScene, type SceneName } from '../lib/scene';
 import { RecorderRun } from '../lib/recorder';
 import { runOriginalDesign, runOurSession, steadyState, type SessionResult } from '../lib/session';
 import { median, percentile, ratio, round } from '../lib/stats';
@@ -20,8 +21,11 @@ export async function sessionsSection(ctx: BenchContext): Promise<SectionResult>
   const segments = options.quick ? 3 : 5;
   const idle: Array<ReturnType<typeof steadyState>> = [];
   const idleWindowS = options.quick ? 10 : 20;
-  // The idle scene (issue 16): a user reading, where dropping unchanged frames does most.
-  const idleRounds = await sessionRounds(ctx, 'idle', segmentSeconds, segments);
+  // Issue 16 asks for the whole recorder against the original on every kind of screen: the quiet
+  // (typing), idle (a user reading: only a clock moves) and video scenes, then busy, which also
+  // carries the coverage, durability and Node figures below.
+  const otherRounds: Array<[SceneName, Round[]]> = [];
+  for (const scene of ['quiet', 'idle', 'video'] as const) otherRounds.push([scene, await sessionRounds(ctx, scene, segmentSeconds, segments)]);
   const rounds = await sessionRounds(ctx, 'busy', segmentSeconds, segments, async () => {
     // Node while nothing closes: the recorder's default 60 s segments, measured before the first one.
     for (let i = 0; i < options.runs; i++) {
@@ -29,11 +33,11 @@ export async function sessionsSection(ctx: BenchContext): Promise<SectionResult>
       idle.push(await idleNode(ctx, join(ctx.work, `session-idle-${i}`), idleWindowS));
     }
   });
-  return summarize(rounds, idleRounds, idle, segmentSeconds, segments);
+  return summarize(rounds, otherRounds, idle, segmentSeconds, segments);
 }
 
 /** Our CLI and the original design, alternating, on one scene; `more` runs while the scene is still up. */
-async function sessionRounds(ctx: BenchContext, sceneName: 'busy' | 'idle', segmentSeconds: number, segments: number, more?: () => Promise<void>): Promise<Round[]> {
+async function sessionRounds(ctx: BenchContext, sceneName: SceneName, segmentSeconds: number, segments: number, more?: () => Promise<void>): Promise<Round[]> {
   const { options, x, s3 } = ctx;
   const scene = await startScene(x, sceneName);
   const rounds: Round[] = [];
@@ -78,7 +82,7 @@ function wholeRows(scene: string, rounds: readonly Round[]): Array<[string, stri
   ];
 }
 
-function summarize(rounds: readonly Round[], idleRounds: readonly Round[], idle: ReadonlyArray<ReturnType<typeof steadyState>>, segmentSeconds: number, segments: number): SectionResult {
+function summarize(rounds: readonly Round[], otherRounds: ReadonlyArray<readonly [SceneName, readonly Round[]]>, idle: ReadonlyArray<ReturnType<typeof steadyState>>, segmentSeconds: number, segments: number): SectionResult {
   const m = (f: (r: Round) => number) => median(rounds.map(f));
   const oursCoverage = m((r) => r.ours.coverage);
   const originalCoverage = m((r) => r.original.coverage);
@@ -108,19 +112,19 @@ function summarize(rounds: readonly Round[], idleRounds: readonly Round[], idle:
     ['5. Node RSS while recording (median / max)', `${round(m((r) => r.ours.nodeRssMiB?.median ?? Number.NaN), 1)} / ${round(Math.max(...rounds.map((r) => r.ours.nodeRssMiB?.max ?? Number.NaN)), 1)} MiB`, ''],
     ['4. drain, 0 pending: sentinel → exit', `${round(m((r) => r.ours.drainMs ?? Number.NaN), 0)} ms`, `→ upload.finalized ${round(m((r) => r.ours.drainToFinalizedMs ?? Number.NaN), 0)} ms`],
     ...wholeRows('busy', rounds),
-    ...wholeRows('idle', idleRounds),
+    ...otherRounds.flatMap(([scene, r]) => wholeRows(scene, r)),
   ];
-  return { name: 'sessions', rows, data: { segmentSeconds, segments, rounds, idleRounds, idle, idlePerMin, perSegmentS } };
+  return { name: 'sessions', rows, data: { segmentSeconds, segments, rounds, otherRounds: Object.fromEntries(otherRounds), idle, idlePerMin, perSegmentS } };
 }
 
 /**
  * The recorder's steady CPU with 60 s segments, between 5 s after FFmpeg started and before the
  * first segment closes; `cli` runs another build (the overhead section's baseline).
  */
-export async function idleNode(ctx: BenchContext, work: string, windowS: number, cli?: string): Promise<ReturnType<typeof steadyState>> {
+export async function idleNode(ctx: BenchContext, work: string, windowS: number, cli?: string, extra: readonly string[] = []): Promise<ReturnType<typeof steadyState>> {
   const run = new RecorderRun({
     work, destination: `s3://${ctx.s3.bucket}/`, env: { ...process.env, ...ctx.s3.env }, display: ctx.x.display,
-    segmentSeconds: 60, frameRate: ctx.options.frameRate, extra: ['--endpoint', ctx.s3.endpoint], ...(cli === undefined ? {} : { cli }),
+    segmentSeconds: 60, frameRate: ctx.options.frameRate, extra: ['--endpoint', ctx.s3.endpoint, ...extra], ...(cli === undefined ? {} : { cli }),
   });
   try {
     await run.waitFor('ffmpeg.started', (l) => l.msg === 'ffmpeg.started', 30_000);

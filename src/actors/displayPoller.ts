@@ -137,6 +137,7 @@ export function createDisplayPoller(options: DisplayPollerOptions) {
       clearTimeout(pollTimer);
       clearTimeout(debounceTimer);
       watcher?.kill('SIGKILL');
+      probe.close?.();
     };
   });
 }

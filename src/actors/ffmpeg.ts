@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import { buildCaptureArgs, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
+import type { Writable } from 'node:stream';
+import { buildCaptureArgs, defaultEncoderSettings, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
+import { buildGrabberArgs } from '../adapters/damageGrabArgs';
+import { startGrabber, type GrabberProcess } from '../adapters/grabberProcess';
 import { describeStartFailure, startFfmpeg, type FfmpegProcess } from '../adapters/ffmpegProcess';
 import { errorSummary, firstFrameAtMs, type StderrFact } from '../adapters/ffmpegStderr';
 import { createRunDir, runIdFor, writeRunInfo, type RunInfo } from '../adapters/spoolRun';
@@ -53,16 +56,19 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     const requestedAtMs = clock();
     let info: RunInfo;
     let args: string[];
+    let grabberCommand: string[] | null = null;
     let runDir: string;
     try {
       const run = createRunDir(deps.sessionSpoolDir, requestedAtMs);
       runDir = run.runDir;
       args = buildCaptureArgs({ ...deps.capture, layout: input.layout, runDir: run.runDir });
+      grabberCommand = grabberCommandFor(deps.capture, input.layout);
       const size = encodedSize(input.layout);
       info = {
         runId: run.runId, startedAtMs: run.startedAtMs, firstFrameAtMs: null, pid: null, layout: input.layout,
         width: size.width, height: size.height, frameRate: deps.capture.frameRate, segmentSeconds: deps.capture.segmentSeconds,
         segmentExtension: segmentExtension[deps.capture.container ?? 'mp4'], command: [deps.ffmpegPath, ...args],
+        ...(grabberCommand === null ? {} : { grabberCommand }),
       };
       writeRunInfo(run.runDir, info);
     } catch (err) {
@@ -108,7 +114,9 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     };
     let ffmpeg: FfmpegProcess;
     try {
-      ffmpeg = startFfmpeg(deps.ffmpegPath, args, { stdin: 'pipe', stderrTailChars: deps.stderrTailChars ?? 4000, onStderrFact, platform });
+      ffmpeg = startFfmpeg(deps.ffmpegPath, args, {
+        stdin: 'pipe', stderrTailChars: deps.stderrTailChars ?? 4000, onStderrFact, platform, ...(grabberCommand === null ? {} : { fd3: 'pipe' as const }),
+      });
     } catch (err) {
       // spawn() throws synchronously only for invalid arguments (e.g. an empty path).
       phase = 'failed';
@@ -116,13 +124,35 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       return undefined;
     }
     const { child } = ffmpeg;
+    let grabber: GrabberProcess | null = null;
+    let grabberExitedAtMs: number | null = null;
+    let grabberSignalled = false;
+    const stopGrabber = (): void => {
+      if (grabber === null || grabber.ended() !== null) return;
+      grabberSignalled = true;
+      grabber.terminate();
+    };
 
     child.once('spawn', () => {
       if (phase !== 'starting') return;
       phase = 'running';
       const pid = child.pid as number;
       update({ pid });
-      log.info({ runId, pid, width: info.width, height: info.height }, 'ffmpeg started');
+      log.info({ runId, pid, width: info.width, height: info.height, grabber: grabberCommand === null ? 'ffmpeg' : 'damage-grab' }, 'ffmpeg started');
+      if (grabberCommand !== null) {
+        // The grabber writes into FFmpeg's fd 3; the parent's copy is closed, so FFmpeg reads EOF
+        // when the grabber ends (and the grabber EPIPE when FFmpeg does).
+        const into = child.stdio[3] as Writable;
+        const [path, ...grabberArgs] = grabberCommand as [string, ...string[]];
+        grabber = startGrabber(path, grabberArgs, into, platform);
+        into.destroy();
+        grabber.child.once('spawn', () => {
+          const grabberPid = grabber?.child.pid;
+          log.debug({ runId, grabberPid }, 'damage grabber started');
+          if (grabberPid !== undefined) update({ grabberPid });
+        });
+        grabber.child.once('exit', () => (grabberExitedAtMs = clock()));
+      }
       sendBack({ type: 'ffmpeg.started', runId, pid, startedAtMs: info.startedAtMs } satisfies RecorderEvent);
     });
     child.on('error', (err) => {
@@ -144,7 +174,16 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       if (reported || exit === null || phase === 'failed') return;
       reported = true;
       ffmpeg.endStderr();
-      const stderrTail = ffmpeg.stderrTail();
+      let stderrTail = ffmpeg.stderrTail();
+      const grabberEnd = grabber?.ended() ?? null;
+      // The grabber ended on its own before FFmpeg (killed, lost its X connection): FFmpeg then read
+      // EOF and exited 0. That is the cause; a grabber that ended on EPIPE after FFmpeg is not.
+      if (grabber !== null && grabberEnd !== null && !grabberSignalled &&
+        (grabberEnd.code !== 0 || grabberEnd.signal !== null || (grabberExitedAtMs ?? Infinity) <= exit.atMs)) {
+        const line = grabber.endLine();
+        log.warn({ runId, grabber: line }, 'damage grabber ended before ffmpeg');
+        stderrTail = `${stderrTail}\n${line}`;
+      }
       const fields = { runId, code: exit.code, signal: exit.signal };
       if (exit.code === 0) log.info(fields, 'ffmpeg exited');
       else log.warn({ ...fields, error: errorSummary(stderrTail) }, 'ffmpeg exited');
@@ -155,6 +194,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       if (phase === 'failed' || phase === 'starting') return;
       phase = 'exited';
       exit = { code, signal, atMs: clock() };
+      stopGrabber();
       // 'close' follows once stderr is drained; do not wait forever if something holds the pipe.
       setTimeout(report, deps.stderrGraceMs ?? 1000).unref();
     });
@@ -169,7 +209,10 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       log.info({ runId, pid, command: command.type }, 'ffmpeg command received');
       switch (command.type) {
         case 'ffmpeg.finish':
-          ffmpeg.finish();
+          // FFmpeg ignores stdin when an input is a pipe: (no `q`): ending the grabber gives it EOF,
+          // and it finalizes and lists the last segment and exits 0 just the same.
+          if (grabber !== null && grabber.ended() === null) stopGrabber();
+          else ffmpeg.finish();
           break;
         case 'ffmpeg.terminate':
           // Exactly one signal: a second SIGTERM/SIGINT makes FFmpeg abort its trailer, and the
@@ -178,6 +221,10 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
           break;
         case 'ffmpeg.kill':
           ffmpeg.kill().catch((err: unknown) => log.warn({ runId, err }, 'kill failed'));
+          if (grabber !== null && grabber.ended() === null) {
+            grabberSignalled = true;
+            grabber.kill().catch((err: unknown) => log.warn({ runId, err }, 'grabber kill failed'));
+          }
           break;
         default:
           command satisfies never;
@@ -190,9 +237,24 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
         log.warn({ runId, pid }, 'ffmpeg actor stopped while ffmpeg runs: killing its process tree');
         ffmpeg.killNow();
       }
+      if (grabber !== null && grabber.ended() === null) {
+        grabberSignalled = true;
+        grabber.killNow();
+      }
       child.stdin?.destroy();
     };
   });
+}
+
+/** The grabber's command line for a damage capture, or null when FFmpeg grabs by itself. */
+function grabberCommandFor(capture: CaptureOptions, layout: FfmpegActorInput['layout']): string[] | null {
+  const source = capture.source;
+  if (source.kind !== 'x11damage') return null;
+  return [source.grabberPath, ...buildGrabberArgs({
+    display: source.display, frameRate: capture.frameRate,
+    stillFrameSeconds: capture.encoder?.stillFrameSeconds ?? defaultEncoderSettings.stillFrameSeconds,
+    ...(source.scanSeconds === undefined ? {} : { scanSeconds: source.scanSeconds }), ...(source.noDamage ? { noDamage: true } : {}),
+  }, layout)];
 }
 
 function quoteArg(arg: string): string {

@@ -9,6 +9,12 @@ import type { DisplayLayout } from '../domain/displayLayout';
 export type CaptureSource =
   /** Linux/X11: the whole virtual screen of `display` (for example ":99"). */
   | { readonly kind: 'x11grab'; readonly display: string }
+  /**
+   * Linux/X11 through the damage grabber (native/damage-grab, the default): it reads only what
+   * changed and writes only changed frames (and one every stillFrameSeconds) as IVF into FFmpeg's
+   * fd 3. `grabberPath` is the built executable; `scanSeconds`/`noDamage` tune its safety scan.
+   */
+  | { readonly kind: 'x11damage'; readonly display: string; readonly grabberPath: string; readonly scanSeconds?: number; readonly noDamage?: boolean }
   /** Windows: the `desktop` device, cropped to the virtual screen (offsets can be negative). */
   | { readonly kind: 'gdigrab' }
   /**
@@ -174,6 +180,9 @@ export function buildInputArgs(source: CaptureSource, layout: DisplayLayout, fra
     case 'x11grab':
       return ['-f', 'x11grab', '-framerate', rate, '-draw_mouse', '1', '-video_size', `${width}x${height}`,
         '-i', `${source.display}+${layout.x},${layout.y}`];
+    case 'x11damage':
+      // IVF from the grabber: I420, pts in epoch ms (so `start:` is the first frame's wall clock).
+      return ['-f', 'ivf', '-i', 'pipe:3'];
     case 'gdigrab':
       return ['-f', 'gdigrab', '-framerate', rate, '-draw_mouse', '1', '-offset_x', String(layout.x),
         '-offset_y', String(layout.y), '-video_size', `${width}x${height}`, '-i', 'desktop'];
@@ -204,6 +213,8 @@ function composesScreens(source: CaptureSource, layout: DisplayLayout): boolean 
 export function buildFilterArgs(source: CaptureSource, layout: DisplayLayout, encoder?: Partial<EncoderSettings>, frameRate = 5): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
   const drop = e.dropUnchanged ? `,${unchangedFrameFilter(frameRate, e.stillFrameSeconds)}` : '';
+  // The damage grabber sends only changed frames and heartbeats already: nothing to drop.
+  if (source.kind === 'x11damage') return [];
   if (source.kind !== 'avfoundation') return buildOutputFilterArgs(encoder, frameRate);
   if (!composesScreens(source, layout)) return ['-vf', `crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0${drop}`];
   const { width, height } = encodedSize(layout);
@@ -225,16 +236,17 @@ function x264ParamsOf(e: EncoderSettings): string | null {
 
 /**
  * Encoder part: libx264, 4:2:0, a keyframe at every segment start; the conversion's swscale flags;
- * a variable frame rate when unchanged frames are dropped (each kept frame keeps its timestamp and
- * lasts until the next one).
+ * a variable frame rate when unchanged frames are dropped, here or by the damage grabber
+ * (`sparseInput`): each kept frame keeps its timestamp and lasts until the next one.
  */
-export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number): string[] {
+export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, sparseInput = false): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
   const params = x264ParamsOf(e);
-  return [...(e.swsFlags ? ['-sws_flags', e.swsFlags] : []), ...(e.dropUnchanged ? ['-fps_mode', 'vfr'] : []),
+  const vfr = e.dropUnchanged || sparseInput;
+  return [...(e.swsFlags ? ['-sws_flags', e.swsFlags] : []), ...(vfr ? ['-fps_mode', 'vfr'] : []),
     '-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(params ? ['-x264-params', params] : []), '-crf', String(e.crf),
     '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
-    ...(e.dropUnchanged ? ['-bsf:v', keptFrameDurationFilter] : [])];
+    ...(vfr ? ['-bsf:v', keptFrameDurationFilter] : [])];
 }
 
 /** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */
@@ -267,7 +279,7 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
   return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
     ...buildInputArgs(options.source, options.layout, options.frameRate),
     ...buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate),
-    ...buildEncoderArgs(options.encoder, options.segmentSeconds),
+    ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage'),
     ...buildSegmentArgs(options)];
 }
 

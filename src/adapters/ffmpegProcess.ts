@@ -36,6 +36,8 @@ export interface FfmpegProcessOptions {
   readonly stdout?: 'pipe' | 'ignore';
   /** Characters of stderr kept. Default 4000. */
   readonly stderrTailChars?: number;
+  /** 'pipe' gives FFmpeg a fd 3 (`-i pipe:3`) whose writing end is `child.stdio[3]`: the damage grabber's output. */
+  readonly fd3?: 'pipe';
   /** Facts read from stderr as they come (first frame time, output size). */
   readonly onStderrFact?: (fact: StderrFact) => void;
   /** How the tree is signalled; default the running platform. */
@@ -66,7 +68,7 @@ export interface FfmpegProcess {
  */
 export function startFfmpeg(path: string, args: readonly string[], options: FfmpegProcessOptions = {}): FfmpegProcess {
   const platform = options.platform ?? process.platform;
-  const child = spawnDetached(path, args, { stdio: [options.stdin ?? 'ignore', options.stdout ?? 'ignore', 'pipe'] });
+  const child = spawnDetached(path, args, { stdio: [options.stdin ?? 'ignore', options.stdout ?? 'ignore', 'pipe', ...(options.fd3 ? ['pipe' as const] : [])] });
   const scanner = new StderrScanner(options.stderrTailChars ?? 4000);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {

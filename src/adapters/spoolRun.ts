@@ -35,6 +35,10 @@ export interface RunInfo {
   readonly segmentExtension: string;
   /** Executable and arguments, exactly as spawned. */
   readonly command: readonly string[];
+  /** The damage grabber's command line when it fed FFmpeg (x11damage capture); absent when FFmpeg grabbed itself. */
+  readonly grabberCommand?: readonly string[];
+  /** The damage grabber's pid, once it started. */
+  readonly grabberPid?: number;
 }
 
 /** The instant segment times in segments.csv are relative to. */

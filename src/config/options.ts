@@ -48,6 +48,8 @@ export interface RecorderOptions {
   readonly killTimeout: number;
   readonly endTimeout: number;
   readonly ffmpegPath: string;
+  readonly screenGrabber: 'damage' | 'x11grab';
+  readonly damageGrabberPath: string | undefined;
   readonly tesseractPath: string;
   readonly cacheDir: string;
   readonly minFreeSpaceMb: number;
@@ -252,6 +254,16 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     name: 'ffmpegPath', flag: '--ffmpeg-path <path>', env: 'SESSION_RECORDER_FFMPEG_PATH', fileKey: 'ffmpegPath', commands: [...RECORD, ...OCR],
     expected: 'a command name or path', schema: () => text(4096), default: () => 'ffmpeg', defaultText: '`ffmpeg` (from PATH)',
     description: 'FFmpeg executable.',
+  },
+  screenGrabber: {
+    name: 'screenGrabber', flag: '--screen-grabber <grabber>', env: 'SESSION_RECORDER_SCREEN_GRABBER', fileKey: 'screenGrabber', commands: RECORD,
+    expected: 'damage or x11grab', schema: () => oneOf(['damage', 'x11grab'] as const), default: () => 'damage', defaultText: 'damage',
+    description: "X11 capture: `damage` reads only what changed on the screen (DAMAGE + a rolling safety scan; built by `npm run build`) and sends FFmpeg only changed frames; `x11grab` is FFmpeg's own grab of every frame. Without a working damage grabber the recorder uses x11grab and logs why once.",
+  },
+  damageGrabberPath: {
+    name: 'damageGrabberPath', flag: '--damage-grabber-path <file>', env: 'SESSION_RECORDER_DAMAGE_GRABBER_PATH', fileKey: 'damageGrabberPath', commands: RECORD,
+    expected: 'a file path', schema: localPath, default: none, defaultText: '`dist/native/damage-grab`',
+    description: 'The damage grabber executable.',
   },
   tesseractPath: {
     name: 'tesseractPath', flag: '--tesseract-path <path>', env: 'SESSION_RECORDER_TESSERACT_PATH', fileKey: 'tesseractPath', commands: OCR,

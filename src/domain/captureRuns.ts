@@ -17,6 +17,8 @@ export type RunEndCause =
   | 'x-connection-lost'
   /** FFmpeg could not write: the spool's file system is full. */
   | 'disk-full'
+  /** The damage grabber feeding FFmpeg ended on its own (killed, crashed): FFmpeg read EOF and exited. */
+  | 'grabber-exited'
   /** Any other exit nobody asked for (code 0 included). */
   | 'ffmpeg-exited'
   /** FFmpeg could not be started (missing executable, spool not writable). */
@@ -27,7 +29,7 @@ export type RunEndCause =
   | 'recorder-lost';
 
 export const RUN_END_CAUSES: readonly RunEndCause[] = [
-  'stop-requested', 'layout-change', 'x-connection-lost', 'disk-full', 'ffmpeg-exited', 'failed-to-start', 'abandoned', 'recorder-lost',
+  'stop-requested', 'layout-change', 'x-connection-lost', 'disk-full', 'grabber-exited', 'ffmpeg-exited', 'failed-to-start', 'abandoned', 'recorder-lost',
 ];
 
 /** How one capture run ended. */
@@ -67,13 +69,20 @@ export function isExplainedCause(cause: RunEndCause): boolean {
 /**
  * How an exit nobody asked for is classified, from FFmpeg's own words. x11grab whose X
  * connection was cut (XKillClient) logs "Failed to query xcb pointer" / "Generic error in an
- * external library" and exits 0 (measured, FFmpeg 5.1); a full disk logs ENOSPC.
+ * external library" and exits 0 (measured, FFmpeg 5.1); a full disk logs ENOSPC. A damage grabber
+ * that ended first is told by the line the ffmpeg actor adds ("damage-grab ended first (...)").
  */
 export function classifyExit(code: number | null, signal: string | null, stderrTail: string): RunEnd {
   const base = { code, signal };
   if (/No space left on device/i.test(stderrTail)) return { cause: 'disk-full', ...base };
   if (/\[x11grab[^\]]*\].*(xcb|failed)|Generic error in an external library|X IO error|Cannot open display/i.test(stderrTail)) {
     return { cause: 'x-connection-lost', ...base };
+  }
+  // The damage grabber's end, added by the ffmpeg actor (adapters/damageGrabArgs.ts grabberEndLine).
+  const grabber = /^damage-grab ended first \(([^)]*)\)(.*)$/m.exec(stderrTail);
+  if (grabber !== null) {
+    if (/lost the X connection|cannot open display/i.test(grabber[0])) return { cause: 'x-connection-lost', ...base };
+    return { cause: 'grabber-exited', ...base };
   }
   return { cause: 'ffmpeg-exited', ...base };
 }
@@ -87,6 +96,7 @@ export function describeRunEnd(end: RunEnd): string {
     case 'layout-change': return 'restarted for a layout change';
     case 'x-connection-lost': return withHow('X connection lost');
     case 'disk-full': return withHow('disk full');
+    case 'grabber-exited': return 'the screen grabber ended';
     case 'ffmpeg-exited': return withHow('FFmpeg exited');
     case 'failed-to-start': return 'FFmpeg failed to start';
     case 'abandoned': return 'FFmpeg did not exit after SIGKILL';

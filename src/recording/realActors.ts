@@ -24,6 +24,8 @@ export interface RecorderWiring {
   readonly sessionSpoolDir: string;
   readonly sentinelPath: string;
   readonly logger: Logger;
+  /** The X11 capture chosen at start (chooseX11Capture); default x11grab from the config. */
+  readonly x11Capture?: CaptureSource;
 }
 
 /** The machine's timings from the user's settings (seconds) in milliseconds. */
@@ -67,7 +69,7 @@ export function provideRealActors(wiring: RecorderWiring) {
       ffmpeg: createFfmpegActor({
         ffmpegPath: config.ffmpegPath,
         sessionSpoolDir: wiring.sessionSpoolDir,
-        capture: { source: captureSource(config, wiring.display), frameRate: config.frameRate, segmentSeconds: config.segmentSeconds },
+        capture: { source: wiring.x11Capture ?? captureSource(config, wiring.display), frameRate: config.frameRate, segmentSeconds: config.segmentSeconds },
         logger,
       }),
       displayPoller: createDisplayPoller({ probe: wiring.probe, logger }),

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { RecorderConfig } from '../config/loadConfig';
 import { ExitCode } from '../domain/errors';
 import { chooseDisplay } from './chooseDisplay';
+import { chooseX11Capture } from './x11Capture';
 import { checkFfmpeg } from '../preflight';
 import { SessionLockedError } from '../sessionLock';
 import { machineTimings, provideRealActors } from './realActors';
@@ -56,7 +57,8 @@ export async function runRecord(config: RecorderConfig, io: RecordIo): Promise<n
       { session: session.metadata.sessionId, destination: store.description, prefix: session.sessionPrefix, spool: session.sessionSpoolDir, sentinel: session.sentinelPath },
       'recording session',
     );
-    const machine = provideRealActors({ config, display, probe, store, logger, ...session });
+    const x11Capture = await chooseX11Capture(config, display, logger);
+    const machine = provideRealActors({ config, display, probe, store, logger, ...session, ...(x11Capture === undefined ? {} : { x11Capture }) });
     const inspection = await startRecordInspection({
       machine, logger, port: inspectPort, jsonFile: config.inspectJson, cwd: io.cwd, stdout: io.stdout,
     });

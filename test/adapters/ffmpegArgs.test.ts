@@ -94,3 +94,13 @@ test('bad numbers are refused with the value', () => {
   expect(() => buildCaptureArgs({ ...base, source: { kind: 'lavfi' }, layout: { ...hd, width: 1 } }))
     .toThrow('at least 2x2');
 });
+
+test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only changed frames), vfr and the duration filter kept', () => {
+  expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/opt/damage-grab' } })).toEqual([
+    ...input, '-f', 'ivf', '-i', 'pipe:3', ...encode,
+  ]);
+  // Even when dropping is turned off for FFmpeg's own sources, the grabber's input stays sparse.
+  expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' }, encoder: { dropUnchanged: false } })).toEqual([
+    ...input, '-f', 'ivf', '-i', 'pipe:3', ...encode,
+  ]);
+});

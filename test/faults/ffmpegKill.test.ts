@@ -158,7 +158,9 @@ test('FFmpeg exiting 0 on its own (as after a shrinking screen) is restarted, no
   );
   await chmod(wrapper, 0o755);
   const env = { ...process.env, ...s3.env };
-  const recorder = startRecorder({ work, session, display: x.display, endpoint: s3.endpoint, extra: ['--ffmpeg-path', wrapper] }, env);
+  // x11grab: the subject is FFmpeg's own exit 0 when its X grab fails (a shrunk screen), and `q`
+  // reaches FFmpeg only without a pipe: input (the damage grabber's end is test/faults/grabberKill).
+  const recorder = startRecorder({ work, session, display: x.display, endpoint: s3.endpoint, extra: ['--ffmpeg-path', wrapper, '--screen-grabber', 'x11grab'] }, env);
   const { spoolDir, sentinel } = pathsFor(work, session.id);
   try {
     const exited = await waitForLog(recorder, 'FFmpeg to exit 0', (l) => l.msg === 'ffmpeg.exited' && l['code'] === 0, 30_000);

@@ -26,6 +26,8 @@ declare module 'x11' {
     GetWindowAttributes(wid: number, cb: Cb<{ mapState: number; overrideRedirect: number; klass: number }>): void;
     ChangeWindowAttributes(wid: number, values: { eventMask: number }): void;
     require(name: 'screen-saver', cb: Cb<{ QueryInfo(drawable: number, cb: Cb<{ idle: number; state: number }>): void }>): void;
+    GetGeometry(drawable: number, cb: Cb<{ width: number; height: number; xPos: number; yPos: number }>): void;
+    require(name: 'randr', cb: Cb<{ majorOpcode: number }>): void;
     require(name: 'res', cb: Cb<{ QueryClientIds(specs: { client: number; mask: number }[], cb: Cb<{ client: number; mask: number; value: number[] }[]>): void }>): void;
     terminate(): void;
   }

@@ -24,5 +24,7 @@ export interface DisplayProbe {
    * (the display watchdog's stall detection); absent where the platform has none.
    */
   ping?(signal: AbortSignal): Promise<void>;
+  /** Releases what the probe keeps open between probes (a persistent X connection); the poller calls it when it stops. */
+  close?(): void;
   readonly pollIntervals?: { readonly withNotificationsMs?: number; readonly withoutNotificationsMs?: number };
 }
