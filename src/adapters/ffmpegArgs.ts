@@ -54,11 +54,12 @@ export interface EncoderSettings {
    * frames instead of coding complex frames (a keyframe, a scrolled page) coarser: on a screen
    * those frames are what the following frames copy for seconds or minutes, which is what x264's
    * macroblock tree would account for if zerolatency left it a lookahead. At the original's SSIM:
-   * quiet 0.99× the original's bytes (1.12× before), idle 0.93× (1.03×), video 1.00× (1.03×), busy
-   * 0.60× (0.62×), encoder CPU unchanged (issue 16, fourth round). `keyint=infinite`: keyframes
-   * only where the recorder forces them (each segment's start); x264's own every 250 frames (50 s
-   * at 5 fps) put a second one into each 60 s segment of a screen that changes: at CRF 23, 60 s
-   * segments, busy 1.90 → 1.58 MB/min, quiet 0.49 → 0.32 MB/min (bench section keyint).
+   * quiet 0.99–1.00× the original's bytes (1.12× before), idle 0.93× (1.03–1.06×), video 1.00×
+   * (1.01–1.03×), busy 0.59× (0.57–0.67×), encoder CPU unchanged (issue 16, fourth round: bytes at
+   * equal quality). `keyint=infinite`: keyframes only where the recorder forces them (each
+   * segment's start); x264's own every 250 frames (50 s at 5 fps) put a second one into each 60 s
+   * segment of a screen that changes: busy 1.85 → 1.76 MB/min, quiet 0.44 → 0.29 MB/min, SSIM
+   * −0.15 dB (bench section keyint). Neither holds a frame in the encoder: crash loss unchanged.
    */
   readonly x264Params: string | null;
   /**
