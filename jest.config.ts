@@ -27,6 +27,7 @@ const UNIT = [
   'export/(exportPlan|progressLine)\\.test\\.ts$',
   'viewer/(timeline|activityLane|activityReader|liveness|sessionWatch)\\.test\\.ts$',
   'search/searchPure\\.test\\.ts$',
+  'bench/',
   'search/changedBands\\.test\\.ts$',
   'auditor/',
   'adapters/(checksums|damageGrabArgs|destination|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',

@@ -26,6 +26,8 @@ import { densitySection } from './sections/density';
 import { displaySection } from './sections/display';
 import { drainSection } from './sections/drain';
 import { followSection } from './sections/follow';
+import { idleBytesSection } from './sections/idleBytes';
+import { keyintSection } from './sections/keyint';
 import { liveSection } from './sections/live';
 import { manifestSection } from './sections/manifest';
 import { offlineSection } from './sections/offline';
@@ -55,6 +57,8 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   overhead: overheadSection,
   grabber: grabberSection,
   search: searchSection,
+  idlebytes: idleBytesSection,
+  keyint: keyintSection,
 };
 
 async function main(): Promise<void> {

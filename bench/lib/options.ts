@@ -1,6 +1,6 @@
 /** `npm run bench -- [--quick] [--runs N] [--only a,b] [--variants a,b] [--out DIR] [--baseline DIR]` */
 
-export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density', 'follow', 'activity', 'search', 'overhead', 'grabber'] as const;
+export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density', 'follow', 'activity', 'search', 'overhead', 'grabber', 'idlebytes', 'keyint'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly frameRate: number;
   /** Another build of the recorder (a checkout with `npm run build` done) that section overhead compares against. */
   readonly baseline: string | undefined;
+  /** Section quality: the candidates to sweep (default: all; see bench/lib/qualityCandidates.ts). */
+  readonly candidates: readonly string[] | undefined;
 }
 
 export const usage = `npm run bench -- [options]
@@ -22,7 +24,8 @@ export const usage = `npm run bench -- [options]
   --only a,b         sections: ${sectionNames.join(', ')}
   --variants a,b     encoder variants of the offline matrix (see bench/lib/encoders.ts)
   --out DIR          where the JSON and Markdown results go (default bench/results)
-  --baseline DIR     section overhead: another checkout, built (npm run build), run alternately with this one`;
+  --baseline DIR     section overhead: another checkout, built (npm run build), run alternately with this one
+  --candidates a,b   section quality: the encoder candidates to sweep (see bench/lib/qualityCandidates.ts; default all)`;
 
 export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
   const value = (name: string): string | undefined => {
@@ -32,7 +35,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     if (v === undefined || v.startsWith('--')) throw new Error(`Expected a value after --${name}\n${usage}`);
     return v;
   };
-  const known = new Set(['--quick', '--runs', '--only', '--variants', '--out', '--baseline', '--help']);
+  const known = new Set(['--quick', '--runs', '--only', '--variants', '--out', '--baseline', '--candidates', '--help']);
   for (const a of argv) {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`Unknown option ${a}\n${usage}`);
   }
@@ -57,5 +60,6 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     outDir: value('out') ?? defaultOut,
     frameRate: 5,
     baseline: value('baseline'),
+    candidates: value('candidates')?.split(','),
   };
 }

@@ -11,38 +11,21 @@
  * is compared with frame N of the reference.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildEncoderArgs, buildOutputFilterArgs, buildSegmentArgs, type EncoderSettings } from '../../src/adapters/ffmpegArgs';
 import type { BenchContext, SectionResult } from '../lib/context';
 import { runFfmpeg } from '../lib/original';
+import { qualityCandidatesNamed, type QualityCandidate } from '../lib/qualityCandidates';
 import { qualitySceneNames, startScene } from '../lib/scene';
 import { median, round } from '../lib/stats';
 
 const run = promisify(execFile);
+/** The defaults' sweep; every other candidate sweeps around the defaults' CRF at the original's SSIM (below). */
 const SWEEP = [15, 19, 23, 27, 31];
-
-interface Candidate {
-  readonly name: string;
-  readonly describe: string;
-  args(crf: number, dir: string): string[];
-}
-
-const x264 = 'ref=2:me=umh:merange=32';
-/** Candidates built by the recorder's own builders, settings overridden. */
-function ours(name: string, describe: string, encoder: Partial<EncoderSettings>): Candidate {
-  return { name, describe, args: (crf, dir) => [...buildOutputFilterArgs(encoder, 5), ...buildEncoderArgs({ ...encoder, crf }, 600), ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600 })] };
-}
-
-export const qualityCandidates: readonly Candidate[] = [
-  ours('defaults', 'the recorder\'s defaults (ffmpegArgs.ts): threads=1, unchanged frames dropped (VFR, a frame at least every 0.4 s, each lasting until the next)', {}),
-  ours('keep-all', 'defaults encoding every frame (the defaults of the last session: threads=1, constant rate)', { dropUnchanged: false }),
-  // Text settings (issue 16): psychovisual optimisations off, variance AQ, the animation tune.
-  ours('no-psy', 'defaults + psy=0 (no psychovisual rate-distortion or trellis)', { x264Params: `${x264}:psy=0` }),
-  ours('aq2', 'defaults + aq-mode=2 (auto-variance adaptive quantisation)', { x264Params: `${x264}:aq-mode=2` }),
-  ours('animation', 'defaults with -tune animation,zerolatency instead of stillimage,zerolatency', { tune: 'animation,zerolatency' }),
-];
+/** A candidate's sweep: the defaults' CRF at the original's SSIM ± this, widened until it brackets that SSIM. */
+const STEP = 4;
 
 const originalArgs = (dir: string) => ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'original.mp4')];
 
@@ -52,11 +35,18 @@ interface Point {
   readonly bytes: number;
   readonly ssimDb: number;
   readonly frames: number;
+  /** SHA-256 of the output: a candidate whose output equals the defaults' at the same CRF changed nothing. */
+  readonly sha256: string;
 }
 
-async function ssimDb(file: string, reference: string, frameRate: number): Promise<number> {
+/**
+ * SSIM in dB (all planes) of `file` against `reference`, frame N against frame N, in 4:4:4.
+ * `shortest`: stop at the shorter input (a segment against a longer reference) instead of
+ * comparing the shorter one's last frame with the rest of the other.
+ */
+export async function ssimDb(file: string, reference: string, frameRate: number, shortest = false): Promise<number> {
   const graph = `[0:v]fps=${frameRate},setpts=N/(${frameRate}*TB),format=yuv444p[a];` +
-    `[1:v]setpts=N/(${frameRate}*TB),scale=flags=bicubic+accurate_rnd+full_chroma_int,format=yuv444p[b];[a][b]ssim`;
+    `[1:v]setpts=N/(${frameRate}*TB),scale=flags=bicubic+accurate_rnd+full_chroma_int,format=yuv444p[b];[a][b]ssim${shortest ? '=shortest=1' : ''}`;
   const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-i', reference, '-lavfi', graph, '-f', 'null', '-'], { maxBuffer: 16 * 1024 * 1024 });
   const m = /SSIM .*All:[\d.]+ \(([\d.]+|inf)\)/.exec(stderr);
   return m ? Number(m[1]) : Number.NaN;
@@ -74,7 +64,10 @@ async function encode(reference: string, args: string[], dir: string, decodeCpuS
   if (r.code !== 0) throw new Error(`ffmpeg exited ${r.code}: ${r.stderr}`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.mp4')).map((f) => join(dir, f));
   const file = files[0] as string;
-  return { crf, cpuS: r.cpuS - decodeCpuS, bytes: files.reduce((s, f) => s + statSync(f).size, 0), ssimDb: await ssimDb(file, reference, frameRate), frames: await packets(file) };
+  return {
+    crf, cpuS: r.cpuS - decodeCpuS, bytes: files.reduce((s, f) => s + statSync(f).size, 0), ssimDb: await ssimDb(file, reference, frameRate), frames: await packets(file),
+    sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+  };
 }
 
 /** y at x on the curve through points sorted by x: linear between the bracketing pair, extrapolated from the nearest pair outside. */
@@ -96,6 +89,7 @@ export async function qualitySection(ctx: BenchContext): Promise<SectionResult> 
   const rate = options.frameRate;
   const rows: Array<[string, string, string]> = [];
   const data: Record<string, unknown> = {};
+  const candidates = qualityCandidatesNamed(options.candidates);
   for (const sceneName of qualitySceneNames) {
     const reference = join(ctx.work, `quality-${sceneName}.nut`);
     const scene = await startScene(x, sceneName, 3000);
@@ -116,22 +110,31 @@ export async function qualitySection(ctx: BenchContext): Promise<SectionResult> 
       ctx.log(`quality: ${sceneName}: original ${round(perMin(original.cpuS), 2)} CPU-s/min, ${round(perMin(original.bytes) / 1e6, 3)} MB/min, SSIM ${round(original.ssimDb, 2)} dB`);
       rows.push([`16b. ${sceneName}: original (crf 23)`, `${round(perMin(original.cpuS), 2)} CPU-s/min, ${round(perMin(original.bytes) / 1e6, 3)} MB/min, SSIM ${round(original.ssimDb, 2)} dB`, 'libx264 default preset, plain MP4']);
       const sceneData: Record<string, unknown> = { seconds, decodeCpuS: decode, original };
-      for (const c of qualityCandidates) {
-        const points: Point[] = [];
-        for (const crf of SWEEP) {
-          points.push(await encode(reference, c.args(crf, join(ctx.work, `q-${c.name}`)), join(ctx.work, `q-${c.name}`), decode, rate, crf));
+      const at = (c: QualityCandidate, crf: number) => encode(reference, c.args(crf, join(ctx.work, `q-${c.name}`)), join(ctx.work, `q-${c.name}`), decode, rate, crf);
+      let defaultsPoints: Point[] = [];
+      let centre = 23;
+      for (const c of candidates) {
+        const points = c.name === 'defaults' ? await sweepFull(c, at, original.ssimDb) : await sweepAround(c, at, centre, original.ssimDb);
+        // A candidate that is (or was) the recorder's default is also encoded at its own CRF: what it records live.
+        if (c.crf !== undefined && !points.some((p) => p.crf === c.crf)) points.push(await at(c, c.crf));
+        const own = points.find((p) => p.crf === c.crf);
+        if (c.name === 'defaults') {
+          defaultsPoints = points;
+          centre = centreOf(points, original.ssimDb);
         }
         const bytesAt = interpolate(points.map((p) => ({ x: p.ssimDb, y: Math.log(p.bytes) })), original.ssimDb);
         const cpuAt = interpolate(points.map((p) => ({ x: p.ssimDb, y: p.cpuS })), original.ssimDb);
         const crfAt = interpolate(points.map((p) => ({ x: p.ssimDb, y: p.crf })), original.ssimDb);
         const bytes = Math.exp(bytesAt.y);
-        const at23 = points.find((p) => p.crf === 23);
-        sceneData[c.name] = { points, atOriginalSsim: { bytes, cpuS: cpuAt.y, crf: crfAt.y, extrapolated: bytesAt.extrapolated } };
-        ctx.log(`quality: ${sceneName}: ${c.name}: at ${round(original.ssimDb, 2)} dB (crf ≈ ${round(crfAt.y, 1)}): bytes ${round(bytes / original.bytes, 2)}×, CPU ${round(cpuAt.y / original.cpuS, 2)}× original`);
+        const same = points.find((p) => p.crf === centre);
+        const identical = c.name !== 'defaults' && same !== undefined && defaultsPoints.some((d) => d.crf === centre && d.sha256 === same.sha256);
+        sceneData[c.name] = { points, atOriginalSsim: { bytes, cpuS: cpuAt.y, crf: crfAt.y, extrapolated: bytesAt.extrapolated }, identicalToDefaults: identical, atOwnCrf: own ?? null };
+        ctx.log(`quality: ${sceneName}: ${c.name}: at ${round(original.ssimDb, 2)} dB (crf ≈ ${round(crfAt.y, 1)}): bytes ${round(bytes / original.bytes, 3)}×, CPU ${round(cpuAt.y / original.cpuS, 3)}× original${identical ? ' (byte-identical to the defaults)' : ''}`);
         rows.push([
           `16b. ${sceneName}: ${c.name} at the original's SSIM`,
-          `bytes ${round(bytes / original.bytes, 2)}×, CPU ${round(cpuAt.y / original.cpuS, 2)}× (crf ≈ ${round(crfAt.y, 1)}${bytesAt.extrapolated ? ', extrapolated' : ''})`,
-          `at crf 23: ${round(perMin(at23?.cpuS ?? Number.NaN), 2)} CPU-s/min, ${round(perMin(at23?.bytes ?? Number.NaN) / 1e6, 3)} MB/min, SSIM ${round(at23?.ssimDb ?? Number.NaN, 2)} dB, ${at23?.frames} frames encoded; ${c.describe}`,
+          `bytes ${round(bytes / original.bytes, 3)}×, CPU ${round(cpuAt.y / original.cpuS, 3)}× (crf ≈ ${round(crfAt.y, 1)}${bytesAt.extrapolated ? ', extrapolated' : ''})${identical ? ', byte-identical to the defaults' : ''}`,
+          `at crf ${same?.crf ?? '?'}: ${round(perMin(same?.cpuS ?? Number.NaN), 2)} CPU-s/min, ${round(perMin(same?.bytes ?? Number.NaN) / 1e6, 3)} MB/min, SSIM ${round(same?.ssimDb ?? Number.NaN, 2)} dB, ${same?.frames} frames encoded; ` +
+            `${own ? `at its own crf ${own.crf}: ${round(perMin(own.bytes) / 1e6, 3)} MB/min, SSIM ${round(own.ssimDb, 2)} dB; ` : ''}${c.describe}`,
         ]);
       }
       data[sceneName] = sceneData;
@@ -139,5 +142,35 @@ export async function qualitySection(ctx: BenchContext): Promise<SectionResult> 
       rmSync(reference, { force: true });
     }
   }
-  return { name: 'quality', rows, data: { sweep: SWEEP, candidates: qualityCandidates.map((c) => ({ name: c.name, describe: c.describe })), scenes: data } };
+  return { name: 'quality', rows, data: { sweep: SWEEP, step: STEP, candidates: candidates.map((c) => ({ name: c.name, describe: c.describe })), scenes: data } };
+}
+
+type EncodeAt = (c: QualityCandidate, crf: number) => Promise<Point>;
+
+/** The defaults: the whole sweep, then their CRF nearest the original's SSIM (the other candidates' centre), if not swept yet. */
+async function sweepFull(c: QualityCandidate, at: EncodeAt, targetDb: number): Promise<Point[]> {
+  const points: Point[] = [];
+  for (const crf of SWEEP) points.push(await at(c, crf));
+  const centre = centreOf(points, targetDb);
+  if (!points.some((p) => p.crf === centre)) points.push(await at(c, centre));
+  return points;
+}
+
+/** The CRF (integer) at which the points reach the target SSIM. */
+export function centreOf(points: readonly { crf: number; ssimDb: number }[], targetDb: number): number {
+  const crf = interpolate(points.map((p) => ({ x: p.ssimDb, y: p.crf })), targetDb).y;
+  return Number.isFinite(crf) ? Math.min(45, Math.max(5, Math.round(crf))) : 23;
+}
+
+/** centre − STEP, centre, centre + STEP; then one more STEP outward (twice at most) while the target SSIM is not bracketed. */
+async function sweepAround(c: QualityCandidate, at: EncodeAt, centre: number, targetDb: number): Promise<Point[]> {
+  const points: Point[] = [];
+  for (const crf of [centre - STEP, centre, centre + STEP]) points.push(await at(c, crf));
+  for (let extra = 0; extra < 2; extra++) {
+    const crfs = points.map((p) => p.crf);
+    if (points.every((p) => p.ssimDb > targetDb)) points.push(await at(c, Math.max(...crfs) + STEP));
+    else if (points.every((p) => p.ssimDb < targetDb)) points.push(await at(c, Math.min(...crfs) - STEP));
+    else break;
+  }
+  return points;
 }

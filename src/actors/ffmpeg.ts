@@ -15,7 +15,7 @@ export interface CaptureOptions {
   readonly source: CaptureSource;
   readonly frameRate: number;
   readonly segmentSeconds: number;
-  /** Defaults: `defaultEncoderSettings` (veryfast, zerolatency, crf 23). */
+  /** Defaults: `defaultEncoderSettings` (veryfast, zerolatency, crf 19 with qcomp 0.9). */
   readonly encoder?: Partial<EncoderSettings>;
   /** Default `mp4` (fragmented). */
   readonly container?: SegmentContainer;

@@ -41,11 +41,25 @@ export interface EncoderSettings {
    * segments close right at their end; stillimage lowers psychovisual settings that waste bits on text.
    */
   readonly tune: string | null;
-  /** Constant rate factor, 0–51, lower is better quality. Default 23 (x264's default). */
+  /**
+   * Constant rate factor, 0–51, lower is better quality. Default 19: with `qcomp=0.9` (below) x264's
+   * CRF scale moves by ~4 (the CRF reaching a given SSIM fell by 3.6–4.7 on every scene), so 19 keeps
+   * the quality that 23 gave before (BENCHMARKS.md, issue 16, fourth round).
+   */
   readonly crf: number;
   /**
-   * Extra `-x264-params`, or null. Default `ref=2:me=umh:merange=32`: a wider motion search finds
-   * scrolled text that veryfast's 16-pixel search misses (−59 % bytes busy, −23 % quiet, issue 9).
+   * Extra `-x264-params`, or null. Default `ref=2:me=umh:merange=32:qcomp=0.9:keyint=infinite`. The wider motion
+   * search finds scrolled text that veryfast's 16-pixel search misses (−59 % bytes busy, −23 %
+   * quiet, issue 9). `qcomp=0.9` (x264's default 0.6) keeps the quantiser nearly constant across
+   * frames instead of coding complex frames (a keyframe, a scrolled page) coarser: on a screen
+   * those frames are what the following frames copy for seconds or minutes, which is what x264's
+   * macroblock tree would account for if zerolatency left it a lookahead. At the original's SSIM:
+   * quiet 0.99–1.00× the original's bytes (1.12× before), idle 0.93× (1.03–1.06×), video 1.00×
+   * (1.01–1.03×), busy 0.59× (0.57–0.67×), encoder CPU unchanged (issue 16, fourth round: bytes at
+   * equal quality). `keyint=infinite`: keyframes only where the recorder forces them (each
+   * segment's start); x264's own every 250 frames (50 s at 5 fps) put a second one into each 60 s
+   * segment of a screen that changes: busy 1.85 → 1.76 MB/min, quiet 0.44 → 0.29 MB/min, SSIM
+   * −0.15 dB (bench section keyint). Neither holds a frame in the encoder: crash loss unchanged.
    */
   readonly x264Params: string | null;
   /**
@@ -85,8 +99,8 @@ export interface EncoderSettings {
 export const defaultEncoderSettings: EncoderSettings = {
   preset: 'veryfast',
   tune: 'stillimage,zerolatency',
-  crf: 23,
-  x264Params: 'ref=2:me=umh:merange=32',
+  crf: 19,
+  x264Params: 'ref=2:me=umh:merange=32:qcomp=0.9:keyint=infinite',
   threads: 1,
   swsFlags: null,
   dropUnchanged: true,

@@ -9,7 +9,7 @@ const base: Omit<CaptureArgsOptions, 'source'> = { layout: hd, frameRate: 5, seg
 const input = ['-hide_banner', '-loglevel', 'info', '-nostats', '-n'];
 const dropFilter = 'format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=1';
 const encode = [
-  '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32:threads=1', '-crf', '23',
+  '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32:qcomp=0.9:keyint=infinite:threads=1', '-crf', '19',
   '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*60)', '-bsf:v', 'setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,DURATION\\,NEXT_PTS-PTS)',
   '-f', 'segment', '-segment_time', '60', '-reset_timestamps', '1',
   '-segment_list', '/spool/s1/run-1764225600000/segments.csv', '-segment_list_type', 'csv',

@@ -55,7 +55,7 @@ test('an untouched session verifies clean with coverage of at least 99 %', async
   }
 });
 
-test('a resolution change verifies clean: its restart is named as an explained gap', async () => {
+test('a resolution change verifies clean: its restart is named, and a gap it left is explained', async () => {
   const x: VirtualDisplay = await startVirtualDisplay({ server: 'Xvnc', width: 1280, height: 720 });
   try {
     const session = record('resized', x.display, 14);
@@ -66,10 +66,15 @@ test('a resolution change verifies clean: its restart is named as an explained g
     expect(result.code).toBe(0);
     const { code, report } = await verify(session.url);
     expect({ code, problems: report.problems }).toEqual({ code: 0, problems: [] });
-    const layoutGaps = report.notes.filter((n) => n.code === 'explained-gap' && String(n.details?.causes) === 'layout-change');
-    expect(layoutGaps).toHaveLength(1);
-    expect(layoutGaps[0]!.message).toContain('restarted for a layout change');
+    // The restart is counted with its cause whatever it cost.
     expect(report.coverage!.interruptions).toEqual({ 'layout-change': 1 });
+    // With the damage grabber a restart often costs less than the 100 ms seam verify allows
+    // between runs, so there may be no gap at all (x11grab's ~0.3 s restart always left one);
+    // a gap that is there is explained as the layout change, and none is unexplained.
+    const layoutGaps = report.notes.filter((n) => n.code === 'explained-gap' && String(n.details?.causes) === 'layout-change');
+    expect(layoutGaps.length).toBeLessThanOrEqual(1);
+    for (const gap of layoutGaps) expect(gap.message).toContain('restarted for a layout change');
+    expect(report.notes.filter((n) => n.code === 'unexplained-gap')).toEqual([]);
     expect(report.coverage!.ratio).toBeGreaterThanOrEqual(0.99);
   } finally {
     await x.stop();
