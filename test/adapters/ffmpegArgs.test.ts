@@ -98,7 +98,7 @@ test('bad numbers are refused with the value', () => {
 /** The damage grabber's frames: pts on the tick grid, boundary frames; one tick per packet, no setts, a fragment per frame. */
 const damageEncode = [
   '-fps_mode', 'vfr', '-r', '5', '-enc_time_base', '1:1000',
-  ...encode.slice(2, encode.indexOf('-bsf:v')).map((a) => (a === 'ref=2:me=umh:merange=32:threads=1' ? `${a}:fps=1000` : a)),
+  ...encode.slice(2, encode.indexOf('-bsf:v')).map((a) => (a === encode[encode.indexOf('-x264-params') + 1] ? `${a}:fps=1000` : a)),
   ...encode.slice(encode.indexOf('-bsf:v') + 2).map((a) => a.replace('default_base_moof:', 'default_base_moof+frag_every_frame:')),
 ];
 
