@@ -15,8 +15,8 @@
  * Output: IVF, fourcc I420, time base 1/1000, pts in epoch milliseconds on the tick grid: the first
  * frame's wall clock + k*1000/fps (so FFmpeg's own packet duration, one frame period, ends each
  * frame on the next tick), one frame per tick in which anything changed (damage, safety scan,
- * pointer), when `still` seconds passed since the last frame, around segment boundaries, and a last
- * one at the stop (so the recording lasts until then). Why: on an idle screen x11grab + mpdecimate grab and convert every
+ * pointer), when `still` seconds passed since the last frame, around segment boundaries (schedule.h),
+ * and a last one at the stop (so the recording lasts until then). Why: on an idle screen x11grab + mpdecimate grab and convert every
  * whole frame only to drop it; this reads a band per tick and converts only changed rectangles.
  * Exit codes: capture.h. SIGTERM/SIGINT and a closed stdout (EPIPE) end it with 0.
  */
@@ -204,8 +204,11 @@ int main(int argc, char **argv) {
     next.tv_nsec = (long)(at_ns % 1000000000LL);
     sleep_until(&next);
   }
-  /* Stopped: one last frame at the stop, so the recording's last frame lasts until then. */
-  int64_t end_pts = first_pts + clock_ms(CLOCK_MONOTONIC) - start_mono_ms;
+  /*
+   * Stopped: one last frame on the last tick passed (if not written), so the recording lasts until
+   * the stop (its one-tick duration ends after it) and every pts stays on the grid.
+   */
+  int64_t end_pts = first_pts + schedule_tick_ms(&plan, (int64_t)((double)(clock_ms(CLOCK_MONOTONIC) - start_mono_ms) * fps / 1000.0));
   if (last_pts >= 0 && end_pts > last_pts) {
     rc = ivf_write_frame(1, end_pts, frame.data, i420_size(&frame));
     if (rc) stop_on_write(rc);

@@ -7,6 +7,7 @@ void schedule_init(schedule *s, double fps, double still_seconds, double segment
   s->segment_seconds = segment_seconds;
   s->last_tick = -1;
   s->boundary = 1;
+  s->follow_until = FOLLOW_TICKS;
 }
 
 int64_t schedule_tick_ms(const schedule *s, int64_t k) { return llround((double)k * 1000.0 / s->fps); }
@@ -22,7 +23,7 @@ static int64_t boundary_tick(const schedule *s, int64_t n) {
 
 int schedule_due(const schedule *s, int64_t k, int changed, int64_t *extra_ms) {
   *extra_ms = -1;
-  if (s->last_tick < 0 || changed || k - s->last_tick >= s->still_ticks) return 1;
+  if (s->last_tick < 0 || changed || k <= s->follow_until || k - s->last_tick >= s->still_ticks) return 1;
   if (s->segment_seconds <= 0) return 0;
   int64_t bt = boundary_tick(s, s->boundary);
   if (k >= bt) return 1; /* the boundary tick (or the first one after a stall) */
@@ -37,5 +38,6 @@ int schedule_due(const schedule *s, int64_t k, int changed, int64_t *extra_ms) {
 void schedule_wrote(schedule *s, int64_t k) {
   s->last_tick = k;
   if (s->segment_seconds <= 0) return;
+  if (boundary_tick(s, s->boundary) <= k) s->follow_until = k + FOLLOW_TICKS;
   while (boundary_tick(s, s->boundary) <= k) s->boundary++;
 }

@@ -6,12 +6,20 @@
  * lasts one frame period. So a frame on the tick just before each boundary and one on the boundary
  * (an extra one exactly at it when S*fps is not whole) makes every segment end exactly at the next
  * one's start without FFmpeg holding a packet to learn its duration (the `setts` NEXT_PTS filter did,
- * which cost a crash one more heartbeat). Between boundaries: a frame when something changed or
- * `still_ticks` ticks passed since the last one.
+ * which cost a crash one more heartbeat). And the first ticks of each segment:
+ * tools guess a file's frame rate from its first frames' spacing, and a segment whose first frames
+ * are mostly 0.4 s apart reads as 2.5 fps, so `ffmpeg -i seg.mp4 -f null -` put two frames 0.2 s
+ * apart on one timestamp ("non monotonically increasing dts", seen in the recordSession test); a
+ * frame on each of the FOLLOW_TICKS ticks after a segment's first frame makes the guess the tick
+ * rate (one tick after it was not enough: 2.5 fps still). Between boundaries: a frame
+ * when something changed or `still_ticks` ticks passed since the last one.
  */
 #ifndef DAMAGE_GRAB_SCHEDULE_H
 #define DAMAGE_GRAB_SCHEDULE_H
 #include <stdint.h>
+
+/* Ticks written after each segment's first frame, whatever changed. */
+#define FOLLOW_TICKS 4
 
 typedef struct {
   double fps;
@@ -19,6 +27,7 @@ typedef struct {
   double segment_seconds; /* 0: no boundaries known */
   int64_t last_tick;      /* the last tick written, -1 before the first */
   int64_t boundary;       /* index n of the next boundary at or after the last tick written */
+  int64_t follow_until;   /* every tick up to this one is written (a segment's first ticks) */
 } schedule;
 
 void schedule_init(schedule *s, double fps, double still_seconds, double segment_seconds);
