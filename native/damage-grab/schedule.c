@@ -7,7 +7,7 @@ void schedule_init(schedule *s, double fps, double still_seconds, double segment
   s->segment_seconds = segment_seconds;
   s->last_tick = -1;
   s->boundary = 1;
-  s->follow_until = FOLLOW_TICKS;
+  s->follow_until = segment_seconds > 0 ? FOLLOW_TICKS : 0; /* no segments: only the heartbeat */
 }
 
 int64_t schedule_tick_ms(const schedule *s, int64_t k) { return llround((double)k * 1000.0 / s->fps); }

@@ -11,11 +11,12 @@ import { encodedSize } from './ffmpegArgs';
 
 /**
  * The grabber's heartbeat on a still screen, in seconds (a frame at least this often). Default 0.8:
- * with its frames on the tick grid, a frame around each segment boundary, no `setts` and a fragment
- * per frame, what a crash loses is the time since the newest frame FFmpeg encoded, so at most about
- * one heartbeat: measured idle crash loss 0.4 s: ..., 0.8 s: ..., 1 s: ... (BENCHMARKS.md, issue 16,
- * fifth round). Each heartbeat frame costs libx264 ~6.6 ms at 1080p whatever its settings, so the
- * longest heartbeat within the 1 s budget: 1 s itself can lose more than 1 s.
+ * with its frames on the tick grid, frames around each segment boundary, no `setts` and a fragment
+ * per frame, a crash loses the time since the newest frame FFmpeg received: at most one heartbeat
+ * plus the encoder's latency. Measured at a random kill moment: 0.8 s lost at most 0.70 s (idle);
+ * 1 s lost up to 1.005 s on a fully still screen, over the 1 s budget. Each heartbeat frame costs
+ * libx264 ~6.6 ms at 1080p whatever its settings: the idle whole recorder 1.77 CPU-s/min at 0.8 s,
+ * 1.02 at 1 s (BENCHMARKS.md, issue 16, fifth round).
  */
 export const defaultGrabberStillFrameSeconds = 0.8;
 
