@@ -173,6 +173,11 @@ int main(int argc, char **argv) {
   capture_render(c, &all, &frame);
 
   for (int64_t k = 0; !stopping;) {
+    for (int64_t t; (t = schedule_missed(&plan, k)) >= 0; schedule_wrote(&plan, t)) {
+      last_pts = first_pts + schedule_tick_ms(&plan, t);
+      rc = ivf_write_frame(1, last_pts, frame.data, i420_size(&frame));
+      if (rc) stop_on_write(rc);
+    }
     int changed = k == 0;
     if (k > 0) {
       dirty_list d = { .n = 0 };

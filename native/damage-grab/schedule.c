@@ -41,3 +41,11 @@ void schedule_wrote(schedule *s, int64_t k) {
   if (boundary_tick(s, s->boundary) <= k) s->follow_until = k + FOLLOW_TICKS;
   while (boundary_tick(s, s->boundary) <= k) s->boundary++;
 }
+
+int64_t schedule_missed(const schedule *s, int64_t k) {
+  if (s->segment_seconds <= 0 || s->last_tick < 0) return -1;
+  int64_t bt = boundary_tick(s, s->boundary);
+  if (bt <= k && s->last_tick < bt - 1) return bt - 1;
+  if (bt < k && s->last_tick < bt) return bt;
+  return -1;
+}

@@ -40,4 +40,11 @@ int64_t schedule_tick_ms(const schedule *s, int64_t k);
  */
 int schedule_due(const schedule *s, int64_t k, int changed, int64_t *extra_ms);
 void schedule_wrote(schedule *s, int64_t k);
+/*
+ * After a stall (a grabbed server, a blocked pipe) that skipped a boundary's ticks: the tick before
+ * it and the boundary, still to write with the picture from before the stall (pts in the past), so
+ * the segment FFmpeg closes there ends where the next begins (no hole inside one run); or -1.
+ * Call before grabbing tick k, write each with schedule_wrote, until -1.
+ */
+int64_t schedule_missed(const schedule *s, int64_t k);
 #endif
