@@ -117,6 +117,8 @@ export interface CrashLoss {
   readonly frames: number;
   readonly lostS: number;
   readonly decodeErrors: number;
+  /** CPU-s per minute of FFmpeg and the grabber (if any) from spawn to the kill (start-up included). */
+  readonly cpuSPerMin: number;
 }
 
 /**
@@ -128,15 +130,17 @@ export async function measureCrashLoss(name: string, outputArgs: (dir: string) =
   readonly seconds: number; readonly fps: number; readonly dir: string;
   /** The damage grabber's path: it feeds FFmpeg's fd 3 (IVF) instead of x11grab. */
   readonly grabber?: string;
+  /** The grabber's options before DISPLAY X Y W H (default: --fps <fps> --still 0.4). */
+  readonly grabberOptions?: readonly string[];
 }): Promise<CrashLoss> {
   const { width, height } = options.layout;
   const input = options.grabber === undefined
     ? ['-f', 'x11grab', '-framerate', String(options.fps), '-draw_mouse', '1', '-video_size', `${width}x${height}`, '-i', `${options.display}+${options.layout.x},${options.layout.y}`]
-    : ['-f', 'ivf', '-i', 'pipe:3'];
+    : ['-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3'];
   const args = ['-hide_banner', '-loglevel', 'info', '-nostats', '-y', ...input, ...outputArgs(options.dir)];
   const spawnedAt = Date.now();
   const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe', ...(options.grabber === undefined ? [] : ['pipe' as const])] });
-  const grabber = options.grabber === undefined ? undefined : spawn(options.grabber, ['--fps', String(options.fps), '--still', '0.4', options.display,
+  const grabber = options.grabber === undefined ? undefined : spawn(options.grabber, [...(options.grabberOptions ?? ['--fps', String(options.fps), '--still', '0.4']), options.display,
     String(options.layout.x), String(options.layout.y), String(width - (width % 2)), String(height - (height % 2))], { stdio: ['ignore', child.stdio[3] as NodeJS.WritableStream & import('node:stream').Writable, 'ignore'] });
   if (grabber !== undefined) (child.stdio[3] as import('node:stream').Writable).destroy();
   const scanner = new StderrScanner();
@@ -147,6 +151,7 @@ export async function measureCrashLoss(name: string, outputArgs: (dir: string) =
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise((r) => setTimeout(r, options.seconds * 1000));
   const killAt = Date.now();
+  const cpu = cpuSeconds(child.pid as number) + (grabber?.pid === undefined ? 0 : cpuSeconds(grabber.pid));
   child.kill('SIGKILL');
   grabber?.kill('SIGKILL');
   await exited;
@@ -155,7 +160,8 @@ export async function measureCrashLoss(name: string, outputArgs: (dir: string) =
   const capturedS = (killAt - (firstFrame ?? spawnedAt)) / 1000;
   const frames = file ? await countFrames(file) : 0;
   const playableS = file && frames > 0 ? ((await probeDuration('ffprobe', file)) ?? frames / options.fps) : 0;
-  return { variant: name, capturedS, playableS, frames, lostS: capturedS - playableS, decodeErrors: file ? await decodeErrors(file) : 0 };
+  return { variant: name, capturedS, playableS, frames, lostS: capturedS - playableS, decodeErrors: file ? await decodeErrors(file) : 0,
+    cpuSPerMin: (cpu / ((killAt - spawnedAt) / 1000)) * 60 };
 }
 
 async function countFrames(file: string): Promise<number> {

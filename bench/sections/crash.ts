@@ -13,6 +13,26 @@ import { variantsNamed } from '../lib/encoders';
 import { startScene } from '../lib/scene';
 import { median, round } from '../lib/stats';
 
+/**
+ * The damage grabber feeding FFmpeg (the default X11 capture), per heartbeat (`--still`): the
+ * default (tick-grid pts, boundary frames, no setts, a fragment per frame) and the previous one
+ * (setts holding a packet to learn its duration, a fragment a second) for comparison.
+ */
+const grabberVariants: ReadonlyArray<{ name: string; describe: string; grabberOptions: (fps: number) => string[]; output: (dir: string, fps: number) => string[] }> = [
+  ...[0.4, 0.6, 0.8, 1].map((still) => ({
+    name: `damage-grab-still-${still}s`,
+    describe: `damage grabber, a frame at least every ${still} s; no setts, a fragment per frame`,
+    grabberOptions: (fps: number) => ['--fps', String(fps), '--still', String(still), '--segment', '600'],
+    output: (d: string, fps: number) => [...buildEncoderArgs(undefined, 600, fps), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, fragmentEveryFrame: true })],
+  })),
+  {
+    name: 'damage-grab-setts-0.4s',
+    describe: 'the fourth round\'s default: a frame at least every 0.4 s, setts (NEXT_PTS) durations, a fragment a second',
+    grabberOptions: (fps: number) => ['--fps', String(fps), '--still', '0.4'],
+    output: (d: string) => [...buildEncoderArgs({ dropUnchanged: true }, 600), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600 })],
+  },
+];
+
 export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
   const { options, x } = ctx;
   const seconds = options.quick ? 6 : 8;
@@ -35,14 +55,17 @@ export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
           runs.push({ ...loss, scene: sceneName });
         }
         if (existsSync(builtGrabberPath)) {
-          // The default X11 capture: the damage grabber feeding FFmpeg (no mpdecimate; vfr + setts).
-          ctx.log(`crash: ${sceneName} round ${i + 1}/${options.runs}: damage-grab, SIGKILL after ${seconds} s`);
-          const dir = join(ctx.work, 'crash', 'damage-grab');
-          rmSync(dir, { recursive: true, force: true });
-          mkdirSync(dir, { recursive: true });
-          const output = (d: string) => [...buildEncoderArgs(undefined, 600, true), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600 })];
-          const loss = await measureCrashLoss('damage-grab', output, { display: x.display, layout: x.layout, seconds, fps: options.frameRate, dir, grabber: builtGrabberPath });
-          runs.push({ ...loss, scene: sceneName });
+          // Busy: a frame every tick whatever the heartbeat: only the default against the previous one.
+          for (const g of grabberVariants.filter((v) => sceneName === 'idle' || v.name === 'damage-grab-still-0.8s' || v.name === 'damage-grab-setts-0.4s')) {
+            ctx.log(`crash: ${sceneName} round ${i + 1}/${options.runs}: ${g.name}, SIGKILL after ${seconds} s`);
+            const dir = join(ctx.work, 'crash', g.name);
+            rmSync(dir, { recursive: true, force: true });
+            mkdirSync(dir, { recursive: true });
+            const loss = await measureCrashLoss(g.name, (d) => g.output(d, options.frameRate), {
+              display: x.display, layout: x.layout, seconds, fps: options.frameRate, dir, grabber: builtGrabberPath, grabberOptions: g.grabberOptions(options.frameRate),
+            });
+            runs.push({ ...loss, scene: sceneName });
+          }
         }
       }
     } finally {
@@ -58,10 +81,13 @@ export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
     ];
   }));
   for (const { scene } of plan) {
-    const of = runs.filter((r) => r.variant === 'damage-grab' && r.scene === scene);
-    if (of.length === 0) continue;
-    rows.push([`7. crash loss after SIGKILL, ${scene}: damage-grab`, `${round(median(of.map((r) => r.lostS)), 2)} s lost of ${round(median(of.map((r) => r.capturedS)), 1)} s`,
-      `target ≤ 1 s; playable ${round(median(of.map((r) => r.playableS)), 1)} s in ${median(of.map((r) => r.frames))} frames, decode errors ${of.reduce((s, r) => s + r.decodeErrors, 0)}; the damage grabber feeding FFmpeg (the default X11 capture)`]);
+    for (const g of grabberVariants) {
+      const of = runs.filter((r) => r.variant === g.name && r.scene === scene);
+      if (of.length === 0) continue;
+      const lost = of.map((r) => r.lostS);
+      rows.push([`7. crash loss after SIGKILL, ${scene}: ${g.name}`, `${round(median(lost), 2)} s lost (worst ${round(Math.max(...lost), 2)}) of ${round(median(of.map((r) => r.capturedS)), 1)} s`,
+        `target ≤ 1 s; playable ${round(median(of.map((r) => r.playableS)), 1)} s in ${median(of.map((r) => r.frames))} frames, decode errors ${of.reduce((s, r) => s + r.decodeErrors, 0)}; FFmpeg + grabber ${round(median(of.map((r) => r.cpuSPerMin)), 2)} CPU-s/min (start-up included); ${g.describe}`]);
+    }
   }
   return { name: 'crash', rows, data: { seconds, runs } };
 }

@@ -6,7 +6,7 @@
  * parts, the X server's own CPU (it does the XShm copies for both), and the bytes FFmpeg wrote
  * into the open segment (fragments flush every second).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, SectionResult } from '../lib/context';
 import { readProcCpu } from '../lib/proc';
@@ -15,7 +15,14 @@ import { median, ratio, round } from '../lib/stats';
 import { RecorderRun } from '../lib/recorder';
 import { steadyState } from '../lib/session';
 
-type Variant = 'damage' | 'x11grab';
+import { builtGrabberPath } from '../../src/recording/x11Capture';
+
+/**
+ * `damage-still-1s` (idle scene only): the damage grabber with a 1 s heartbeat instead of the
+ * default, through a wrapper that appends `--still 1` (its last --still wins), to weigh the
+ * heartbeat's CPU against its crash loss (section crash) in the same run.
+ */
+type Variant = 'damage' | 'x11grab' | 'damage-still-1s';
 interface Window {
   readonly wholePerMin: number; readonly ffmpegPerMin: number; readonly grabberPerMin: number;
   readonly nodeAndHelpersPerMin: number; readonly xvfbPerMin: number; readonly kbPerMin: number;
@@ -40,10 +47,19 @@ function spoolBytes(dir: string): number {
   return total;
 }
 
+function stillWrapper(work: string, seconds: number): string {
+  const path = join(work, `damage-grab-still-${seconds}s.sh`);
+  writeFileSync(path, `#!/bin/sh\nexec '${builtGrabberPath}' "$@" --still ${seconds}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
 async function measure(ctx: BenchContext, work: string, windowS: number, variant: Variant): Promise<Window> {
+  const grabber = variant === 'x11grab' ? ['--screen-grabber', 'x11grab']
+    : ['--screen-grabber', 'damage', ...(variant === 'damage-still-1s' ? ['--damage-grabber-path', stillWrapper(ctx.work, 1)] : [])];
   const run = new RecorderRun({
     work, destination: `s3://${ctx.s3.bucket}/`, env: { ...process.env, ...ctx.s3.env }, display: ctx.x.display,
-    segmentSeconds: 60, frameRate: ctx.options.frameRate, extra: ['--endpoint', ctx.s3.endpoint, '--screen-grabber', variant],
+    segmentSeconds: 60, frameRate: ctx.options.frameRate, extra: ['--endpoint', ctx.s3.endpoint, ...grabber],
   });
   const at = () => ({ sample: run.sample(), xvfb: readProcCpu(ctx.x.pid)?.self ?? Number.NaN, bytes: spoolBytes(run.spoolDir), atMs: Date.now() });
   try {
@@ -75,10 +91,11 @@ export async function grabberSection(ctx: BenchContext): Promise<SectionResult> 
   const rows: Array<[string, string, string]> = [];
   for (const sceneName of scenes) {
     const scene = await startScene(ctx.x, sceneName);
-    const rounds: Array<Record<Variant, Window>> = [];
+    const rounds: Array<Record<Variant, Window>> = []; // damage-still-1s: idle only
     try {
       for (let i = 0; i < ctx.options.runs; i++) {
-        const order: Variant[] = i % 2 === 0 ? ['damage', 'x11grab'] : ['x11grab', 'damage'];
+        const both: Variant[] = i % 2 === 0 ? ['damage', 'x11grab'] : ['x11grab', 'damage'];
+        const order: Variant[] = sceneName === 'idle' ? (i % 2 === 0 ? [...both, 'damage-still-1s'] : ['damage-still-1s', ...both]) : both;
         const round1: Partial<Record<Variant, Window>> = {};
         for (const v of order) {
           ctx.log(`grabber: ${sceneName} round ${i + 1}/${ctx.options.runs}: ${v}, ${windowS} s window`);
@@ -90,6 +107,12 @@ export async function grabberSection(ctx: BenchContext): Promise<SectionResult> 
       await scene.stop();
     }
     data[sceneName] = rounds;
+    if (sceneName === 'idle') {
+      const m1 = (f: (w: Window) => number) => round(median(rounds.map((r) => f(r['damage-still-1s']))), 3);
+      rows.push([`grabber: idle: damage with a 1 s heartbeat: whole recorder / FFmpeg / damage-grab CPU-s/min, kB/min`,
+        `${m1((w) => w.wholePerMin)} / ${m1((w) => w.ffmpegPerMin)} / ${m1((w) => w.grabberPerMin)}, ${m1((w) => w.kbPerMin)}`,
+        `ratio to the default heartbeat ${round(median(rounds.map((x) => ratio(x['damage-still-1s'].wholePerMin, x.damage.wholePerMin))), 2)}; goal ≤ 1`]);
+    }
     const m = (f: (w: Window) => number, v: Variant) => round(median(rounds.map((r) => f(r[v]))), 3);
     const both = (f: (w: Window) => number) => `${m(f, 'damage')} vs ${m(f, 'x11grab')}`;
     const r = (f: (w: Window) => number) => `ratio ${round(median(rounds.map((x) => ratio(f(x.damage), f(x.x11grab)))), 2)}`;

@@ -4,22 +4,28 @@
  *   damage-grab [options] DISPLAY X Y W H
  *     --fps N            ticks per second (default 5)
  *     --still S          write a frame at least every S seconds on a still screen (default 0.4)
+ *     --segment S        FFmpeg cuts segments every S seconds from the first frame: write a frame on
+ *                        the tick before each boundary and on it (schedule.h says why)
  *     --scan-seconds S   the safety scan re-reads every row at least every S seconds (default 2)
  *     --no-cursor        do not draw the pointer
  *     --no-damage        ignore DAMAGE: only the safety scan (tests prove it alone catches changes)
  *   damage-grab --convert-only W H     raw BGR0 frames on stdin -> raw I420 frames on stdout
  *   damage-grab --probe DISPLAY        checks the display and its extensions, prints the root size
  *
- * Output: IVF, fourcc I420, time base 1/1000, pts = wall-clock epoch milliseconds of the grab, one
- * frame per tick in which anything changed (damage, safety scan, pointer) or when `still` seconds
- * passed since the last frame. Why: on an idle screen x11grab + mpdecimate grab and convert every
+ * Output: IVF, fourcc I420, time base 1/1000, pts in epoch milliseconds on the tick grid: the first
+ * frame's wall clock + k*1000/fps (so FFmpeg's own packet duration, one frame period, ends each
+ * frame on the next tick), one frame per tick in which anything changed (damage, safety scan,
+ * pointer), when `still` seconds passed since the last frame, around segment boundaries (schedule.h),
+ * and a last one at the stop (so the recording lasts until then). Why: on an idle screen x11grab + mpdecimate grab and convert every
  * whole frame only to drop it; this reads a band per tick and converts only changed rectangles.
  * Exit codes: capture.h. SIGTERM/SIGINT and a closed stdout (EPIPE) end it with 0.
  */
 #include "capture.h"
 #include "ivf.h"
+#include "schedule.h"
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +37,7 @@ static volatile sig_atomic_t stopping = 0;
 static void on_stop(int sig) { (void)sig; stopping = 1; }
 
 static void usage(const char *why) {
-  fprintf(stderr, "damage-grab: %s; usage: damage-grab [--fps N] [--still S] [--scan-seconds S] [--no-cursor] [--no-damage] DISPLAY X Y W H"
+  fprintf(stderr, "damage-grab: %s; usage: damage-grab [--fps N] [--still S] [--segment S] [--scan-seconds S] [--no-cursor] [--no-damage] DISPLAY X Y W H"
                   " | --convert-only W H | --probe DISPLAY\n", why);
   exit(EXIT_USAGE);
 }
@@ -58,9 +64,9 @@ static double parse_seconds(const char *s, const char *name) {
   return v;
 }
 
-static int64_t wall_ms(void) {
+static int64_t clock_ms(clockid_t id) {
   struct timespec t;
-  clock_gettime(CLOCK_REALTIME, &t);
+  clock_gettime(id, &t);
   return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
@@ -96,10 +102,10 @@ static void sleep_until(struct timespec *next) {
 }
 
 int main(int argc, char **argv) {
-  double fps = 5, still = 0.4, scan_seconds = 2;
+  double fps = 5, still = 0.4, scan_seconds = 2, segment = 0;
   int draw_cursor = 1, use_damage = 1, mode = 0; /* 0 grab, 1 convert-only, 2 probe */
   static const struct option options[] = {
-    { "fps", required_argument, 0, 'f' }, { "still", required_argument, 0, 's' },
+    { "fps", required_argument, 0, 'f' }, { "still", required_argument, 0, 's' }, { "segment", required_argument, 0, 'g' },
     { "scan-seconds", required_argument, 0, 'S' }, { "no-cursor", no_argument, 0, 'c' },
     { "no-damage", no_argument, 0, 'd' }, { "convert-only", no_argument, 0, 'C' },
     { "probe", no_argument, 0, 'p' }, { 0, 0, 0, 0 },
@@ -109,6 +115,7 @@ int main(int argc, char **argv) {
     switch (opt) {
       case 'f': fps = parse_seconds(optarg, "--fps"); break;
       case 's': still = parse_seconds(optarg, "--still"); break;
+      case 'g': segment = parse_seconds(optarg, "--segment"); break;
       case 'S': scan_seconds = parse_seconds(optarg, "--scan-seconds"); break;
       case 'c': draw_cursor = 0; break;
       case 'd': use_damage = 0; break;
@@ -147,26 +154,32 @@ int main(int argc, char **argv) {
   int rc = ivf_write_header(1, area.w, area.h);
   if (rc) stop_on_write(rc);
 
-  const long tick_ns = (long)(1e9 / fps);
-  const int still_ticks = still * fps < 1.5 ? 1 : (int)(still * fps + 0.5);
+  schedule plan;
+  schedule_init(&plan, fps, still, segment);
   /* Every row re-read at least every scan_seconds: that many ticks share the height. */
   int scan_ticks = (int)(scan_seconds * fps);
   if (scan_ticks < 1) scan_ticks = 1;
   const int band = (((area.h + scan_ticks - 1) / scan_ticks) + 1) & ~1;
+  struct timespec start, next;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  next = start;
+  const int64_t start_mono_ms = (int64_t)start.tv_sec * 1000 + start.tv_nsec / 1000000;
+  const int64_t first_pts = clock_ms(CLOCK_REALTIME); /* the timeline's origin: wall clock of tick 0 */
   int64_t last_pts = -1;
-  int since_frame = still_ticks; /* the first tick writes */
-  struct timespec next;
-  clock_gettime(CLOCK_MONOTONIC, &next);
 
   capture_grab_all(c);
   dirty_list all = { .r = { { 0, 0, area.w, area.h } }, .n = 1 };
   capture_cursor(c, &all);
   capture_render(c, &all, &frame);
 
-  for (int first = 1; !stopping; first = 0) {
-    int64_t pts = wall_ms();
-    int changed = first;
-    if (!first) {
+  for (int64_t k = 0; !stopping;) {
+    for (int64_t t; (t = schedule_missed(&plan, k)) >= 0; schedule_wrote(&plan, t)) {
+      last_pts = first_pts + schedule_tick_ms(&plan, t);
+      rc = ivf_write_frame(1, last_pts, frame.data, i420_size(&frame));
+      if (rc) stop_on_write(rc);
+    }
+    int changed = k == 0;
+    if (k > 0) {
       dirty_list d = { .n = 0 };
       capture_events(c);
       changed |= capture_damaged(c, &d) > 0;
@@ -174,21 +187,36 @@ int main(int argc, char **argv) {
       changed |= capture_cursor(c, &d);
       capture_render(c, &d, &frame);
     }
-    since_frame++;
-    if (changed || since_frame >= still_ticks) {
-      if (pts <= last_pts) pts = last_pts + 1; /* strictly increasing, even if the clock stepped back */
+    int64_t extra_ms;
+    if (schedule_due(&plan, k, changed, &extra_ms)) {
+      int64_t pts = first_pts + schedule_tick_ms(&plan, k);
       rc = ivf_write_frame(1, pts, frame.data, i420_size(&frame));
       if (rc) stop_on_write(rc);
       last_pts = pts;
-      since_frame = 0;
+      if (extra_ms >= 0 && first_pts + extra_ms > last_pts) {
+        last_pts = first_pts + extra_ms;
+        rc = ivf_write_frame(1, last_pts, frame.data, i420_size(&frame));
+        if (rc) stop_on_write(rc);
+      }
+      schedule_wrote(&plan, k);
     }
-    next.tv_nsec += tick_ns;
-    while (next.tv_nsec >= 1000000000L) { next.tv_nsec -= 1000000000L; next.tv_sec++; }
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    /* Fell more than a tick behind (a stalled server, a blocked pipe): start ticking from now. */
-    if (now.tv_sec > next.tv_sec + 1 || (now.tv_sec == next.tv_sec + 1 && now.tv_nsec > next.tv_nsec)) next = now;
+    /* The next tick on the grid; after a stall (a grabbed server, a blocked pipe) the first one not yet passed. */
+    k++;
+    int64_t now_ms = clock_ms(CLOCK_MONOTONIC) - start_mono_ms;
+    if (schedule_tick_ms(&plan, k) + 1000 / fps < now_ms) k = (int64_t)(now_ms * fps / 1000.0) + 1;
+    int64_t at_ns = (int64_t)start.tv_nsec + (int64_t)llround((double)k * 1e9 / fps);
+    next.tv_sec = start.tv_sec + (time_t)(at_ns / 1000000000LL);
+    next.tv_nsec = (long)(at_ns % 1000000000LL);
     sleep_until(&next);
+  }
+  /*
+   * Stopped: one last frame on the last tick passed (if not written), so the recording lasts until
+   * the stop (its one-tick duration ends after it) and every pts stays on the grid.
+   */
+  int64_t end_pts = first_pts + schedule_tick_ms(&plan, (int64_t)((double)(clock_ms(CLOCK_MONOTONIC) - start_mono_ms) * fps / 1000.0));
+  if (last_pts >= 0 && end_pts > last_pts) {
+    rc = ivf_write_frame(1, end_pts, frame.data, i420_size(&frame));
+    if (rc) stop_on_write(rc);
   }
   capture_close(c);
   i420_free(&frame);

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { Writable } from 'node:stream';
-import { buildCaptureArgs, defaultEncoderSettings, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
-import { buildGrabberArgs } from '../adapters/damageGrabArgs';
+import { buildCaptureArgs, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
+import { buildGrabberArgs, defaultGrabberStillFrameSeconds } from '../adapters/damageGrabArgs';
 import { startGrabber, type GrabberProcess } from '../adapters/grabberProcess';
 import { describeStartFailure, startFfmpeg, type FfmpegProcess } from '../adapters/ffmpegProcess';
 import { errorSummary, firstFrameAtMs, type StderrFact } from '../adapters/ffmpegStderr';
@@ -194,7 +194,10 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       if (phase === 'failed' || phase === 'starting') return;
       phase = 'exited';
       exit = { code, signal, atMs: clock() };
-      stopGrabber();
+      // After the other exits libuv reaped in the same pass: a grabber killed just before FFmpeg read
+      // its EOF may be reported after FFmpeg under load, and stopping it then would hide the cause
+      // (grabberKill test failed 1 of 5 so under a bench's load).
+      setImmediate(stopGrabber);
       // 'close' follows once stderr is drained; do not wait forever if something holds the pipe.
       setTimeout(report, deps.stderrGraceMs ?? 1000).unref();
     });
@@ -252,7 +255,8 @@ function grabberCommandFor(capture: CaptureOptions, layout: FfmpegActorInput['la
   if (source.kind !== 'x11damage') return null;
   return [source.grabberPath, ...buildGrabberArgs({
     display: source.display, frameRate: capture.frameRate,
-    stillFrameSeconds: capture.encoder?.stillFrameSeconds ?? defaultEncoderSettings.stillFrameSeconds,
+    stillFrameSeconds: capture.encoder?.stillFrameSeconds ?? defaultGrabberStillFrameSeconds,
+    segmentSeconds: capture.segmentSeconds,
     ...(source.scanSeconds === undefined ? {} : { scanSeconds: source.scanSeconds }), ...(source.noDamage ? { noDamage: true } : {}),
   }, layout)];
 }

@@ -9,6 +9,17 @@ import { encodedSize } from './ffmpegArgs';
  * per tick (BENCHMARKS.md, issue 16, fourth round).
  */
 
+/**
+ * The grabber's heartbeat on a still screen, in seconds (a frame at least this often). Default 0.8:
+ * with its frames on the tick grid, frames around each segment boundary, no `setts` and a fragment
+ * per frame, a crash loses the time since the newest frame FFmpeg received: at most one heartbeat
+ * plus the encoder's latency. Measured at a random kill moment: 0.8 s lost at most 0.70 s (idle);
+ * 1 s lost up to 1.005 s on a fully still screen, over the 1 s budget. Each heartbeat frame costs
+ * libx264 ~6.6 ms at 1080p whatever its settings: the idle whole recorder 1.77 CPU-s/min at 0.8 s,
+ * 1.02 at 1 s (BENCHMARKS.md, issue 16, fifth round).
+ */
+export const defaultGrabberStillFrameSeconds = 0.8;
+
 /** The name the grabber writes its stderr lines under; exits the actor reports start with it. */
 export const GRABBER_NAME = 'damage-grab';
 
@@ -17,6 +28,8 @@ export interface GrabberSettings {
   readonly frameRate: number;
   /** A frame at least this often on a still screen (the encoder's stillFrameSeconds). */
   readonly stillFrameSeconds: number;
+  /** FFmpeg's segment length: a frame on the tick before each boundary and on it (schedule.h). */
+  readonly segmentSeconds?: number;
   /** Every row is re-read at least this often whatever DAMAGE says (default 2). */
   readonly scanSeconds?: number;
   /** Draw the pointer (default true, like x11grab's -draw_mouse 1). */
@@ -30,6 +43,7 @@ export function buildGrabberArgs(settings: GrabberSettings, layout: DisplayLayou
   const { width, height } = encodedSize(layout);
   return [
     '--fps', String(settings.frameRate), '--still', String(settings.stillFrameSeconds),
+    ...(settings.segmentSeconds === undefined ? [] : ['--segment', String(settings.segmentSeconds)]),
     ...(settings.scanSeconds === undefined ? [] : ['--scan-seconds', String(settings.scanSeconds)]),
     ...(settings.drawCursor === false ? ['--no-cursor'] : []),
     ...(settings.noDamage ? ['--no-damage'] : []),

@@ -161,6 +161,13 @@ export interface CaptureArgsOptions {
    * FFmpeg loses at most about this much. Keyframes stay at segment starts (cheap on still screens).
    */
   readonly fragmentSeconds?: number;
+  /**
+   * fMP4 only: a fragment per frame (`+frag_every_frame`). The MP4 muxer writes a fragment when the
+   * packet after it arrives (it then knows the last sample's duration); with this, each frame is on
+   * disk as soon as the next one is encoded, instead of up to `fragmentSeconds` later. Set for the
+   * damage grabber, whose frames are sparse on a still screen. Costs one moof (~100 bytes) a frame.
+   */
+  readonly fragmentEveryFrame?: boolean;
 }
 
 /** The size actually encoded: H.264 4:2:0 needs even dimensions, so an odd edge loses one pixel. */
@@ -183,7 +190,10 @@ export function buildInputArgs(source: CaptureSource, layout: DisplayLayout, fra
         '-i', `${source.display}+${layout.x},${layout.y}`];
     case 'x11damage':
       // IVF from the grabber: I420, pts in epoch ms (so `start:` is the first frame's wall clock).
-      return ['-f', 'ivf', '-i', 'pipe:3'];
+      // No probing: the header says all (size, I420, time base). FFmpeg's default probe (5 MB)
+      // held the first frames unencoded until enough bytes came: 7.2 s at 640x480 with a 0.8 s
+      // heartbeat (1.6 s at 1080p), all lost to a crash then; with these, 0.14 s.
+      return ['-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3'];
     case 'gdigrab':
       return ['-f', 'gdigrab', '-framerate', rate, '-draw_mouse', '1', '-offset_x', String(layout.x),
         '-offset_y', String(layout.y), '-video_size', `${width}x${height}`, '-i', 'desktop'];
@@ -237,28 +247,39 @@ function x264ParamsOf(e: EncoderSettings): string | null {
 
 /**
  * Encoder part: libx264, 4:2:0, a keyframe at every segment start; the conversion's swscale flags;
- * a variable frame rate when unchanged frames are dropped, here or by the damage grabber
- * (`sparseInput`): each kept frame keeps its timestamp and lasts until the next one.
+ * a variable frame rate when unchanged frames are dropped here (each kept frame keeps its timestamp
+ * and lasts until the next one: `setts`), or when the input is the damage grabber's (`tickRate`: its
+ * frames' pts lie on the tick grid of that rate and it writes one on the tick before each segment
+ * boundary and on it, so FFmpeg's own packet duration, one tick (`-r`), ends every segment exactly
+ * at the next one's start without `setts` holding a packet back: a crash loses one heartbeat less).
+ * `-enc_time_base 1:1000` keeps the grabber's millisecond pts (a boundary between ticks, the stop).
  */
-export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, sparseInput = false): string[] {
+export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, tickRate: number | null = null): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
   const params = x264ParamsOf(e);
-  const vfr = e.dropUnchanged || sparseInput;
+  const grid = tickRate !== null;
+  const vfr = e.dropUnchanged || grid;
+  // `-r` would also tell x264 the tick rate, and its rate control weighs each frame by its duration:
+  // 42 % more bytes for +0.17 dB SSIM on the idle scene than the fourth round's encode, where x264
+  // took the IVF's 1000 Hz time base for the frame rate. `fps=1000` keeps that encode bit for bit
+  // (an SSIM-matched choice between the two is issue 16's encoder study, not done here).
+  const x264 = grid ? [params, 'fps=1000'].filter((p) => p !== null).join(':') : params;
   return [...(e.swsFlags ? ['-sws_flags', e.swsFlags] : []), ...(vfr ? ['-fps_mode', 'vfr'] : []),
-    '-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(params ? ['-x264-params', params] : []), '-crf', String(e.crf),
+    ...(grid ? ['-r', String(tickRate), '-enc_time_base', '1:1000'] : []),
+    '-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(x264 ? ['-x264-params', x264] : []), '-crf', String(e.crf),
     '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
-    ...(vfr ? ['-bsf:v', keptFrameDurationFilter] : [])];
+    ...(vfr && !grid ? ['-bsf:v', keptFrameDurationFilter] : [])];
 }
 
 /** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */
-export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentSeconds' | 'container' | 'fragmentSeconds'>): string[] {
+export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentSeconds' | 'container' | 'fragmentSeconds' | 'fragmentEveryFrame'>): string[] {
   const container = options.container ?? 'mp4';
   const dir = options.runDir.replace(/[\\/]+$/, '');
   // flush_packets=1 must be given to the INNER muxer: the segment muxer does not pass the outer
   // `-flush_packets 1` on (measured: 0 bytes on disk after 6 s with the outer flag alone).
   const format = container === 'mp4'
     ? ['-segment_format', 'mp4', '-segment_format_options',
-      `movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
+      `movflags=+frag_keyframe+empty_moov+default_base_moof${options.fragmentEveryFrame ? '+frag_every_frame' : ''}:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
     : ['-segment_format', 'mpegts', '-segment_format_options', 'flush_packets=1'];
   return ['-f', 'segment', '-segment_time', String(options.segmentSeconds), '-reset_timestamps', '1',
     '-segment_list', `${dir}/segments.csv`, '-segment_list_type', 'csv', ...format,
@@ -280,8 +301,8 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
   return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
     ...buildInputArgs(options.source, options.layout, options.frameRate),
     ...buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate),
-    ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage'),
-    ...buildSegmentArgs(options)];
+    ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage' ? options.frameRate : null),
+    ...buildSegmentArgs({ ...options, fragmentEveryFrame: options.fragmentEveryFrame ?? options.source.kind === 'x11damage' })];
 }
 
 function assertPositive(name: string, value: number): void {

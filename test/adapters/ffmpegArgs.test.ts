@@ -95,12 +95,21 @@ test('bad numbers are refused with the value', () => {
     .toThrow('at least 2x2');
 });
 
-test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only changed frames), vfr and the duration filter kept', () => {
+/** The damage grabber's frames: pts on the tick grid, boundary frames; one tick per packet, no setts, a fragment per frame. */
+const damageEncode = [
+  '-fps_mode', 'vfr', '-r', '5', '-enc_time_base', '1:1000',
+  ...encode.slice(2, encode.indexOf('-bsf:v')).map((a) => (a === encode[encode.indexOf('-x264-params') + 1] ? `${a}:fps=1000` : a)),
+  ...encode.slice(encode.indexOf('-bsf:v') + 2).map((a) => a.replace('default_base_moof:', 'default_base_moof+frag_every_frame:')),
+];
+
+test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only changed frames), vfr with one tick per packet and no duration filter, a fragment per frame', () => {
+  expect(damageEncode).not.toContain('-bsf:v');
+  expect(damageEncode).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1');
   expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/opt/damage-grab' } })).toEqual([
-    ...input, '-f', 'ivf', '-i', 'pipe:3', ...encode,
+    ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
   // Even when dropping is turned off for FFmpeg's own sources, the grabber's input stays sparse.
   expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' }, encoder: { dropUnchanged: false } })).toEqual([
-    ...input, '-f', 'ivf', '-i', 'pipe:3', ...encode,
+    ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
 });

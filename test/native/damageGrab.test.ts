@@ -85,6 +85,27 @@ test('a still screen: one frame per stillFrameSeconds; a change is in the next f
   expect(await stop(g.child)).toBe(0);
 });
 
+test('pts on the tick grid; a segment\'s first ticks, the tick before each boundary and the boundary (exactly, when it falls between ticks); a last frame at the stop', async () => {
+  await run('xsetroot', ['-solid', 'black'], { env: x.env });
+  // 5 fps (200 ms ticks), a 1 s heartbeat, segments of 1.5 s: boundaries at 1500 (between ticks) and 3000 (a tick).
+  const g = grab(['--fps', '5', '--still', '1', '--segment', '1.5', '--no-cursor']);
+  await waitUntil('4 s of frames', () => (g.ivf.frames.length > 0 && g.ivf.frames.at(-1)!.pts - g.ivf.frames[0]!.pts >= 4_000 ? true : undefined), 20_000);
+  const stopAt = Date.now();
+  expect(await stop(g.child)).toBe(0);
+  await waitUntil('the last frame read', () => (g.child.stdout?.readableEnded ? true : undefined), 15_000);
+  const first = g.ivf.frames[0]!.pts;
+  const offsets = g.ivf.frames.map((f) => f.pts - first);
+  // Every frame but the boundaries' own between ticks (1500, 4500) is on the 200 ms grid, the stop's too.
+  expect(offsets.filter((o) => o % 200 !== 0 && o % 1500 !== 0)).toEqual([]);
+  // The first segment's first 4 ticks, then nothing on the still screen until the tick before the
+  // boundary (the 1 s heartbeat would be due at 1800); the boundary; the next segment's first ticks.
+  expect(offsets.filter((o) => o < 2600)).toEqual([0, 200, 400, 600, 800, 1400, 1500, 1600, 1800, 2000, 2200, 2400]);
+  // The boundary on a tick: the tick before it, it, and the next segment's first ticks.
+  expect(offsets.filter((o) => o >= 2600 && o <= 3800)).toEqual([2800, 3000, 3200, 3400, 3600, 3800]);
+  // The stop frame: the last, within a tick (+ a loaded machine's tolerance) of the stop.
+  expect(Math.abs(first + offsets.at(-1)! - stopAt)).toBeLessThan(1_000);
+});
+
 test('with DAMAGE ignored, the rolling safety scan alone catches a change within its bound', async () => {
   await run('xsetroot', ['-solid', 'black'], { env: x.env });
   const g = grab(['--fps', '5', '--still', '0.4', '--no-cursor', '--no-damage', '--scan-seconds', '2']);
