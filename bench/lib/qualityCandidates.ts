@@ -6,7 +6,8 @@
  * third round's defaults (`round3`) with one change, so every row keeps its meaning when the
  * defaults move.
  */
-import { buildEncoderArgs, buildOutputFilterArgs, buildSegmentArgs, defaultEncoderSettings, type EncoderSettings } from '../../src/adapters/ffmpegArgs';
+import { buildEncoderArgs, buildOutputFilterArgs, buildSegmentArgs, defaultEncoderSettings, unchangedFrameFilter, type EncoderSettings } from '../../src/adapters/ffmpegArgs';
+import { defaultGrabberStillFrameSeconds } from '../../src/adapters/damageGrabArgs';
 
 export interface QualityCandidate {
   readonly name: string;
@@ -30,6 +31,23 @@ function ours(name: string, describe: string, encoder: Partial<EncoderSettings>,
   };
 }
 
+/**
+ * The default X11 path's encode: the damage grabber's (one tick per packet, ms time base, x264 told
+ * fps=1000, no setts, a fragment per frame), fed the reference with unchanged frames dropped as the
+ * grabber drops them (mpdecimate after the same BT.601 conversion, which the grabber's own matches:
+ * BENCHMARKS.md fourth round; a frame at least every heartbeat). The grabber itself needs a live
+ * screen; this is its encoder at equal SSIM.
+ */
+function damagePath(name: string, describe: string, encoder: Partial<EncoderSettings>, crf?: number): QualityCandidate {
+  return {
+    name,
+    describe,
+    ...(crf === undefined ? {} : { crf }),
+    args: (crf, dir) => ['-vf', unchangedFrameFilter(5, defaultGrabberStillFrameSeconds), ...buildEncoderArgs({ ...encoder, crf }, 600, 5),
+      ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600, fragmentEveryFrame: true })],
+  };
+}
+
 /** The third round's defaults plus extra `-x264-params` (after its own: x264 applies them in order, the last wins). */
 function plus(name: string, params: string, why: string): QualityCandidate {
   return ours(name, `round3 + ${params}: ${why}`, { ...ROUND3, x264Params: `${ROUND3.x264Params ?? ''}:${params}` });
@@ -37,6 +55,7 @@ function plus(name: string, params: string, why: string): QualityCandidate {
 
 export const qualityCandidates: readonly QualityCandidate[] = [
   ours('defaults', 'the recorder\'s defaults (ffmpegArgs.ts)', {}, defaultEncoderSettings.crf),
+  damagePath('damage-path', 'the recorder\'s defaults as the damage grabber\'s FFmpeg encodes them (the default X11 capture)', {}, defaultEncoderSettings.crf),
   ours('round3', 'the third round\'s defaults: -x264-params ref=2:me=umh:merange=32 (qcomp 0.6), crf 23', ROUND3, 23),
   // Second round.
   ours('keep-all', 'round3 encoding every frame (constant rate)', { ...ROUND3, dropUnchanged: false }),
