@@ -21,14 +21,15 @@ export interface QualityCandidate {
 /** The third round's defaults (before this round): what every `plus` candidate changes one thing of. */
 const ROUND3: Partial<EncoderSettings> = { x264Params: 'ref=2:me=umh:merange=32', crf: 23 };
 
-/** Candidates built by the recorder's own builders, settings overridden (segments of 600 s: one file). */
+/** A candidate from its output arguments at a given CRF (segments of 600 s: one file). */
+function candidate(name: string, describe: string, crf: number | undefined, args: QualityCandidate['args']): QualityCandidate {
+  return { name, describe, ...(crf === undefined ? {} : { crf }), args };
+}
+
+/** Candidates built by the recorder's own builders, settings overridden. */
 function ours(name: string, describe: string, encoder: Partial<EncoderSettings>, crf?: number): QualityCandidate {
-  return {
-    name,
-    describe,
-    ...(crf === undefined ? {} : { crf }),
-    args: (crf, dir) => [...buildOutputFilterArgs(encoder, 5), ...buildEncoderArgs({ ...encoder, crf }, 600), ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600 })],
-  };
+  return candidate(name, describe, crf, (crf, dir) =>
+    [...buildOutputFilterArgs(encoder, 5), ...buildEncoderArgs({ ...encoder, crf }, 600), ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600 })]);
 }
 
 /**
@@ -39,13 +40,9 @@ function ours(name: string, describe: string, encoder: Partial<EncoderSettings>,
  * screen; this is its encoder at equal SSIM.
  */
 function damagePath(name: string, describe: string, encoder: Partial<EncoderSettings>, crf?: number): QualityCandidate {
-  return {
-    name,
-    describe,
-    ...(crf === undefined ? {} : { crf }),
-    args: (crf, dir) => ['-vf', unchangedFrameFilter(5, defaultGrabberStillFrameSeconds), ...buildEncoderArgs({ ...encoder, crf }, 600, 5),
-      ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600, fragmentEveryFrame: true })],
-  };
+  return candidate(name, describe, crf, (crf, dir) =>
+    ['-vf', unchangedFrameFilter(5, defaultGrabberStillFrameSeconds), ...buildEncoderArgs({ ...encoder, crf }, 600, 5),
+      ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600, fragmentEveryFrame: true })]);
 }
 
 /** The third round's defaults plus extra `-x264-params` (after its own: x264 applies them in order, the last wins). */
