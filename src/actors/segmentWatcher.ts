@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import chokidar from 'chokidar';
 import { closeWatcher } from '../adapters/fileWatch';
@@ -44,7 +44,7 @@ interface RunState {
  * Watches `<spool>/run-*\/segments.csv` (chokidar) and reports `segment.closed` exactly once per
  * segment FFmpeg listed, leftovers of earlier runs included. On `segments.runEnded` it re-reads that
  * run's list, reports any unlisted, non-empty segment file as `complete: false` (the partial one a
- * killed FFmpeg leaves), then answers `segments.runSettled`.
+ * killed FFmpeg leaves; an empty one is removed), then answers `segments.runSettled`.
  */
 export function createSegmentWatcher(deps: SegmentWatcherDeps) {
   const previousRunsBeforeMs = deps.previousRunsBeforeMs ?? Date.now();
@@ -125,7 +125,15 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
         const index = (parsed as { index: number }).index;
         const path = join(runDir, name);
         const stats = await stat(path).catch(() => null);
-        if (!stats || stats.size === 0) continue;
+        if (!stats) continue;
+        if (stats.size === 0) {
+          // FFmpeg opened it and wrote nothing (a full disk at a segment boundary): no video to
+          // keep, and its run has ended, so nothing will write it. Removed, said, so the spool
+          // holds only what still has to reach the store.
+          await rm(path, { force: true }).catch(() => undefined);
+          log.info({ runId, name }, 'empty segment file of an ended run removed (FFmpeg wrote nothing into it)');
+          continue;
+        }
         state.reported.add(index);
         const startMs = Math.round(baseMs + state.lastEndSeconds * 1000);
         const seconds = await probeDuration(ffprobePath, path);

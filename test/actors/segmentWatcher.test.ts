@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,7 +67,7 @@ test('reports each listed segment once, counting only whole lines, with times fr
   expect(segments(harness).map((s) => s.index)).toEqual([0, 1, 2]);
 });
 
-test('runEnded: the unlisted partial segment is reported complete:false, empty files ignored, then runSettled', async () => {
+test('runEnded: the unlisted partial segment is reported complete:false, an empty file removed, then runSettled', async () => {
   const runDir = makeRun(startedAtMs, startedAtMs + 250);
   writeFileSync(join(runDir, 'seg-00000.mp4'), 'x');
   writeFileSync(join(runDir, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\n');
@@ -83,6 +83,9 @@ test('runEnded: the unlisted partial segment is reported complete:false, empty f
     [0, true, startedAtMs + 250, startedAtMs + 3250],
     [1, false, startedAtMs + 3250, startedAtMs + 4500],
   ]);
+  // The empty one held no video and its run has ended: gone from the spool.
+  expect(existsSync(join(runDir, 'seg-00002.mp4'))).toBe(false);
+  expect(existsSync(join(runDir, 'seg-00001.mp4'))).toBe(true);
   // A second runEnded reports nothing new but still settles.
   harness.send('segmentWatcher', { type: 'segments.runEnded', runId: `run-${startedAtMs}` });
   await harness.log.waitForCount('segments.runSettled', 2, 15_000);
