@@ -6,7 +6,7 @@ import { buildGrabberArgs, defaultGrabberStillFrameSeconds } from '../adapters/d
 import { startGrabber, type GrabberProcess } from '../adapters/grabberProcess';
 import { describeStartFailure, startFfmpeg, type FfmpegProcess } from '../adapters/ffmpegProcess';
 import { errorSummary, firstFrameAtMs, type StderrFact } from '../adapters/ffmpegStderr';
-import { createRunDir, runIdFor, writeRunInfo, type RunInfo } from '../adapters/spoolRun';
+import { createRunDir, runIdFor, segmentListPath, writeRunInfo, type RunInfo } from '../adapters/spoolRun';
 import type { FfmpegActorInput } from '../machines/recorderMachine';
 import type { FfmpegCommand, RecorderEvent } from '../machines/recorderEvents';
 
@@ -61,7 +61,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     try {
       const run = createRunDir(deps.sessionSpoolDir, requestedAtMs);
       runDir = run.runDir;
-      args = buildCaptureArgs({ ...deps.capture, layout: input.layout, runDir: run.runDir });
+      args = buildCaptureArgs({ ...deps.capture, layout: input.layout, runDir: run.runDir, segmentListPath: segmentListPath(deps.sessionSpoolDir, run.runId) });
       grabberCommand = grabberCommandFor(deps.capture, input.layout);
       const size = encodedSize(input.layout);
       info = {

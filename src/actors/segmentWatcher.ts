@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import chokidar from 'chokidar';
 import { closeWatcher } from '../adapters/fileWatch';
 import { countVideoPackets, probeDuration } from '../adapters/ffprobe';
@@ -8,11 +8,11 @@ import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ClosedSegment } from '../domain/segment';
 import { parseSegmentList, type SegmentListEntry } from '../adapters/segmentList';
-import { listRunIds, parseRunId, parseSegmentFileName, readRunInfo, runTimeBaseMs, segmentListFile } from '../adapters/spoolRun';
+import { legacySegmentListFile, listRunIds, parseRunId, parseSegmentFileName, readRunInfo, runIdOfSegmentList, runTimeBaseMs, segmentListDir, segmentListPath } from '../adapters/spoolRun';
 import type { RecorderEvent, SegmentWatcherCommand } from '../machines/recorderEvents';
 
 export interface SegmentWatcherDeps {
-  /** The session spool dir holding `run-*` directories (created if missing). */
+  /** The session spool dir holding `run-*` directories and `segment-lists/` (created if missing). */
   readonly sessionSpoolDir: string;
   readonly logger: Logger;
   /** For the duration of a partial segment; default "ffprobe". */
@@ -29,7 +29,7 @@ interface RunState {
   /** Indexes already reported (listed or partial): never reported twice. */
   readonly reported: Set<number>;
   /**
-   * Indexes FFmpeg listed as closed. Numbers, not names: a name parsed out of segments.csv is a
+   * Indexes FFmpeg listed as closed. Numbers, not names: a name parsed out of the list is a
    * slice of the whole file's text and would keep every version of it alive (measured: RSS grew
    * with the square of the segment count over 1,000 segments).
    */
@@ -41,8 +41,10 @@ interface RunState {
 }
 
 /**
- * Watches `<spool>/run-*\/segments.csv` (chokidar) and reports `segment.closed` exactly once per
- * segment FFmpeg listed, leftovers of earlier runs included. On `segments.runEnded` it re-reads that
+ * Watches the runs' segment lists, `<spool>/segment-lists/run-*.csv` (chokidar, that directory
+ * only: the run dirs, where FFmpeg writes at every frame, are never watched), and reports
+ * `segment.closed` exactly once per segment FFmpeg listed, leftovers of earlier runs included
+ * (their lists may be in the run dir, where older versions kept them). On `segments.runEnded` it re-reads that
  * run's list, reports any unlisted, non-empty segment file as `complete: false` (the partial one a
  * killed FFmpeg leaves; an empty one is removed), then answers `segments.runSettled`.
  */
@@ -79,14 +81,12 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
     /** Report every listed segment not reported yet, in list order. */
     const scanList = async (runId: string, state: RunState): Promise<void> => {
       const runDir = join(spool, runId);
-      let text: string;
-      try {
-        text = await readFile(join(runDir, segmentListFile), 'utf8');
-      } catch {
-        return; // no list yet
-      }
+      const text = await readFile(segmentListPath(spool, runId), 'utf8')
+        .catch(() => readFile(join(runDir, legacySegmentListFile), 'utf8'))
+        .catch(() => null);
+      if (text === null) return; // no list yet
       const { entries, badLines } = parseSegmentList(text);
-      if (badLines.length > 0) log.warn({ runId, badLines }, 'unparseable lines in segments.csv');
+      if (badLines.length > 0) log.warn({ runId, badLines }, 'unparseable lines in the segment list');
       const fresh: Array<{ entry: SegmentListEntry; index: number }> = [];
       entries.forEach((entry, position) => {
         const index = parseSegmentFileName(entry.name)?.index ?? position;
@@ -146,22 +146,16 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
       }
     };
 
-    mkdirSync(spool, { recursive: true });
-    const watcher = chokidar.watch(spool, {
-      depth: 1,
+    const listDir = join(spool, segmentListDir);
+    mkdirSync(listDir, { recursive: true });
+    const watcher = chokidar.watch(listDir, {
+      depth: 0,
       ignoreInitial: false,
-      ignored: (path: string) => {
-        const parts = relative(spool, path).split(sep);
-        if (parts[0] === '' || parts.length === 0) return false;
-        if (parseRunId(parts[0] as string) === null) return true;
-        if (parts.length === 1) return false;
-        return parts.length > 2 || parts[1] !== segmentListFile;
-      },
+      ignored: (path: string) => path !== listDir && runIdOfSegmentList(basename(path)) === null,
     });
     const onList = (path: string): void => {
-      const parts = relative(spool, path).split(sep);
-      if (parts.length !== 2 || parts[1] !== segmentListFile) return;
-      const runId = parts[0] as string;
+      const runId = runIdOfSegmentList(basename(path));
+      if (runId === null) return;
       void enqueue(runId, (state) => scanList(runId, state));
     };
     watcher.on('add', onList);
@@ -171,13 +165,9 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
       for (const runId of listRunIds(spool)) {
         // Leftovers of an earlier recorder: nobody will send runEnded for them.
         if ((parseRunId(runId) as number) < previousRunsBeforeMs) void enqueue(runId, (state) => sweepEndedRun(runId, state));
-        // A run dir created while chokidar made its initial scan can be missed by it (seen in
-        // about 1 start in 6 when FFmpeg starts within ms of the watcher): watch it explicitly
-        // and read its list now.
-        else {
-          watcher.add(join(spool, runId));
-          void enqueue(runId, (state) => scanList(runId, state));
-        }
+        // A list created while chokidar made its initial scan can be missed by it (a run dir was,
+        // in about 1 start in 6, when the lists lived there): read it now.
+        else void enqueue(runId, (state) => scanList(runId, state));
       }
       log.debug({ spool }, 'segment watcher ready');
     });

@@ -52,7 +52,7 @@ export interface EncoderSettings {
   /**
    * Drop frames that did not change (mpdecimate after the conversion, variable frame rate), keeping
    * at least one every `stillFrameSeconds` so fragments still flush within the crash-loss budget.
-   * Each kept frame lasts until the next kept one (`setts`, below), so segments.csv and every
+   * Each kept frame lasts until the next kept one (`setts`, below), so the segment list and every
    * segment file still tile the run's timeline without a hole. Default true: encoder CPU at equal
    * SSIM 0.42× the original's against 0.49–0.53× encoding every frame on busy, quiet and idle
    * screens, equal bytes (BENCHMARKS.md, issue 16, second round).

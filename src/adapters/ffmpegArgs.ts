@@ -57,8 +57,13 @@ export interface CaptureArgsOptions {
   readonly frameRate: number;
   /** Nominal segment length in seconds; every segment starts with a forced keyframe. */
   readonly segmentSeconds: number;
-  /** Absolute run directory: segments and segments.csv are written there. */
+  /** Absolute run directory: the segments are written there. */
   readonly runDir: string;
+  /**
+   * Where FFmpeg lists the closed segments (CSV). The recorder keeps it apart from the media
+   * (`spoolRun.segmentListPath`); default `<runDir>/segments.csv` (benchmarks, tools).
+   */
+  readonly segmentListPath?: string;
   readonly encoder?: Partial<EncoderSettings>;
   /** Default `mp4` (fragmented). */
   readonly container?: SegmentContainer;
@@ -178,7 +183,7 @@ export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, 
 }
 
 /** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */
-export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentSeconds' | 'container' | 'fragmentSeconds' | 'fragmentEveryFrame'>): string[] {
+export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentListPath' | 'segmentSeconds' | 'container' | 'fragmentSeconds' | 'fragmentEveryFrame'>): string[] {
   const container = options.container ?? 'mp4';
   const dir = options.runDir.replace(/[\\/]+$/, '');
   // flush_packets=1 must be given to the INNER muxer: the segment muxer does not pass the outer
@@ -188,7 +193,7 @@ export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 's
       `movflags=+frag_keyframe+empty_moov+default_base_moof${options.fragmentEveryFrame ? '+frag_every_frame' : ''}:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
     : ['-segment_format', 'mpegts', '-segment_format_options', 'flush_packets=1'];
   return ['-f', 'segment', '-segment_time', String(options.segmentSeconds), '-reset_timestamps', '1',
-    '-segment_list', `${dir}/segments.csv`, '-segment_list_type', 'csv', ...format,
+    '-segment_list', options.segmentListPath ?? `${dir}/segments.csv`, '-segment_list_type', 'csv', ...format,
     `${dir}/${segmentPattern(container)}`];
 }
 

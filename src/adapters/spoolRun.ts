@@ -10,13 +10,33 @@ import type { DisplayLayout } from '../domain/displayLayout';
  *     run.json        RunInfo: written before FFmpeg starts, updated (atomically) when stderr
  *                     reveals the first frame's wall clock and the pid
  *     seg-00000.mp4   segments, numbered from 0 within the run
- *     segments.csv    FFmpeg's list of closed segments: name,start,end (seconds from first frame)
+ *   <sessionSpoolDir>/segment-lists/
+ *     run-<startedAtMs>.csv   FFmpeg's list of the run's closed segments: name,start,end (seconds
+ *                     from the first frame). Apart from the media on purpose: FFmpeg writes a
+ *                     segment file at every frame (a fragment each), and a watcher of the run dir
+ *                     woke (and re-read the dir) at each of those writes; the list changes once
+ *                     per segment. Runs written before the lists moved keep `run-<t>/segments.csv`,
+ *                     which readers still accept (`legacySegmentListFile`).
  *
  * Everything needed to name and upload a segment is on disk, so a later recorder can recover it.
  */
 export const runDirPrefix = 'run-';
 export const runInfoFile = 'run.json';
-export const segmentListFile = 'segments.csv';
+/** The directory of the runs' segment lists, inside the session spool dir. */
+export const segmentListDir = 'segment-lists';
+/** Where a run's list lived before the lists moved out of the run dir (older spools). */
+export const legacySegmentListFile = 'segments.csv';
+
+/** A run's segment list: `<sessionSpoolDir>/segment-lists/<runId>.csv`. */
+export function segmentListPath(sessionSpoolDir: string, runId: string): string {
+  return join(sessionSpoolDir, segmentListDir, `${runId}.csv`);
+}
+
+/** The run id a segment list file is named after (`run-<t>.csv`), or null. */
+export function runIdOfSegmentList(fileName: string): string | null {
+  const match = /^(run-\d+)\.csv$/.exec(fileName);
+  return match?.[1] !== undefined && parseRunId(match[1]) !== null ? match[1] : null;
+}
 
 export interface RunInfo {
   readonly runId: string;
@@ -41,7 +61,7 @@ export interface RunInfo {
   readonly grabberPid?: number;
 }
 
-/** The instant segment times in segments.csv are relative to. */
+/** The instant the times in a run's segment list are relative to. */
 export function runTimeBaseMs(info: Pick<RunInfo, 'firstFrameAtMs' | 'startedAtMs'>): number {
   return info.firstFrameAtMs ?? info.startedAtMs;
 }
@@ -71,7 +91,7 @@ export function parseSegmentFileName(name: string): { index: number; extension: 
  * starts in one ms, or a clock that went back to a used value) the next free millisecond is taken.
  */
 export function createRunDir(sessionSpoolDir: string, startedAtMs: number): { runId: string; runDir: string; startedAtMs: number } {
-  mkdirSync(sessionSpoolDir, { recursive: true });
+  mkdirSync(join(sessionSpoolDir, segmentListDir), { recursive: true });
   for (let ms = startedAtMs; ; ms += 1) {
     const runId = runIdFor(ms);
     const runDir = join(sessionSpoolDir, runId);

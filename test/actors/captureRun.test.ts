@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { createFfmpegActor } from '../../src/actors/ffmpeg';
 import { createSegmentWatcher } from '../../src/actors/segmentWatcher';
 import { waitUntilGone } from '../../src/adapters/processTree';
-import { readRunInfo } from '../../src/adapters/spoolRun';
+import { readRunInfo, segmentListPath } from '../../src/adapters/spoolRun';
 import type { ClosedSegment } from '../../src/domain/segment';
 import { startXvfb, type Xvfb } from '../helpers/xvfb';
 import { startHarness, testLogger, type Harness } from './harness';
@@ -138,7 +138,7 @@ test('a later recorder recovers a stopped and a killed run from the spool: every
   const { started: killedRun } = await killedMidSegment(killed);
   killed.stop();
   // What this recorder left, read from its files, is what a later one must find.
-  const stoppedListed = (await readFile(join(own, stoppedRun.runId, 'segments.csv'), 'utf8')).trim().split('\n').length;
+  const stoppedListed = (await readFile(segmentListPath(own, stoppedRun.runId), 'utf8')).trim().split('\n').length;
 
   const h = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: own, logger: testLogger }) });
   harnesses.push(h);

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createFfmpegActor, type FfmpegActorDeps } from '../../src/actors/ffmpeg';
 import { waitUntilGone } from '../../src/adapters/processTree';
 import { parseSegmentList } from '../../src/adapters/segmentList';
-import { readRunInfo } from '../../src/adapters/spoolRun';
+import { readRunInfo, segmentListPath } from '../../src/adapters/spoolRun';
 import { waitUntil } from '../helpers/cli';
 import { startXvfb, type Xvfb } from '../helpers/xvfb';
 import { startHarness, testLogger, type Harness } from './harness';
@@ -27,7 +27,7 @@ afterEach(() => {
 
 function listed(runDir: string): readonly unknown[] {
   try {
-    return parseSegmentList(readFileSync(join(runDir, 'segments.csv'), 'utf8')).entries;
+    return parseSegmentList(readFileSync(segmentListPath(dirname(runDir), basename(runDir)), 'utf8')).entries;
   } catch {
     return []; // not created yet
   }

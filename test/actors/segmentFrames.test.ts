@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createSegmentWatcher } from '../../src/actors/segmentWatcher';
-import { writeRunInfo } from '../../src/adapters/spoolRun';
+import { segmentListDir, segmentListPath, writeRunInfo } from '../../src/adapters/spoolRun';
 import type { ClosedSegment } from '../../src/domain/segment';
 import { startHarness, testLogger, type Harness } from './harness';
 
@@ -53,7 +53,8 @@ test('a listed segment with only its header is reported without frames; a small 
   });
   writeFileSync(join(runDir, 'seg-00000.mp4'), bytes);
   writeFileSync(join(runDir, 'seg-00001.mp4'), header);
-  writeFileSync(join(runDir, 'segments.csv'), 'seg-00000.mp4,0.000000,1.000000\nseg-00001.mp4,1.000000,2.000000\n');
+  mkdirSync(join(spool, segmentListDir), { recursive: true });
+  writeFileSync(segmentListPath(spool, runId), 'seg-00000.mp4,0.000000,1.000000\nseg-00001.mp4,1.000000,2.000000\n');
 
   harness = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger, previousRunsBeforeMs: 0 }) });
   await harness.log.waitForCount('segment.closed', 2, 10_000);

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createSegmentWatcher } from '../../src/actors/segmentWatcher';
-import { writeRunInfo, type RunInfo } from '../../src/adapters/spoolRun';
+import { segmentListPath, writeRunInfo, type RunInfo } from '../../src/adapters/spoolRun';
 import type { ClosedSegment } from '../../src/domain/segment';
 import { startHarness, testLogger, type Harness } from './harness';
 
@@ -35,13 +35,20 @@ function makeRun(runStartMs: number, firstFrameAtMs: number | null): string {
   return runDir;
 }
 
+/** Where FFmpeg lists a run's closed segments (apart from the run dir, see spoolRun.ts). */
+function listOf(runDir: string): string {
+  const path = segmentListPath(spool, basename(runDir));
+  mkdirSync(join(path, '..'), { recursive: true });
+  return path;
+}
+
 const segments = (h: Harness): ClosedSegment[] => h.log.of('segment.closed').map((e) => e.segment);
 
 test('reports each listed segment once, counting only whole lines, with times from the first frame', async () => {
   const runDir = makeRun(startedAtMs, startedAtMs + 300);
   writeFileSync(join(runDir, 'seg-00000.mp4'), 'x'.repeat(10));
   writeFileSync(join(runDir, 'seg-00001.mp4'), 'y'.repeat(20));
-  writeFileSync(join(runDir, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\n');
+  writeFileSync(listOf(runDir), 'seg-00000.mp4,0.000000,3.000000\n');
   harness = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger, previousRunsBeforeMs: 0 }) });
   await harness.log.waitFor('segment.closed', 15_000);
   expect(segments(harness)).toEqual([{
@@ -51,18 +58,18 @@ test('reports each listed segment once, counting only whole lines, with times fr
   }]);
   // FFmpeg appends the next line: a half-written line is not a segment yet (had it been taken,
   // segment 1 would be reported ending at 3.00 s, before the whole line below is written).
-  appendFileSync(join(runDir, 'segments.csv'), 'seg-00001.mp4,3.00');
+  appendFileSync(listOf(runDir), 'seg-00001.mp4,3.00');
   await new Promise((r) => setTimeout(r, 300)); // room for a (wrong) read of the half line
-  appendFileSync(join(runDir, 'segments.csv'), '0000,6.000000\n');
+  appendFileSync(listOf(runDir), '0000,6.000000\n');
   await harness.log.waitForCount('segment.closed', 2, 15_000);
   expect(segments(harness)[1]).toMatchObject({ index: 1, startMs: startedAtMs + 3300, endMs: startedAtMs + 6300, bytes: 20, complete: true });
   // Rewriting the same content (a spurious change event) reports nothing again: a later third
   // line is the next and only report.
-  appendFileSync(join(runDir, 'segments.csv'), '');
-  writeFileSync(join(runDir, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\nseg-00001.mp4,3.000000,6.000000\n');
+  appendFileSync(listOf(runDir), '');
+  writeFileSync(listOf(runDir), 'seg-00000.mp4,0.000000,3.000000\nseg-00001.mp4,3.000000,6.000000\n');
   await new Promise((r) => setTimeout(r, 300)); // room for a (wrong) second report
   writeFileSync(join(runDir, 'seg-00002.mp4'), 'z');
-  appendFileSync(join(runDir, 'segments.csv'), 'seg-00002.mp4,6.000000,9.000000\n');
+  appendFileSync(listOf(runDir), 'seg-00002.mp4,6.000000,9.000000\n');
   await harness.log.waitFor('segment.closed', 15_000, (e) => e.segment.index === 2);
   expect(segments(harness).map((s) => s.index)).toEqual([0, 1, 2]);
 });
@@ -70,7 +77,7 @@ test('reports each listed segment once, counting only whole lines, with times fr
 test('runEnded: the unlisted partial segment is reported complete:false, an empty file removed, then runSettled', async () => {
   const runDir = makeRun(startedAtMs, startedAtMs + 250);
   writeFileSync(join(runDir, 'seg-00000.mp4'), 'x');
-  writeFileSync(join(runDir, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\n');
+  writeFileSync(listOf(runDir), 'seg-00000.mp4,0.000000,3.000000\n');
   // Not a video: ffprobe fails, so the end falls back to the file's last write.
   writeFileSync(join(runDir, 'seg-00001.mp4'), 'not a video');
   utimesSync(join(runDir, 'seg-00001.mp4'), new Date(startedAtMs + 4500), new Date(startedAtMs + 4500));
@@ -97,6 +104,7 @@ test('runEnded: the unlisted partial segment is reported complete:false, an empt
 
 test("an earlier recorder's leftovers are reported at start, partial ones included, uploaded ones skipped", async () => {
   const old = makeRun(startedAtMs, null); // no first-frame time: times from the run's start
+  // An earlier version's layout: the list inside the run dir.
   writeFileSync(join(old, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\nseg-00001.mp4,3.000000,6.000000\n');
   // seg-00000 was already uploaded (deleted); seg-00001 is left; seg-00002 is the partial one.
   writeFileSync(join(old, 'seg-00001.mp4'), 'y');
@@ -109,7 +117,7 @@ test("an earlier recorder's leftovers are reported at start, partial ones includ
   await harness.log.waitForCount('segment.closed', 2, 15_000);
   // The live run lists its first segment: once that is reported, a (wrong) partial report of the
   // live run's file would have come before it.
-  appendFileSync(join(current, 'segments.csv'), 'seg-00000.mp4,0.000000,3.000000\n');
+  appendFileSync(listOf(current), 'seg-00000.mp4,0.000000,3.000000\n');
   await harness.log.waitFor('segment.closed', 15_000, (e) => e.segment.runId === `run-${startedAtMs + 60_000}`);
   expect(segments(harness).map((s) => [s.runId, s.index, s.complete, s.startMs, s.endMs, s.bytes])).toEqual([
     [`run-${startedAtMs}`, 1, true, startedAtMs + 3000, startedAtMs + 6000, 1],

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { segmentListPath } from '../../src/adapters/spoolRun';
 import { runCli, waitUntil } from '../helpers/cli';
 import type { TestS3Server } from '../helpers/s3Server';
 import type { Xvfb } from '../helpers/xvfb';
@@ -29,11 +30,11 @@ beforeAll(async () => {
 });
 afterAll(() => stopFaultRig({ x, s3, work }));
 
-/** Segments listed so far by every capture run of a session (the lines of their segments.csv). */
+/** Segments listed so far by every capture run of a session (the lines of their segment lists). */
 async function listedSegments(sessionDir: string): Promise<number> {
   let lines = 0;
   for (const run of (await readdir(sessionDir).catch(() => [] as string[])).filter((n) => n.startsWith('run-'))) {
-    const list = await readFile(join(sessionDir, run, 'segments.csv'), 'utf8').catch(() => '');
+    const list = await readFile(segmentListPath(sessionDir, run), 'utf8').catch(() => '');
     lines += list.split('\n').filter((l) => l.trim() !== '').length;
   }
   return lines;
