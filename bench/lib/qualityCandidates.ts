@@ -50,6 +50,11 @@ function plus(name: string, params: string, why: string): QualityCandidate {
   return ours(name, `round3 + ${params}: ${why}`, { ...ROUND3, x264Params: `${ROUND3.x264Params ?? ''}:${params}` });
 }
 
+/** Today's defaults plus extra `-x264-params` (after its own: the last wins). */
+function now(name: string, params: string, why: string): QualityCandidate {
+  return ours(name, `defaults + ${params}: ${why}`, { x264Params: `${defaultEncoderSettings.x264Params ?? ''}:${params}` }, defaultEncoderSettings.crf);
+}
+
 export const qualityCandidates: readonly QualityCandidate[] = [
   ours('defaults', 'the recorder\'s defaults (ffmpegArgs.ts)', {}, defaultEncoderSettings.crf),
   damagePath('damage-path', 'the recorder\'s defaults as the damage grabber\'s FFmpeg encodes them (the default X11 capture)', {}, defaultEncoderSettings.crf),
@@ -85,7 +90,24 @@ export const qualityCandidates: readonly QualityCandidate[] = [
   plus('ipratio1.8', 'ipratio=1.8', 'keyframes at a lower quantiser than P frames (default 1.4): they are the reference of a whole still stretch'),
   plus('ipratio1.1', 'ipratio=1.1', 'keyframes closer to P frames\' quantiser'),
   plus('mbtree', 'mbtree=1', 'macroblock tree without lookahead (zerolatency: rc-lookahead 0): x264 turns it off, expected byte-identical'),
+  // Per-frame cost (issue 16, idle CPU): on a still 1080p frame x264 veryfast spends ~6.5 ms, ~40 %
+  // of it on what sub-pixel search needs (subme=0 skips the half-pel planes). Screen content mostly
+  // moves by whole pixels (scrolls, window moves); video does not. Each is today's defaults + one change.
+  now('subme0', 'subme=0', 'full-pixel motion search only: no half-pel planes to build for each frame'),
+  now('subme1', 'subme=1', 'one quarter-pixel SAD refinement (veryfast: subme 2)'),
+  now('ref1', 'ref=1', 'one reference frame (defaults: 2)'),
+  now('subme0-ref1', 'subme=0:ref=1', 'both'),
+  // The damage path's rate control (issue 16: its bytes at equal SSIM were 1-4 % over). x264 is told
+  // fps=1000 there, so every frame's duration is clipped to x264's 10 ms minimum when it weighs
+  // frames; these change only that.
+  damagePath('damage-force-cfr', 'damage-path + force-cfr=1: rate control ignores the frames\' durations', { x264Params: `${defaultEncoderSettings.x264Params ?? ''}:force-cfr=1` }, defaultEncoderSettings.crf),
+  withoutFps1000(damagePath('damage-fps5', 'damage-path without fps=1000: x264 learns the tick rate (5) from -r and weighs frames by their real durations', {}, defaultEncoderSettings.crf)),
 ];
+
+/** The candidate with the damage path's `fps=1000` taken out of its -x264-params. */
+function withoutFps1000(c: QualityCandidate): QualityCandidate {
+  return { ...c, args: (crf, dir) => c.args(crf, dir).map((a) => a.replace(/:fps=1000$/, '')) };
+}
 
 export function qualityCandidatesNamed(names: readonly string[] | undefined): QualityCandidate[] {
   if (!names) return [...qualityCandidates];
