@@ -33,6 +33,7 @@ import { manifestSection } from './sections/manifest';
 import { offlineSection } from './sections/offline';
 import { overheadSection } from './sections/overhead';
 import { grabberSection } from './sections/grabber';
+import { grabPathSection } from './sections/grabPath';
 import { qualitySection } from './sections/quality';
 import { sessionsSection } from './sections/sessions';
 import { soakSection } from './sections/soak';
@@ -56,6 +57,7 @@ const sections: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult
   activity: activitySection,
   overhead: overheadSection,
   grabber: grabberSection,
+  grabpath: grabPathSection,
   search: searchSection,
   idlebytes: idleBytesSection,
   keyint: keyintSection,

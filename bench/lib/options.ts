@@ -1,6 +1,6 @@
 /** `npm run bench -- [--quick] [--runs N] [--only a,b] [--variants a,b] [--out DIR] [--baseline DIR]` */
 
-export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density', 'follow', 'activity', 'search', 'overhead', 'grabber', 'idlebytes', 'keyint'] as const;
+export const sectionNames = ['sessions', 'live', 'offline', 'drain', 'soak', 'display', 'crash', 'cut', 'manifest', 'quality', 'density', 'follow', 'activity', 'search', 'overhead', 'grabber', 'grabpath', 'idlebytes', 'keyint'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 export interface BenchOptions {
