@@ -57,7 +57,7 @@ function now(name: string, params: string, why: string): QualityCandidate {
 
 export const qualityCandidates: readonly QualityCandidate[] = [
   ours('defaults', 'the recorder\'s defaults (ffmpegArgs.ts)', {}, defaultEncoderSettings.crf),
-  damagePath('damage-path', 'the recorder\'s defaults as the damage grabber\'s FFmpeg encodes them (the default X11 capture)', {}, defaultEncoderSettings.crf),
+  damagePath('damage-path', 'the recorder\'s defaults as the damage grabber\'s FFmpeg encodes them (the default X11 capture), emulated; its SSIM is wrong on the busy scene (31.6 dB at every CRF, BENCHMARKS.md sixth round): section grabpath measures this path on the grabber\'s own stream', {}, defaultEncoderSettings.crf),
   ours('round3', 'the third round\'s defaults: -x264-params ref=2:me=umh:merange=32 (qcomp 0.6), crf 23', ROUND3, 23),
   // Second round.
   ours('keep-all', 'round3 encoding every frame (constant rate)', { ...ROUND3, dropUnchanged: false }),
