@@ -6,9 +6,9 @@
  * Like the watchdog's connection it creates no resource on the server, so XKillClient cannot
  * address it. A lost connection rejects the read in flight; the next read opens a new one.
  */
-import * as x11 from 'x11';
 import type { DisplayLayout, Monitor } from '../../domain/displayLayout';
 import { getMonitorsRequest, parseGetMonitorsReply, type RandrMonitor } from './randrMonitors';
+import { messageOf, openX11Requests, type X11Requests } from './x11Requests';
 
 export interface X11LayoutReader {
   /**
@@ -28,75 +28,36 @@ interface RawClient {
 }
 
 interface Connection {
-  readonly X: x11.XClient;
-  readonly root: number;
-  randrOpcode: number;
-  lost: string | null;
-  readonly pending: Set<(cause: Error) => void>;
+  readonly requests: X11Requests;
+  readonly randrOpcode: number;
 }
 
 export class LayoutReadTimeout extends Error {}
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export function createX11LayoutReader(display: string): X11LayoutReader {
   let connection: Promise<Connection> | null = null;
   const atomNames = new Map<number, string>();
 
-  const open = (): Promise<Connection> =>
-    new Promise<Connection>((resolve, reject) => {
-      const client = x11.createClient({ display }, (err, d) => {
-        if (err) {
-          reject(new Error(`cannot connect to X display ${display}: ${messageOf(err)}`));
-          return;
-        }
-        const X = d.client;
-        const c: Connection = { X, root: d.screen[0]!.root, randrOpcode: 0, lost: null, pending: new Set() };
-        const lose = (cause: string): void => {
-          if (c.lost !== null) return;
-          c.lost = cause;
-          for (const fail of c.pending) fail(new Error(cause));
-          c.pending.clear();
-        };
-        X.removeAllListeners('error');
-        X.on('error', (e: Error & { error?: number }) => {
-          if (typeof e.error !== 'number') lose(`X connection to ${display} failed: ${messageOf(e)}`);
-        });
-        X.on('end', () => lose(`X connection to ${display} was closed by the server`));
-        X.require('randr', (rerr, randr) => {
-          if (rerr || !randr) {
-            X.terminate();
-            reject(new Error(`X display ${display} has no RandR extension: ${messageOf(rerr)}`));
-            return;
-          }
-          c.randrOpcode = randr.majorOpcode;
-          resolve(c);
-        });
-      });
-      client.on('error', () => undefined); // until set up: the callback reports it
-    });
+  const open = async (): Promise<Connection> => {
+    const requests = await openX11Requests(display);
+    try {
+      const randr = await new Promise<{ majorOpcode: number }>((resolve, reject) =>
+        requests.X.require('randr', (err, ext) => (err || !ext ? reject(new Error(`X display ${display} has no RandR extension: ${messageOf(err)}`)) : resolve(ext))));
+      return { requests, randrOpcode: randr.majorOpcode };
+    } catch (error) {
+      requests.close(messageOf(error));
+      throw error;
+    }
+  };
 
   /** One request on `c`, rejected if the connection goes away before its reply. */
-  const ask = <T>(c: Connection, send: (cb: (err: Error | null, value: T) => void) => void): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (c.lost !== null) {
-        reject(new Error(c.lost));
-        return;
-      }
-      const fail = (cause: Error): void => reject(cause);
-      c.pending.add(fail);
-      send((err, value) => {
-        c.pending.delete(fail);
-        if (err) reject(new Error(`X request to ${display} failed: ${messageOf(err)}`));
-        else resolve(value);
-      });
-    });
+  const ask = <T>(c: Connection, send: (cb: (err: Error | null, value: T) => void) => void): Promise<T> => c.requests.ask('X request', send);
 
   const monitors = (c: Connection): Promise<RandrMonitor[]> =>
     ask<RandrMonitor[]>(c, (cb) => {
-      const raw = c.X as unknown as RawClient;
+      const raw = c.requests.X as unknown as RawClient;
       raw.seq_num += 1;
-      raw.pack_stream.put(getMonitorsRequest(c.randrOpcode, c.root));
+      raw.pack_stream.put(getMonitorsRequest(c.randrOpcode, c.requests.root));
       raw.replies[raw.seq_num] = [(buf) => parseGetMonitorsReply(buf), cb as (err: Error | null, value: unknown) => void];
       raw.pack_stream.submit(true);
     });
@@ -104,7 +65,7 @@ export function createX11LayoutReader(display: string): X11LayoutReader {
   const nameOf = async (c: Connection, atom: number): Promise<string> => {
     const known = atomNames.get(atom);
     if (known !== undefined) return known;
-    const name = await ask<string>(c, (cb) => c.X.GetAtomName(atom, cb));
+    const name = await ask<string>(c, (cb) => c.requests.X.GetAtomName(atom, cb));
     atomNames.set(atom, name);
     return name;
   };
@@ -112,7 +73,7 @@ export function createX11LayoutReader(display: string): X11LayoutReader {
   const drop = (): void => {
     const current = connection;
     connection = null;
-    void current?.then((c) => c.X.terminate(), () => undefined);
+    void current?.then((c) => c.requests.close(`X connection to ${display} closed by the recorder`), () => undefined);
   };
 
   return {
@@ -136,8 +97,9 @@ export function createX11LayoutReader(display: string): X11LayoutReader {
   async function readOnce(): Promise<DisplayLayout> {
     connection ??= open();
     const c = await connection;
-    if (c.lost !== null) throw new Error(c.lost);
-    const [geometry, found] = await Promise.all([ask<{ width: number; height: number }>(c, (cb) => c.X.GetGeometry(c.root, cb)), monitors(c)]);
+    const lost = c.requests.lost();
+    if (lost !== null) throw new Error(lost);
+    const [geometry, found] = await Promise.all([ask<{ width: number; height: number }>(c, (cb) => c.requests.X.GetGeometry(c.requests.root, cb)), monitors(c)]);
     const list: Monitor[] = [];
     for (const m of found) list.push({ name: await nameOf(c, m.nameAtom), primary: m.primary, x: m.x, y: m.y, width: m.width, height: m.height });
     return { x: 0, y: 0, width: geometry.width, height: geometry.height, monitors: list };
