@@ -170,8 +170,15 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
 
     let exit: { code: number | null; signal: string | null; atMs: number } | null = null;
     let reported = false;
+    /** The grabber was dead when FFmpeg exited but its exit was not reported yet. */
+    let grabberDiedFirst = false;
     const report = (): void => {
       if (reported || exit === null || phase === 'failed') return;
+      if (grabberDiedFirst && grabber !== null && grabber.ended() === null) {
+        // Its exit is due at once (it is a zombie): the cause is told with it.
+        grabber.child.once('exit', report);
+        return;
+      }
       reported = true;
       ffmpeg.endStderr();
       let stderrTail = ffmpeg.stderrTail();
@@ -194,10 +201,12 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       if (phase === 'failed' || phase === 'starting') return;
       phase = 'exited';
       exit = { code, signal, atMs: clock() };
-      // After the other exits libuv reaped in the same pass: a grabber killed just before FFmpeg read
-      // its EOF may be reported after FFmpeg under load, and stopping it then would hide the cause
-      // (grabberKill test failed 1 of 5 so under a bench's load).
-      setImmediate(stopGrabber);
+      // A grabber killed just before FFmpeg read its EOF may be reported after FFmpeg under load,
+      // and stopping it then would hide the cause (grabberKill failed so in a fresh-clone CI even
+      // with the stop deferred a turn): one that is already dead is not stopped, and the report
+      // waits for its exit. A live one is stopped after the exits libuv reaped in the same pass.
+      grabberDiedFirst = grabber !== null && grabber.ended() === null && grabber.deadUnreported();
+      if (!grabberDiedFirst) setImmediate(stopGrabber);
       // 'close' follows once stderr is drained; do not wait forever if something holds the pipe.
       setTimeout(report, deps.stderrGraceMs ?? 1000).unref();
     });

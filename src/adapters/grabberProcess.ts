@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { killTree, killTreeSync, signalGroup, spawnDetached, type Platform } from './processTree';
+import { isAlive, killTree, killTreeSync, signalGroup, spawnDetached, type Platform } from './processTree';
 import { runToEnd } from './ffmpegProcess';
 import { grabberEndLine } from './damageGrabArgs';
 
@@ -21,6 +21,11 @@ export interface GrabberProcess {
   ended(): { code: number | null; signal: string | null; startError?: string } | null;
   /** The line for FFmpeg's stderr tail when it ended before FFmpeg did. */
   endLine(): string;
+  /**
+   * Dead already (a zombie, or gone) though its exit is not reported yet: under load libuv may
+   * report it after FFmpeg's, whose EOF it caused. Only Linux can tell (elsewhere: false).
+   */
+  deadUnreported(): boolean;
   terminate(): void;
   kill(): Promise<void>;
   killNow(): void;
@@ -45,6 +50,7 @@ export function startGrabber(path: string, args: readonly string[], into: Writab
     child,
     ended: () => end,
     endLine: () => (end?.startError !== undefined ? `damage-grab ended first (${end.startError})` : grabberEndLine(end?.code ?? null, end?.signal ?? null, stderr)),
+    deadUnreported: () => end === null && child.pid !== undefined && platform === 'linux' && !isAlive(child.pid, platform),
     terminate: () => {
       if (child.pid !== undefined && end === null) signalGroup(child.pid, 'SIGTERM');
     },

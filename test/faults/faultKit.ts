@@ -267,7 +267,9 @@ export async function checkBucket(
       if (keep !== undefined) await writeFile(join(keep, `damaged-${e.runId}-${e.index}.mp4`), bytes).catch(() => undefined);
       damaged.push({ segment: id, bytes: bytes.length, framesDecoded: frames, errors: errors.slice(0, 120) });
     } else if (errors !== '') problems.push(`${e.key} (${e.complete ? 'complete' : 'partial'}) does not decode cleanly: ${errors.slice(0, 300)}`);
-    const info = await probeMedia(file);
+    // A segment that may be damaged can hold a header cut short (FFmpeg stopped by a full disk while
+    // it wrote one): no duration then, and nothing to count.
+    const info = mayBeDamaged.has(id) ? await probeMedia(file).catch(() => ({ durationSeconds: 0 })) : await probeMedia(file);
     if (info.durationSeconds > 0) videoSeconds += info.durationSeconds;
     else if (!mayBeDamaged.has(id)) problems.push(`${e.key}: no duration (${info.durationSeconds})`);
   }
