@@ -10,22 +10,21 @@
  *
  * The parts live beside it: manifest bookkeeping (manifestBook.ts), metadata kept in the spool
  * (spoolMetadata.ts), the wait/wake of the retry loop (retryWaiter.ts), failure log lines
- * (uploadFailureLog.ts), one bounded finalize step (finalizeStep.ts) and what finalize leaves
- * in the spool (spoolLeftovers.ts).
+ * (uploadFailureLog.ts), one bounded finalize step (finalizeStep.ts), what finalize leaves in the
+ * spool (spoolLeftovers.ts) and end.json (endMarkerWrite.ts).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { writeFileAtomic } from '../adapters/atomicWrite';
 import { type FileChecksums, checksumsOf, hashFile } from '../adapters/checksums';
-import { addMetadata, appendEntry, buildEndMarker, entryFromSegment, findEntry } from '../domain/manifest';
-import { END_NAME, MANIFEST_NAME, contentTypeFor, endKey } from '../domain/objectNames';
+import { addMetadata, appendEntry, entryFromSegment, findEntry } from '../domain/manifest';
+import { MANIFEST_NAME, contentTypeFor } from '../domain/objectNames';
 import type { ClosedSegment, DurableSegment } from '../domain/segment';
 import type { WriteOnlyStore } from '../domain/objectStore';
 import type { RecorderEvent } from '../machines/recorderEvents';
-import { coverageField } from '../domain/manifestCoverage';
 import { ActivityCutter } from './activityCutter';
 import { CaptureLog } from './captureLog';
+import { writeEndMarker } from './endMarkerWrite';
 import { finalizeStep } from './finalizeStep';
 import { ManifestBook } from './manifestBook';
 import { type Clock, DEFAULT_RETRY, type RetryPolicy, backoffDelay, realClock, settlesWithin } from './retryTiming';
@@ -281,23 +280,10 @@ export class UploadWorker {
 
     const metadataLeft = this.pendingMetadata.filter((p) => !this.book.metadataDurable(p)).length;
     const left = metadataLeft + (this.book.manifestUploaded ? 0 : 1) + (await segmentsLeftInSpool(this.queue, this.kept, this.book));
-    const end = buildEndMarker(this.book.manifest, {
-      endedAtMs: this.clock.now(),
-      reason,
-      leftInSpool: left,
-      manifestSha256: this.book.headSha256,
-      ...coverageField(this.book.manifest),
+    const { end, durable: endDone } = await writeEndMarker({
+      book: this.book, store: this.store, spoolDir: this.deps.spoolDir, sessionPrefix: this.deps.sessionPrefix,
+      endedAtMs: this.clock.now(), reason, leftInSpool: left, step: (name, op, p) => this.step(name, op, p), problems,
     });
-    const endBody = Buffer.from(`${JSON.stringify(end, null, 2)}\n`);
-    const endPath = join(this.deps.spoolDir, END_NAME);
-    await writeFileAtomic(endPath, endBody).catch((e: unknown) => problems.push(`end.json not written to the spool: ${messageOf(e)}`));
-    const key = endKey(this.deps.sessionPrefix);
-    const endDone = await this.step(
-      END_NAME,
-      (signal) => this.store.put(key, { data: endBody }, { ...checksumsOf(endBody), contentType: 'application/json', signal }),
-      problems,
-    );
-    if (endDone) await rm(endPath, { force: true }).catch(() => undefined);
     const leftInSpool = left + (endDone ? 0 : 1);
     // Every activity object is cut and durable: the journal has served (kept otherwise, for recover).
     if (leftInSpool === 0 && this.deps.activity !== undefined) await rm(this.deps.activity.journalPath, { force: true }).catch(() => undefined);
