@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderOptionsMarkdown } from '../src/config/options';
+import { renderOptionsMarkdown } from '../src/config/optionRendering';
 
 const START = /<!-- options:start[^>]*-->/;
 const END = '<!-- options:end -->';

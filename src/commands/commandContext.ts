@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type RecorderConfig } from '../config/loadConfig';
-import { commanderOptions, type CommandName } from '../config/options';
+import type { CommandName } from '../config/options';
+import { commanderOptions } from '../config/optionRendering';
 
 /** What every subcommand gets from cli.ts: the process's world, passed in, never read deep inside. */
 export interface CommandContext {

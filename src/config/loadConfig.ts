@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../domain/errors';
 import type { Env } from './defaults';
-import { flagAttribute, flagName, optionTable, options, type CommandName, type OptionName, type OptionSpec, type RecorderOptions } from './options';
+import { flagAttribute, flagName } from './optionRendering';
+import { optionTable, options, type CommandName, type OptionName, type OptionSpec, type RecorderOptions } from './options';
 import { customProblem } from './valueTypes';
 import { checkProtectionOptions } from './storageProtection';
 

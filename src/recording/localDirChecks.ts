@@ -8,7 +8,8 @@
 import { dirname } from 'node:path';
 import type { RecorderConfig } from '../config/loadConfig';
 import { sentinelPathFor } from '../config/defaults';
-import { flagName, optionTable } from '../config/options';
+import { optionTable } from '../config/options';
+import { flagName } from '../config/optionRendering';
 import { ensureSecureDir } from '../adapters/permissions';
 import { pseudoFsRootResolved } from '../adapters/pseudoFs';
 import { withTimeout } from '../adapters/withTimeout';

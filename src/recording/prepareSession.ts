@@ -12,7 +12,8 @@ import { sanitizeComponent, sessionPrefix } from '../domain/sanitize';
 import type { SessionMetadata } from '../domain/sessionMetadata';
 import { SESSION_FILE, serializeSessionFile } from '../domain/sessionFile';
 import { acquireSessionLock, sessionLockPath, type SessionLock } from '../sessionLock';
-import { flagName, optionTable } from '../config/options';
+import { optionTable } from '../config/options';
+import { flagName } from '../config/optionRendering';
 import { sentinelPathFor } from '../config/defaults';
 
 const execFileAsync = promisify(execFile);

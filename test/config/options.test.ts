@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { commanderOptions, flagAttribute, options, optionTable, renderOptionsMarkdown } from '../../src/config/options';
+import { options, optionTable } from '../../src/config/options';
+import { commanderOptions, flagAttribute, renderOptionsMarkdown } from '../../src/config/optionRendering';
 
 const upperSnake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
