@@ -21,7 +21,7 @@ const describeSettings = (e: EncoderSettings) =>
   `${e.swsFlags ? ` -sws_flags ${e.swsFlags}` : ''}${e.dropUnchanged ? ` (unchanged frames dropped, one kept at least every ${e.stillFrameSeconds} s)` : ''} -crf ${e.crf}`;
 
 /** Our recorder's own arguments (encoder + fMP4 segment muxer), with settings overridden. */
-function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264?: string; filter?: string; note?: string } = {}): Variant {
+function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264?: string; filter?: string; note?: string; fragmentEveryFrame?: boolean } = {}): Variant {
   const settings = { ...defaultEncoderSettings, ...encoder, ...(extra.x264 === undefined ? {} : { x264Params: extra.x264 }) };
   return {
     name,
@@ -33,7 +33,7 @@ function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264
       return [
         ...(extra.filter ? ['-vf', extra.filter, '-fps_mode', 'vfr'] : buildOutputFilterArgs(settings, frameRate)),
         ...enc,
-        ...buildSegmentArgs({ runDir: dir, segmentSeconds }),
+        ...buildSegmentArgs({ runDir: dir, segmentSeconds, ...(extra.fragmentEveryFrame === undefined ? {} : { fragmentEveryFrame: extra.fragmentEveryFrame }) }),
       ];
     },
   };
@@ -52,7 +52,7 @@ export const oursVariant: Variant = { ...oursWith('ours', {}), describe: `${desc
  * The defaults before issue 16 (x264's own threads, swscale's default bicubic flags): kept to show
  * what `threads=1` and dropping unchanged frames changed, side by side in each round.
  */
-export const previousVariant: Variant = oursWith('previous', { threads: null, swsFlags: null, dropUnchanged: false }, { note: 'defaults before issue 16' });
+export const previousVariant: Variant = oursWith('previous', { threads: null, swsFlags: null, dropUnchanged: false }, { note: 'defaults before issue 16', fragmentEveryFrame: false });
 
 /** Every variant the encoder matrix explores, `original`, `ours` and `previous` first. */
 export const allVariants: readonly Variant[] = [

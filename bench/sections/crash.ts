@@ -31,7 +31,7 @@ const grabberVariants: ReadonlyArray<{ name: string; describe: string; grabberOp
     name: 'damage-grab-setts-0.4s',
     describe: 'the fourth round\'s default: a frame at least every 0.4 s, setts (NEXT_PTS) durations, a fragment a second',
     grabberOptions: (fps: number) => ['--fps', String(fps), '--still', '0.4'],
-    output: (d: string) => [...buildEncoderArgs({ dropUnchanged: true }, 600), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600 })],
+    output: (d: string) => [...buildEncoderArgs({ dropUnchanged: true }, 600), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, fragmentEveryFrame: false })],
   },
 ];
 

@@ -73,10 +73,13 @@ export interface CaptureArgsOptions {
    */
   readonly fragmentSeconds?: number;
   /**
-   * fMP4 only: a fragment per frame (`+frag_every_frame`). The MP4 muxer writes a fragment when the
-   * packet after it arrives (it then knows the last sample's duration); with this, each frame is on
-   * disk as soon as the next one is encoded, instead of up to `fragmentSeconds` later. Set for the
-   * damage grabber, whose frames are sparse on a still screen. Costs one moof (~100 bytes) a frame.
+   * fMP4 only: a fragment per frame (`+frag_every_frame`), default true. The MP4 muxer writes a
+   * fragment when the packet after it arrives (it then knows the last sample's duration); with
+   * this, each frame is on disk as soon as the next one is encoded, instead of up to
+   * `fragmentSeconds` later. Costs one moof (~108 bytes with its mdat header) a frame: 4.7 % of
+   * the quiet scene's bytes. Without it FFmpeg's own path (x11grab + mpdecimate + setts, also the
+   * Windows and macOS capture) lost up to 1.17 s to a SIGKILL at random moments on an idle screen
+   * (BENCHMARKS.md, issue 16 sixth round), over the 1 s budget; the damage grabber needed it first.
    */
   readonly fragmentEveryFrame?: boolean;
 }
@@ -190,7 +193,7 @@ export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 's
   // `-flush_packets 1` on (measured: 0 bytes on disk after 6 s with the outer flag alone).
   const format = container === 'mp4'
     ? ['-segment_format', 'mp4', '-segment_format_options',
-      `movflags=+frag_keyframe+empty_moov+default_base_moof${options.fragmentEveryFrame ? '+frag_every_frame' : ''}:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
+      `movflags=+frag_keyframe+empty_moov+default_base_moof${options.fragmentEveryFrame ?? true ? '+frag_every_frame' : ''}:frag_duration=${Math.round((options.fragmentSeconds ?? 1) * 1e6)}:flush_packets=1`]
     : ['-segment_format', 'mpegts', '-segment_format_options', 'flush_packets=1'];
   return ['-f', 'segment', '-segment_time', String(options.segmentSeconds), '-reset_timestamps', '1',
     '-segment_list', options.segmentListPath ?? `${dir}/segments.csv`, '-segment_list_type', 'csv', ...format,
@@ -213,7 +216,7 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
     ...buildInputArgs(options.source, options.layout, options.frameRate),
     ...buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate),
     ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage' ? options.frameRate : null),
-    ...buildSegmentArgs({ ...options, fragmentEveryFrame: options.fragmentEveryFrame ?? options.source.kind === 'x11damage' })];
+    ...buildSegmentArgs(options)];
 }
 
 function assertPositive(name: string, value: number): void {

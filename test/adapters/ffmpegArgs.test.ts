@@ -1,4 +1,4 @@
-import { buildCaptureArgs, encodedSize, keptFrameDurationFilter, type CaptureArgsOptions } from '../../src/adapters/ffmpegArgs';
+import { buildCaptureArgs, buildSegmentArgs, encodedSize, keptFrameDurationFilter, type CaptureArgsOptions } from '../../src/adapters/ffmpegArgs';
 import type { DisplayLayout } from '../../src/domain/displayLayout';
 
 // Arrays, not `args.join(' ')`: a joined string cannot tell "-i" "Capture screen 0:none" (one
@@ -13,7 +13,7 @@ const encode = [
   '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*60)', '-bsf:v', 'setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,DURATION\\,NEXT_PTS-PTS)',
   '-f', 'segment', '-segment_time', '60', '-reset_timestamps', '1',
   '-segment_list', '/spool/s1/run-1764225600000/segments.csv', '-segment_list_type', 'csv',
-  '-segment_format', 'mp4', '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1',
+  '-segment_format', 'mp4', '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1',
   '/spool/s1/run-1764225600000/seg-%05d.mp4',
 ];
 /** Sources without a filter of their own: unchanged frames are dropped after the conversion (the default). */
@@ -112,4 +112,10 @@ test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only change
   expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' }, encoder: { dropUnchanged: false } })).toEqual([
     ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
+});
+
+test('a fragment per frame by default on every source (crash loss); fragmentEveryFrame: false gives 1 s fragments', () => {
+  const options = (every?: boolean) => buildSegmentArgs({ runDir: '/r', segmentSeconds: 5, ...(every === undefined ? {} : { fragmentEveryFrame: every }) });
+  expect(options()).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1');
+  expect(options(false)).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1');
 });
