@@ -42,7 +42,7 @@ function ours(name: string, describe: string, encoder: Partial<EncoderSettings>,
 function damagePath(name: string, describe: string, encoder: Partial<EncoderSettings>, crf?: number): QualityCandidate {
   return candidate(name, describe, crf, (crf, dir) =>
     ['-vf', unchangedFrameFilter(5, defaultGrabberStillFrameSeconds), ...buildEncoderArgs({ ...encoder, crf }, 600, 5),
-      ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600, fragmentEveryFrame: true })]);
+      ...buildSegmentArgs({ runDir: dir, segmentSeconds: 600 })]);
 }
 
 /** The third round's defaults plus extra `-x264-params` (after its own: x264 applies them in order, the last wins). */

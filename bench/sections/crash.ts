@@ -25,7 +25,7 @@ const grabberVariants: ReadonlyArray<{ name: string; describe: string; grabberOp
     name: `damage-grab-still-${still}s`,
     describe: `damage grabber, a frame at least every ${still} s; no setts, a fragment per frame`,
     grabberOptions: (fps: number) => ['--fps', String(fps), '--still', String(still), '--segment', '600'],
-    output: (d: string, fps: number) => [...buildEncoderArgs(undefined, 600, fps), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, fragmentEveryFrame: true })],
+    output: (d: string, fps: number) => [...buildEncoderArgs(undefined, 600, fps), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600 })],
   })),
   {
     name: 'damage-grab-setts-0.4s',

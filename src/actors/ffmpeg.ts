@@ -205,7 +205,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       // and stopping it then would hide the cause (grabberKill failed so in a fresh-clone CI even
       // with the stop deferred a turn): one that is already dead is not stopped, and the report
       // waits for its exit. A live one is stopped after the exits libuv reaped in the same pass.
-      grabberDiedFirst = grabber !== null && grabber.ended() === null && grabber.deadUnreported();
+      grabberDiedFirst = grabber?.deadUnreported() ?? false;
       if (!grabberDiedFirst) setImmediate(stopGrabber);
       // 'close' follows once stderr is drained; do not wait forever if something holds the pipe.
       setTimeout(report, deps.stderrGraceMs ?? 1000).unref();
