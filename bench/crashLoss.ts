@@ -15,11 +15,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCaptureArgs, type EncoderSettings, type SegmentContainer } from '../src/adapters/ffmpegArgs';
 import { firstFrameAtMs, StderrScanner } from '../src/adapters/ffmpegStderr';
 import { probeDuration } from '../src/adapters/ffprobe';
+import { journalPathOf, recoverFromJournal } from '../src/adapters/segmentJournal';
 import { startXvfb } from '../test/helpers/xvfb';
 
 const run = promisify(execFile);
@@ -155,13 +156,29 @@ export async function measureCrashLoss(name: string, outputArgs: (dir: string) =
   child.kill('SIGKILL');
   grabber?.kill('SIGKILL');
   await exited;
-  const files = readdirSync(options.dir).filter((f) => /\.(mp4|ts|mkv)$/.test(f)).sort();
-  const file = files.length > 0 ? join(options.dir, files[files.length - 1] as string) : null;
+  const file = await openSegmentAfterCrash(options.dir, options.fps);
   const capturedS = (killAt - (firstFrame ?? spawnedAt)) / 1000;
   const frames = file ? await countFrames(file) : 0;
   const playableS = file && frames > 0 ? ((await probeDuration('ffprobe', file)) ?? frames / options.fps) : 0;
   return { variant: name, capturedS, playableS, frames, lostS: capturedS - playableS, decodeErrors: file ? await decodeErrors(file) : 0,
     cpuSPerMin: (cpu / ((killAt - spawnedAt) / 1000)) * 60 };
+}
+
+/**
+ * The newest segment file, as the recorder would upload it: an MP4 with a journal beside it is
+ * rebuilt from the journal first (segmentJournal.ts), exactly as the segment watcher does.
+ */
+async function openSegmentAfterCrash(dir: string, fps: number): Promise<string | null> {
+  const files = readdirSync(dir).filter((f) => /\.(mp4|ts|mkv)$/.test(f));
+  const newest = files.map((f) => ({ f, index: Number(/^seg-(\d+)\./.exec(f)?.[1] ?? -1) })).sort((a, b) => a.index - b.index || (a.f.endsWith('.mp4') ? 1 : -1)).pop();
+  if (newest === undefined) return null;
+  const path = join(dir, newest.f);
+  const journal = journalPathOf(path);
+  if (path.endsWith('.mp4') && files.includes(basename(journal))) {
+    const rebuilt = await recoverFromJournal('ffmpeg', journal, path, 1 / fps);
+    if (!rebuilt.ok) throw new Error(`could not rebuild ${path} from its journal: ${rebuilt.reason}`);
+  }
+  return path;
 }
 
 async function countFrames(file: string): Promise<number> {

@@ -21,7 +21,7 @@ const describeSettings = (e: EncoderSettings) =>
   `${e.swsFlags ? ` -sws_flags ${e.swsFlags}` : ''}${e.dropUnchanged ? ` (unchanged frames dropped, one kept at least every ${e.stillFrameSeconds} s)` : ''} -crf ${e.crf}`;
 
 /** Our recorder's own arguments (encoder + fMP4 segment muxer), with settings overridden. */
-function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264?: string; filter?: string; note?: string; fragmentEveryFrame?: boolean } = {}): Variant {
+function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264?: string; filter?: string; note?: string; fragmentEveryFrame?: boolean; journal?: boolean } = {}): Variant {
   const settings = { ...defaultEncoderSettings, ...encoder, ...(extra.x264 === undefined ? {} : { x264Params: extra.x264 }) };
   return {
     name,
@@ -33,7 +33,8 @@ function oursWith(name: string, encoder: Partial<EncoderSettings>, extra: { x264
       return [
         ...(extra.filter ? ['-vf', extra.filter, '-fps_mode', 'vfr'] : buildOutputFilterArgs(settings, frameRate)),
         ...enc,
-        ...buildSegmentArgs({ runDir: dir, segmentSeconds, ...(extra.fragmentEveryFrame === undefined ? {} : { fragmentEveryFrame: extra.fragmentEveryFrame }) }),
+        ...buildSegmentArgs({ runDir: dir, segmentSeconds, ...(extra.fragmentEveryFrame === undefined ? {} : { fragmentEveryFrame: extra.fragmentEveryFrame }),
+          ...(extra.journal === undefined ? {} : { journal: extra.journal }) }),
       ];
     },
   };
@@ -52,13 +53,14 @@ export const oursVariant: Variant = { ...oursWith('ours', {}), describe: `${desc
  * The defaults before issue 16 (x264's own threads, swscale's default bicubic flags): kept to show
  * what `threads=1` and dropping unchanged frames changed, side by side in each round.
  */
-export const previousVariant: Variant = oursWith('previous', { threads: null, swsFlags: null, dropUnchanged: false }, { note: 'defaults before issue 16', fragmentEveryFrame: false });
+export const previousVariant: Variant = oursWith('previous', { threads: null, swsFlags: null, dropUnchanged: false }, { note: 'defaults before issue 16', fragmentEveryFrame: false, journal: false });
 
 /** Every variant the encoder matrix explores, `original`, `ours` and `previous` first. */
 export const allVariants: readonly Variant[] = [
   originalVariant,
   oursVariant,
   previousVariant,
+  oursWith('fragment-per-frame', {}, { journal: false, note: 'ours without the segment journal: a fragment per frame carries the crash budget (the default before issue 16\'s seventh round)' }),
   oursWith('umh16', {}, { x264: 'ref=2:me=umh', note: 'ours with the default 16-pixel range' }),
   oursWith('ref2', {}, { x264: 'ref=2', note: 'two references, default hexagon search' }),
   oursWith('vf-zl', { tune: 'zerolatency' }, { note: 'ours without stillimage' }),

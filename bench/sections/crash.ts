@@ -16,22 +16,23 @@ import { startScene } from '../lib/scene';
 import { median, round } from '../lib/stats';
 
 /**
- * The damage grabber feeding FFmpeg (the default X11 capture), per heartbeat (`--still`): the
- * default (tick-grid pts, boundary frames, no setts, a fragment per frame) and the previous one
- * (setts holding a packet to learn its duration, a fragment a second) for comparison.
+ * The damage grabber feeding FFmpeg (the default X11 capture), per heartbeat (`--still`) and crash
+ * bound: the segment journal (the default since issue 16's seventh round: the open segment rebuilt
+ * from its TS journal, as the segment watcher does) against a fragment per frame (the MP4 alone,
+ * the sixth round's default), and the fourth round's setts design.
  */
 const grabberVariants: ReadonlyArray<{ name: string; describe: string; grabberOptions: (fps: number) => string[]; output: (dir: string, fps: number) => string[] }> = [
-  ...[0.4, 0.6, 0.8, 1].map((still) => ({
-    name: `damage-grab-still-${still}s`,
-    describe: `damage grabber, a frame at least every ${still} s; no setts, a fragment per frame`,
+  ...[0.8, 1].flatMap((still) => [true, false].map((journal) => ({
+    name: `damage-grab-still-${still}s${journal ? '' : '-no-journal'}`,
+    describe: `damage grabber, a frame at least every ${still} s; ${journal ? 'the segment journal' : 'no journal: a fragment per frame'}`,
     grabberOptions: (fps: number) => ['--fps', String(fps), '--still', String(still), '--segment', '600'],
-    output: (d: string, fps: number) => [...buildEncoderArgs(undefined, 600, fps), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600 })],
-  })),
+    output: (d: string, fps: number) => [...buildEncoderArgs(undefined, 600, fps), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, journal })],
+  }))),
   {
     name: 'damage-grab-setts-0.4s',
     describe: 'the fourth round\'s default: a frame at least every 0.4 s, setts (NEXT_PTS) durations, a fragment a second',
     grabberOptions: (fps: number) => ['--fps', String(fps), '--still', '0.4'],
-    output: (d: string) => [...buildEncoderArgs({ dropUnchanged: true }, 600), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, fragmentEveryFrame: false })],
+    output: (d: string) => [...buildEncoderArgs({ dropUnchanged: true }, 600), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, journal: false, fragmentEveryFrame: false })],
   },
 ];
 
@@ -41,9 +42,9 @@ export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
   // A fresh phase for every kill: uniform over one second (the longest heartbeat measured).
   const killAfter = (): number => round(seconds + Math.random(), 3);
   const plan: Array<{ scene: 'busy' | 'idle'; variants: ReturnType<typeof variantsNamed> }> = [
-    { scene: 'busy', variants: variantsNamed(['original', 'ours', 'keep-all', 'vf-still']) },
+    { scene: 'busy', variants: variantsNamed(['original', 'ours', 'fragment-per-frame', 'keep-all', 'vf-still']) },
     // A still screen: with unchanged frames dropped, a kept frame lasts until the next (≤ 1 s later).
-    { scene: 'idle', variants: variantsNamed(['ours', 'still-0.6s', 'still-1s', 'keep-all']) },
+    { scene: 'idle', variants: variantsNamed(['ours', 'fragment-per-frame', 'still-0.6s', 'keep-all']) },
   ];
   const runs: Array<CrashLoss & { scene: string }> = [];
   for (const { scene: sceneName, variants } of plan) {
@@ -61,7 +62,7 @@ export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
         }
         if (existsSync(builtGrabberPath)) {
           // Busy: a frame every tick whatever the heartbeat: only the default against the previous one.
-          for (const g of grabberVariants.filter((v) => sceneName === 'idle' || v.name === 'damage-grab-still-0.8s' || v.name === 'damage-grab-setts-0.4s')) {
+          for (const g of grabberVariants.filter((v) => sceneName === 'idle' || v.name.startsWith('damage-grab-still-1s'))) {
             const after = killAfter();
             ctx.log(`crash: ${sceneName} round ${i + 1}/${options.runs}: ${g.name}, SIGKILL after ${after} s`);
             const dir = join(ctx.work, 'crash', g.name);

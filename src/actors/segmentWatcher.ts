@@ -4,11 +4,12 @@ import { basename, join } from 'node:path';
 import chokidar from 'chokidar';
 import { closeWatcher } from '../adapters/fileWatch';
 import { countVideoPackets, probeDuration } from '../adapters/ffprobe';
+import { journalExtension, journalPathOf, recoverFromJournal } from '../adapters/segmentJournal';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ClosedSegment } from '../domain/segment';
 import { parseSegmentList, type SegmentListEntry } from '../adapters/segmentList';
-import { legacySegmentListFile, listRunIds, parseRunId, parseSegmentFileName, readRunInfo, runIdOfSegmentList, runTimeBaseMs, segmentListDir, segmentListPath } from '../adapters/spoolRun';
+import { legacySegmentListFile, listRunIds, parseRunId, parseSegmentFileName, readRunInfo, runIdOfSegmentList, runTimeBaseMs, segmentFileName, segmentListDir, segmentListPath, type RunInfo } from '../adapters/spoolRun';
 import type { RecorderEvent, SegmentWatcherCommand } from '../machines/recorderEvents';
 
 export interface SegmentWatcherDeps {
@@ -17,6 +18,8 @@ export interface SegmentWatcherDeps {
   readonly logger: Logger;
   /** For the duration of a partial segment; default "ffprobe". */
   readonly ffprobePath?: string;
+  /** Rebuilds a killed FFmpeg's open segment from its journal (segmentJournal.ts); default "ffmpeg". */
+  readonly ffmpegPath?: string;
   /**
    * Runs whose id (start time) is older than this belong to an earlier recorder process: they are
    * treated as ended at start, so their partial segment is reported too. Default: the moment
@@ -51,6 +54,7 @@ interface RunState {
 export function createSegmentWatcher(deps: SegmentWatcherDeps) {
   const previousRunsBeforeMs = deps.previousRunsBeforeMs ?? Date.now();
   const ffprobePath = deps.ffprobePath ?? 'ffprobe';
+  const ffmpegPath = deps.ffmpegPath ?? 'ffmpeg';
   return fromCallback<SegmentWatcherCommand, undefined>(({ sendBack, receive }) => {
     const log = deps.logger.child({ actor: 'segmentWatcher' });
     const spool = deps.sessionSpoolDir;
@@ -102,6 +106,9 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
         const segment = await closedSegment(runDir, runId, index, entry, baseMs, info?.width ?? 0, info?.height ?? 0, ffprobePath);
         if (segment) emit(segment);
         else log.debug({ runId, name: entry.name }, 'listed segment no longer in the spool (already uploaded)');
+        // A listed segment is a complete MP4: its journal has served (segmentJournal.ts). Where the
+        // file is still open (Windows refuses), the run's end sweep removes it.
+        if (!entry.name.endsWith(`.${journalExtension}`)) await rm(journalPathOf(join(runDir, entry.name)), { force: true }).catch(() => undefined);
       }
     };
 
@@ -115,11 +122,14 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
       } catch {
         return;
       }
+      const info = await readRunInfo(runDir);
+      const journaled = (info?.segmentExtension ?? 'mp4') !== journalExtension;
+      if (journaled) names = await settleJournals(runId, runDir, names, state, info);
       const partials = names.map((name) => ({ name, parsed: parseSegmentFileName(name) }))
+        .filter((f) => f.parsed !== null && !(journaled && f.parsed.extension === journalExtension))
         .filter((f) => f.parsed !== null && !state.listed.has(f.parsed.index) && !state.reported.has(f.parsed.index))
         .sort((a, b) => (a.parsed?.index ?? 0) - (b.parsed?.index ?? 0));
       if (partials.length === 0) return;
-      const info = await readRunInfo(runDir);
       const baseMs = info ? runTimeBaseMs(info) : (parseRunId(runId) ?? 0);
       for (const { name, parsed } of partials) {
         const index = (parsed as { index: number }).index;
@@ -144,6 +154,39 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
         log.info({ runId, name, bytes: stats.size, seconds }, 'partial segment of an ended run');
         emit({ path, runId, index, startMs, endMs, bytes: stats.size, width: info?.width ?? 0, height: info?.height ?? 0, complete: false });
       }
+    };
+
+    /**
+     * An ended run's journals: a listed segment's is removed; an unlisted one (the segment a killed
+     * FFmpeg left open) rebuilds its MP4, which then goes on as the partial segment. A journal
+     * that cannot be read stays in the spool, said, beside whatever the MP4 holds. Returns the
+     * run dir's names as they are after.
+     */
+    const settleJournals = async (runId: string, runDir: string, names: string[], state: RunState, info: RunInfo | null): Promise<string[]> => {
+      for (const name of names) {
+        const parsed = parseSegmentFileName(name);
+        if (parsed === null || parsed.extension !== journalExtension) continue;
+        const journal = join(runDir, name);
+        if (state.listed.has(parsed.index) || state.reported.has(parsed.index)) {
+          await rm(journal, { force: true }).catch(() => undefined);
+          continue;
+        }
+        const segmentName = segmentFileName(parsed.index, info?.segmentExtension ?? 'mp4');
+        if ((await countVideoPackets(ffprobePath, journal)) === 0) {
+          await rm(journal, { force: true }).catch(() => undefined);
+          log.info({ runId, name }, 'journal of an ended run held no frame: removed');
+          continue;
+        }
+        const frameRate = info !== null && info.frameRate > 0 ? info.frameRate : 5;
+        const rebuilt = await recoverFromJournal(ffmpegPath, journal, join(runDir, segmentName), 1 / frameRate);
+        if (rebuilt.ok) {
+          await rm(journal, { force: true }).catch(() => undefined);
+          log.info({ runId, name: segmentName }, 'open segment of an ended run rebuilt from its journal');
+        } else {
+          log.warn({ runId, name, reason: rebuilt.reason }, 'could not rebuild the open segment from its journal: the journal stays in the spool');
+        }
+      }
+      return readdir(runDir).catch(() => names);
     };
 
     const listDir = join(spool, segmentListDir);

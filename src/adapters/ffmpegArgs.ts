@@ -1,5 +1,6 @@
 import type { DisplayLayout } from '../domain/displayLayout';
 import { defaultEncoderSettings, keptFrameDurationFilter, unchangedFrameFilter, type EncoderSettings } from './encoderSettings';
+import { buildJournaledSegmentArgs } from './segmentJournal';
 
 /**
  * FFmpeg argument builders: pure data, no I/O. The capture source (platform) is a parameter, so
@@ -68,18 +69,19 @@ export interface CaptureArgsOptions {
   /** Default `mp4` (fragmented). */
   readonly container?: SegmentContainer;
   /**
-   * fMP4 only: a fragment is flushed at least every this many seconds (default 1), so a killed
-   * FFmpeg loses at most about this much. Keyframes stay at segment starts (cheap on still screens).
+   * fMP4 only: the segment journal (segmentJournal.ts), default true. FFmpeg also writes every
+   * packet into `seg-NNNNN.ts` the moment it is encoded, the recorder rebuilds a killed FFmpeg's
+   * open segment from it, and each MP4 is one fragment. Without it (`false`: benchmarks of the
+   * previous designs) the MP4 alone carries the crash budget, with `fragmentSeconds` and
+   * `fragmentEveryFrame` below.
    */
+  readonly journal?: boolean;
+  /** fMP4 without the journal: a fragment at least every this many seconds (default 1). */
   readonly fragmentSeconds?: number;
   /**
-   * fMP4 only: a fragment per frame (`+frag_every_frame`), default true. The MP4 muxer writes a
-   * fragment when the packet after it arrives (it then knows the last sample's duration); with
-   * this, each frame is on disk as soon as the next one is encoded, instead of up to
-   * `fragmentSeconds` later. Costs one moof (~108 bytes with its mdat header) a frame: 4.7 % of
-   * the quiet scene's bytes. Without it FFmpeg's own path (x11grab + mpdecimate + setts, also the
-   * Windows and macOS capture) lost up to 1.17 s to a SIGKILL at random moments on an idle screen
-   * (BENCHMARKS.md, issue 16 sixth round), over the 1 s budget; the damage grabber needed it first.
+   * fMP4 without the journal: a fragment per frame (`+frag_every_frame`), default true. The MP4
+   * muxer writes a fragment when the packet after it arrives, so each frame is on disk once the
+   * next one is encoded instead of up to `fragmentSeconds` later; one moof (~108 bytes) a frame.
    */
   readonly fragmentEveryFrame?: boolean;
 }
@@ -186,9 +188,14 @@ export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, 
 }
 
 /** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */
-export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentListPath' | 'segmentSeconds' | 'container' | 'fragmentSeconds' | 'fragmentEveryFrame'>): string[] {
+export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentListPath' | 'segmentSeconds' | 'container' | 'fragmentSeconds' | 'fragmentEveryFrame' | 'journal'>
+  & { /** The filter graph already maps its output (`-map [v]`). */ readonly mappedByFilter?: boolean }): string[] {
   const container = options.container ?? 'mp4';
   const dir = options.runDir.replace(/[\\/]+$/, '');
+  if (journaled(options)) {
+    return buildJournaledSegmentArgs({ segmentSeconds: options.segmentSeconds, segmentListPath: options.segmentListPath ?? `${dir}/segments.csv`,
+      filePatternStem: `${dir}/${segmentPattern(container).replace(/\.[a-z0-9]+$/, '')}`, mapVideo: options.mappedByFilter !== true });
+  }
   // flush_packets=1 must be given to the INNER muxer: the segment muxer does not pass the outer
   // `-flush_packets 1` on (measured: 0 bytes on disk after 6 s with the outer flag alone).
   const format = container === 'mp4'
@@ -212,11 +219,17 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
   if (width < 2 || height < 2) {
     throw new RangeError(`Expected a layout of at least 2x2 pixels, got ${options.layout.width}x${options.layout.height}`);
   }
+  const filters = buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate);
   return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
     ...buildInputArgs(options.source, options.layout, options.frameRate),
-    ...buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate),
+    ...filters,
     ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage' ? options.frameRate : null),
-    ...buildSegmentArgs(options)];
+    ...buildSegmentArgs({ ...options, mappedByFilter: filters.includes('-map') })];
+}
+
+/** Whether FFmpeg writes the segment journal beside the segments (fMP4, unless turned off). */
+export function journaled(options: Pick<CaptureArgsOptions, 'container' | 'journal'>): boolean {
+  return (options.container ?? 'mp4') === 'mp4' && options.journal !== false;
 }
 
 function assertPositive(name: string, value: number): void {

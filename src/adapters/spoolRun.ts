@@ -10,10 +10,13 @@ import type { DisplayLayout } from '../domain/displayLayout';
  *     run.json        RunInfo: written before FFmpeg starts, updated (atomically) when stderr
  *                     reveals the first frame's wall clock and the pid
  *     seg-00000.mp4   segments, numbered from 0 within the run
+ *     seg-00000.ts    the segment's journal (segmentJournal.ts): the same frames, each on disk the
+ *                     moment it is encoded; removed once FFmpeg lists the segment, turned into
+ *                     the MP4 when FFmpeg was killed with the segment open
  *   <sessionSpoolDir>/segment-lists/
  *     run-<startedAtMs>.csv   FFmpeg's list of the run's closed segments: name,start,end (seconds
  *                     from the first frame). Apart from the media on purpose: FFmpeg writes a
- *                     segment file at every frame (a fragment each), and a watcher of the run dir
+ *                     journal at every frame, and a watcher of the run dir
  *                     woke (and re-read the dir) at each of those writes; the list changes once
  *                     per segment. Runs written before the lists moved keep `run-<t>/segments.csv`,
  *                     which readers still accept (`legacySegmentListFile`).

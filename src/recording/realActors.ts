@@ -74,7 +74,7 @@ export function provideRealActors(wiring: RecorderWiring) {
       }),
       displayPoller: createDisplayPoller({ probe: wiring.probe, logger }),
       ...(wiring.probe.ping === undefined ? {} : { displayWatchdog: createDisplayWatchdog({ ping: (signal) => (wiring.probe.ping as NonNullable<DisplayProbe['ping']>)(signal), logger }) }),
-      segmentWatcher: createSegmentWatcher({ sessionSpoolDir: wiring.sessionSpoolDir, logger }),
+      segmentWatcher: createSegmentWatcher({ sessionSpoolDir: wiring.sessionSpoolDir, ffmpegPath: config.ffmpegPath, logger }),
       sentinelWatcher: createSentinelWatcher({ sentinelPath: wiring.sentinelPath, logger }),
       ...(activity === undefined ? {} : { activity: activity.actor }),
       uploader: createUploader({

@@ -47,7 +47,7 @@ export interface RecoverSessionInput {
   /** The session's spool dir: `<spool-dir>/<sanitized session id>`. */
   readonly dir: string;
   /** endpoint/region/checksumMode for a session.json that does not record them. */
-  readonly config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'> & Partial<ProtectionOptions>;
+  readonly config: Pick<RecorderConfig, 'destination' | 'endpoint' | 'region' | 'checksumMode'> & Partial<ProtectionOptions> & Partial<Pick<RecorderConfig, 'ffmpegPath'>>;
   readonly logger: Logger;
   /** This session's whole recovery, start to end.json. */
   readonly budgetMs: number;
@@ -107,7 +107,7 @@ export async function recoverSession(input: RecoverSessionInput): Promise<Sessio
     const activityJournal = await journalLeftIn(dir);
     const machine = recoveryMachine.provide({
       actors: {
-        segmentWatcher: createSegmentWatcher({ sessionSpoolDir: dir, logger: log, previousRunsBeforeMs: 0 }),
+        segmentWatcher: createSegmentWatcher({ sessionSpoolDir: dir, logger: log, previousRunsBeforeMs: 0, ...(input.config.ffmpegPath === undefined ? {} : { ffmpegPath: input.config.ffmpegPath }) }),
         uploader: createUploader({
           store,
           sessionPrefix: info.sessionPrefix,

@@ -7,14 +7,21 @@ const hd: DisplayLayout = { x: 0, y: 0, width: 1920, height: 1080, monitors: [{ 
 const base: Omit<CaptureArgsOptions, 'source'> = { layout: hd, frameRate: 5, segmentSeconds: 60, runDir: '/spool/s1/run-1764225600000' };
 
 const input = ['-hide_banner', '-loglevel', 'info', '-nostats', '-n'];
+/**
+ * The default output: the tee muxer writing the MP4 segments (one fragment each) with their list,
+ * and the TS journal beside them (segmentJournal.ts); the video mapped (the tee takes none itself).
+ */
+const journaledOutput = [
+  '-map', '0:v:0', '-flags', '+global_header', '-f', 'tee',
+  '[f=segment:segment_time=60:reset_timestamps=1:segment_list=/spool/s1/run-1764225600000/segments.csv:segment_list_type=csv'
+  + ':segment_format=mp4:segment_format_options=movflags=+frag_keyframe+empty_moov+default_base_moof]/spool/s1/run-1764225600000/seg-%05d.mp4'
+  + '|[f=segment:segment_time=60:reset_timestamps=1:segment_format=mpegts:segment_format_options=flush_packets=1]/spool/s1/run-1764225600000/seg-%05d.ts',
+];
 const dropFilter = 'format=yuv420p,mpdecimate=hi=64:lo=64:frac=0:max=1';
 const encode = [
   '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage,zerolatency', '-x264-params', 'ref=2:me=umh:merange=32:qcomp=0.9:keyint=infinite:threads=1', '-crf', '19',
   '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*60)', '-bsf:v', 'setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,DURATION\\,NEXT_PTS-PTS)',
-  '-f', 'segment', '-segment_time', '60', '-reset_timestamps', '1',
-  '-segment_list', '/spool/s1/run-1764225600000/segments.csv', '-segment_list_type', 'csv',
-  '-segment_format', 'mp4', '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1',
-  '/spool/s1/run-1764225600000/seg-%05d.mp4',
+  ...journaledOutput,
 ];
 /** Sources without a filter of their own: unchanged frames are dropped after the conversion (the default). */
 const output = ['-vf', dropFilter, ...encode];
@@ -99,12 +106,11 @@ test('bad numbers are refused with the value', () => {
 const damageEncode = [
   '-fps_mode', 'vfr', '-r', '5', '-enc_time_base', '1:1000',
   ...encode.slice(2, encode.indexOf('-bsf:v')).map((a) => (a === encode[encode.indexOf('-x264-params') + 1] ? `${a}:fps=1000` : a)),
-  ...encode.slice(encode.indexOf('-bsf:v') + 2).map((a) => a.replace('default_base_moof:', 'default_base_moof+frag_every_frame:')),
+  ...encode.slice(encode.indexOf('-bsf:v') + 2),
 ];
 
-test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only changed frames), vfr with one tick per packet and no duration filter, a fragment per frame', () => {
+test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only changed frames), vfr with one tick per packet and no duration filter, the journal beside', () => {
   expect(damageEncode).not.toContain('-bsf:v');
-  expect(damageEncode).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1');
   expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/opt/damage-grab' } })).toEqual([
     ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
@@ -114,8 +120,24 @@ test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only change
   ]);
 });
 
-test('a fragment per frame by default on every source (crash loss); fragmentEveryFrame: false gives 1 s fragments', () => {
-  const options = (every?: boolean) => buildSegmentArgs({ runDir: '/r', segmentSeconds: 5, ...(every === undefined ? {} : { fragmentEveryFrame: every }) });
-  expect(options()).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1');
-  expect(options(false)).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1');
+test('the journal by default on every source; without it a fragment per frame, or 1 s fragments with fragmentEveryFrame: false', () => {
+  const options = (extra: Parameters<typeof buildSegmentArgs>[0] extends infer O ? Partial<O> : never) => buildSegmentArgs({ runDir: '/r', segmentSeconds: 5, ...extra });
+  const teeSpec = (args: string[]) => args[args.indexOf('tee') + 1] as string;
+  expect(teeSpec(options({}))).toContain(']/r/seg-%05d.ts');
+  expect(teeSpec(options({}))).toContain('segment_format=mp4:segment_format_options=movflags=+frag_keyframe+empty_moov+default_base_moof]/r/seg-%05d.mp4');
+  // A filter graph that maps its own output: no second map.
+  expect(options({ mappedByFilter: true })).not.toContain('-map');
+  expect(options({ journal: false })).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof+frag_every_frame:frag_duration=1000000:flush_packets=1');
+  expect(options({ journal: false, fragmentEveryFrame: false })).toContain('movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1');
+  // A TS container is its own journal.
+  expect(options({ container: 'mpegts' })).not.toContain('tee');
+});
+
+test('the tee muxer\'s escaping keeps a spool path with its special characters whole (two levels: the slave list, then its options)', () => {
+  const args = buildSegmentArgs({ runDir: "/sp ool/we:ird|pa\\th [x]'q", segmentSeconds: 5 });
+  expect(args[args.indexOf('tee') + 1]).toBe(
+    "[f=segment:segment_time=5:reset_timestamps=1:segment_list=/sp ool/we\\\\:ird\\\\\\|pa\\\\\\\\th \\\\[x\\\\]\\\\\\'q/segments.csv:segment_list_type=csv"
+    + ':segment_format=mp4:segment_format_options=movflags=+frag_keyframe+empty_moov+default_base_moof]'
+    + "/sp ool/we:ird\\|pa\\\\th [x]\\'q/seg-%05d.mp4"
+    + "|[f=segment:segment_time=5:reset_timestamps=1:segment_format=mpegts:segment_format_options=flush_packets=1]/sp ool/we:ird\\|pa\\\\th [x]\\'q/seg-%05d.ts");
 });

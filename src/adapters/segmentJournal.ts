@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { rename, rm } from 'node:fs/promises';
+
+/**
+ * The segment journal: beside each MP4 segment FFmpeg writes the same packets into an MPEG-TS file,
+ * `seg-NNNNN.ts`, flushed at every packet, and the MP4 itself gets one fragment per segment.
+ *
+ * Why: the MP4 muxer writes a frame only when the packet after it arrives (it then knows the
+ * frame's duration), so the newest frame of a killed FFmpeg is lost, and a crash loses the time
+ * since the newest frame. Keeping that under 1 s on a still screen took a heartbeat frame more
+ * often than the screen changed: on a screen where only a clock ticks once a second, two encoded
+ * frames a second instead of one. The TS muxer writes each packet the moment it gets it, so with
+ * the journal a heartbeat of 1 s loses at most 1 s minus one tick. And one fragment per segment
+ * instead of one per frame saves ~108 bytes a frame in every uploaded file (BENCHMARKS.md, issue 16,
+ * seventh round).
+ *
+ * A segment FFmpeg listed as closed is a complete MP4: its journal is deleted. The segment a killed
+ * FFmpeg left open is rebuilt from its journal (`recoverFromJournal`): the same H.264 packets
+ * copied into the same fragmented MP4 the recorder uploads, the last frame lasting one tick.
+ */
+
+export const journalExtension = 'ts';
+
+/** FFmpeg's tee muxer: how a value is escaped at one level of its parsing (av_get_token). */
+function escapeLevel(value: string, specials: string): string {
+  return value.replace(new RegExp(`[\\\\'${specials}]`, 'g'), (c) => `\\${c}`);
+}
+
+/** One tee slave: `[k=v:k=v]file`, escaped for both levels (the slave list, then its options). */
+function teeSlave(options: ReadonlyArray<readonly [string, string]>, file: string): string {
+  const opts = options.map(([k, v]) => `${k}=${escapeLevel(v, ':|\\[\\]')}`).join(':');
+  return escapeLevel(`[${opts}]${file}`, '|');
+}
+
+export interface JournaledSegmentOptions {
+  readonly segmentSeconds: number;
+  readonly segmentListPath: string;
+  /** `<runDir>/seg-%05d` without an extension. */
+  readonly filePatternStem: string;
+  /** Map the first input's video (the tee muxer takes no stream by itself); false when a filter graph maps its output. */
+  readonly mapVideo: boolean;
+}
+
+/**
+ * Output part: `-flags +global_header` (the MP4 needs the parameter sets before the first packet;
+ * the TS muxer repeats them at every keyframe) and the tee muxer writing the MP4 segments, with
+ * their CSV list, and the TS journal beside them. Both cut at the same keyframes.
+ */
+export function buildJournaledSegmentArgs(options: JournaledSegmentOptions): string[] {
+  const common: Array<[string, string]> = [['f', 'segment'], ['segment_time', String(options.segmentSeconds)], ['reset_timestamps', '1']];
+  const mp4 = teeSlave([...common, ['segment_list', options.segmentListPath], ['segment_list_type', 'csv'],
+    ['segment_format', 'mp4'], ['segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof']],
+  `${options.filePatternStem}.mp4`);
+  // flush_packets=1 on the inner muxer: each packet reaches the file at once (facts.md).
+  const journal = teeSlave([...common, ['segment_format', 'mpegts'], ['segment_format_options', 'flush_packets=1']],
+    `${options.filePatternStem}.${journalExtension}`);
+  return [...(options.mapVideo ? ['-map', '0:v:0'] : []), '-flags', '+global_header', '-f', 'tee', `${mp4}|${journal}`];
+}
+
+/** The journal of a segment file: `seg-00003.mp4` → `seg-00003.ts`. */
+export function journalPathOf(segmentPath: string): string {
+  return segmentPath.replace(/\.[a-z0-9]+$/, `.${journalExtension}`);
+}
+
+export type JournalRecovery = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Rebuilds `segmentPath` (an MP4) from its journal: every packet copied, timestamps kept, the last
+ * frame lasting `tickSeconds` (the TS container has no durations; a frame on the tick grid lasts
+ * one tick until the next). Written beside, then renamed over the segment: a crash in between
+ * leaves the journal and the old file as they were. The journal is left in place: the caller
+ * deletes it once the segment is in its hands.
+ */
+export async function recoverFromJournal(ffmpegPath: string, journalPath: string, segmentPath: string, tickSeconds: number): Promise<JournalRecovery> {
+  const temp = `${segmentPath}.recovering`;
+  const lastFrameTicks = `1/(${tickSeconds > 0 ? 1 / tickSeconds : 5}*TB)`;
+  const args = ['-hide_banner', '-v', 'error', '-nostdin', '-y', '-f', 'mpegts', '-i', journalPath, '-map', '0:v:0', '-c', 'copy',
+    '-bsf:v', `setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,${lastFrameTicks}\\,NEXT_PTS-PTS)`,
+    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', temp];
+  const failure = await new Promise<string | null>((resolve) => {
+    execFile(ffmpegPath, args, { timeout: 60_000, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
+      resolve(err ? (String(stderr).trim().split('\n').pop() || err.message) : null);
+    });
+  });
+  if (failure !== null) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    return { ok: false, reason: failure };
+  }
+  await rename(temp, segmentPath);
+  return { ok: true };
+}
