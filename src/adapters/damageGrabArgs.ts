@@ -10,15 +10,15 @@ import { encodedSize } from './ffmpegArgs';
  */
 
 /**
- * The grabber's heartbeat on a still screen, in seconds (a frame at least this often). Default 0.8:
- * with its frames on the tick grid, frames around each segment boundary, no `setts` and a fragment
- * per frame, a crash loses the time since the newest frame FFmpeg received: at most one heartbeat
- * plus the encoder's latency. Measured at a random kill moment: 0.8 s lost at most 0.70 s (idle);
- * 1 s lost up to 1.005 s on a fully still screen, over the 1 s budget. Each heartbeat frame costs
- * libx264 ~6.6 ms at 1080p whatever its settings: the idle whole recorder 1.77 CPU-s/min at 0.8 s,
- * 1.02 at 1 s (BENCHMARKS.md, issue 16, fifth round).
+ * The grabber's heartbeat on a still screen, in seconds (a frame at least this often). Default 1:
+ * with the segment journal every frame is on disk the moment it is encoded and lasts one tick, so
+ * a crash loses at most the heartbeat less one tick plus the encoder's latency: 0.8 s at 5 fps
+ * (measured at random kill moments: 0.39 s median, worst 0.61). A longer one would go over the 1 s
+ * budget. Each heartbeat frame costs libx264 ~6.5 ms at 1080p whatever its settings, and a screen
+ * whose only change is a clock ticking once a second now needs no heartbeat at all: one frame a
+ * second, not two as with 0.8 s (BENCHMARKS.md, issue 16, seventh round).
  */
-export const defaultGrabberStillFrameSeconds = 0.8;
+export const defaultGrabberStillFrameSeconds = 1;
 
 /** The name the grabber writes its stderr lines under; exits the actor reports start with it. */
 export const GRABBER_NAME = 'damage-grab';
