@@ -1,7 +1,7 @@
 /**
  * Issue 16: the bytes goal on the path that records by default on X11 (the damage grabber feeding
  * FFmpeg), measured on what the grabber really wrote rather than on an emulation of it. For each
- * scene the built grabber (the recorder's own arguments: 5 fps, 0.8 s heartbeat) records 16 s into
+ * scene the built grabber (the recorder's own arguments: 5 fps, its default heartbeat) records 16 s into
  * an IVF file; that file is the reference. The recorder's encode of it (its own command line with
  * the IVF file for `pipe:3`) is swept over CRFs; the original's settings encode the same frames at
  * a constant 5 fps (the original grabs every frame), at their own CRF 23. SSIM compares both with
