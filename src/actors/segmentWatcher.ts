@@ -3,7 +3,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import chokidar from 'chokidar';
 import { closeWatcher } from '../adapters/fileWatch';
-import { countVideoPackets, probeDuration } from '../adapters/ffprobe';
+import { countVideoPackets, probeDuration, videoPacketsOrNoStream } from '../adapters/ffprobe';
 import { journalExtension, journalPathOf, recoverFromJournal } from '../adapters/segmentJournal';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
@@ -172,9 +172,12 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
           continue;
         }
         const segmentName = segmentFileName(parsed.index, info?.segmentExtension ?? 'mp4');
-        if ((await countVideoPackets(ffprobePath, journal)) === 0) {
+        // Only a journal that provably holds no frame goes unused: empty, or its tables alone (FFmpeg
+        // killed right after it opened the file). One ffprobe cannot read at all is still tried.
+        const size = (await stat(journal).catch(() => null))?.size ?? 0;
+        if (size === 0 || (await videoPacketsOrNoStream(ffprobePath, journal)) === 0) {
           await rm(journal, { force: true }).catch(() => undefined);
-          log.info({ runId, name }, 'journal of an ended run held no frame: removed');
+          log.info({ runId, name, bytes: size }, 'journal of an ended run held no frame: removed');
           continue;
         }
         const frameRate = info !== null && info.frameRate > 0 ? info.frameRate : 5;

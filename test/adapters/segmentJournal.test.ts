@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createSegmentWatcher } from '../../src/actors/segmentWatcher';
 import { buildCaptureArgs } from '../../src/adapters/ffmpegArgs';
-import { countVideoPackets } from '../../src/adapters/ffprobe';
+import { countVideoPackets, videoPacketsOrNoStream } from '../../src/adapters/ffprobe';
 import { recoverFromJournal } from '../../src/adapters/segmentJournal';
 import { segmentListPath, writeRunInfo } from '../../src/adapters/spoolRun';
 import type { DisplayLayout } from '../../src/domain/displayLayout';
@@ -146,4 +146,32 @@ test('the segment watcher on an ended run: a listed segment\'s journal goes; the
   expect(await decodeErrors(partial.path)).toBe('');
   // Every journal is gone: the listed ones had served, the open one is now its MP4.
   await until('no journal left', () => !readdirSync(runDir).some((n) => n.endsWith('.ts')), 10_000);
+});
+
+test('journals of an ended run that hold no frame, or cannot be read: the first goes, the second stays beside the partial segment', async () => {
+  const spool = join(root, 'session');
+  const runId = 'run-1795760000000';
+  const runDir = join(spool, runId);
+  mkdirSync(runDir, { recursive: true });
+  writeRunInfo(runDir, {
+    runId, startedAtMs: 1795760000000, firstFrameAtMs: 1795760000000, pid: null, layout, width: 320, height: 240,
+    frameRate: fps, segmentSeconds: 2, segmentExtension: 'mp4', command: ['ffmpeg'],
+  });
+  // A real journal's tables alone (PAT, PMT, SDT: its first 3 packets of 188 bytes), as when FFmpeg
+  // is killed right after it opened the file.
+  const ts = join(root, 'whole.ts');
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=5', '-t', '1', '-c:v', 'libx264', '-f', 'mpegts', ts]);
+  writeFileSync(join(runDir, 'seg-00000.ts'), readFileSync(ts).subarray(0, 3 * 188));
+  expect(await videoPacketsOrNoStream('ffprobe', join(runDir, 'seg-00000.ts'))).toBe(0);
+  // Not a transport stream at all: nothing can tell what it held, so it is kept.
+  writeFileSync(join(runDir, 'seg-00001.ts'), Buffer.alloc(10_000, 7));
+  expect(await videoPacketsOrNoStream('ffprobe', join(runDir, 'seg-00001.ts'))).toBe('no-stream');
+  writeFileSync(join(runDir, 'seg-00001.mp4'), 'the open MP4 as FFmpeg left it');
+
+  harness = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger, previousRunsBeforeMs: Number.MAX_SAFE_INTEGER }) });
+  const partial = await harness.log.waitFor('segment.closed', 30_000);
+  expect(partial.segment).toMatchObject({ index: 1, complete: false, path: join(runDir, 'seg-00001.mp4') });
+  expect(readFileSync(join(runDir, 'seg-00001.mp4'), 'utf8')).toBe('the open MP4 as FFmpeg left it');
+  expect(existsSync(join(runDir, 'seg-00000.ts'))).toBe(false);
+  expect(existsSync(join(runDir, 'seg-00001.ts'))).toBe(true);
 });
