@@ -20,7 +20,10 @@ import type { BenchContext, SectionResult } from '../lib/context';
 import { runFfmpeg } from '../lib/original';
 import { qualitySceneNames, startScene } from '../lib/scene';
 import { round } from '../lib/stats';
-import { interpolate } from './quality';
+import { interpolate, ssimDb, type SsimReference } from './quality';
+
+/** The grabber's IVF as the reference: made constant-rate like the file it is compared with. */
+const ivfReference = (rate: number): SsimReference => ({ inputArgs: ['-f', 'ivf'], filter: `fps=${rate},setpts=N/(${rate}*TB)`, shortest: true });
 
 const run = promisify(execFile);
 const SWEEP = [11, 15, 19, 23, 27];
@@ -32,22 +35,13 @@ interface Point {
   readonly ssimDb: number;
 }
 
-/** SSIM (dB, all planes, 4:4:4) of `file` against the IVF `reference`, both made constant-rate at `rate`. */
-async function ssimAgainstIvf(file: string, reference: string, rate: number): Promise<number> {
-  const cfr = `fps=${rate},setpts=N/(${rate}*TB),format=yuv444p`;
-  const graph = `[0:v]${cfr}[a];[1:v]${cfr}[b];[a][b]ssim=shortest=1`;
-  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-f', 'ivf', '-i', reference, '-lavfi', graph, '-f', 'null', '-'], { maxBuffer: 16 * 1024 * 1024 });
-  const m = /SSIM .*All:[\d.]+ \(([\d.]+|inf)\)/.exec(stderr);
-  return m ? Number(m[1]) : Number.NaN;
-}
-
 /** Runs FFmpeg, returns its CPU and the bytes of the .mp4 files it wrote into `dir`, and their SSIM. */
 async function encode(args: string[], dir: string, reference: string, rate: number, crf: number): Promise<Point> {
   const r = await runFfmpeg(args);
   if (r.code !== 0) throw new Error(`ffmpeg exited ${r.code}: ${r.stderr.slice(-2000)}`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.mp4')).sort().map((f) => join(dir, f));
   if (files.length !== 1) throw new Error(`expected one file in ${dir}, got ${files.length}`);
-  return { crf, cpuS: r.cpuS, bytes: statSync(files[0] as string).size, ssimDb: await ssimAgainstIvf(files[0] as string, reference, rate) };
+  return { crf, cpuS: r.cpuS, bytes: statSync(files[0] as string).size, ssimDb: await ssimDb(files[0] as string, reference, rate, ivfReference(rate)) };
 }
 
 export async function grabPathSection(ctx: BenchContext): Promise<SectionResult> {

@@ -60,7 +60,7 @@ export async function keyintSection(ctx: BenchContext): Promise<SectionResult> {
           keyBytes.push(ps.filter((p) => p.key).reduce((s, p) => s + p.bytes, 0));
         }
         // SSIM over the first segment (a whole 60 s; the reference's first 60 s).
-        const ssim = await ssimDb(files[0] as string, reference, rate, true);
+        const ssim = await ssimDb(files[0] as string, reference, rate, { shortest: true });
         sceneData[v.name] = { bytes, files: files.length, keyframes, keyBytes, ssimFirstSegmentDb: ssim, cpuS: r.cpuS };
         ctx.log(`keyint: ${sceneName}: ${v.name}: ${round((bytes / 1e6 / seconds) * 60, 3)} MB/min, keyframes per segment ${keyframes.join('/')}, SSIM (1st segment) ${round(ssim, 2)} dB`);
         rows.push([`keyint: ${sceneName}: ${v.name} (crf ${defaultEncoderSettings.crf}, 60 s segments)`, `${round((bytes / 1e6 / seconds) * 60, 3)} MB/min, SSIM ${round(ssim, 2)} dB`,

@@ -44,10 +44,26 @@ interface Point {
  * `shortest`: stop at the shorter input (a segment against a longer reference) instead of
  * comparing the shorter one's last frame with the rest of the other.
  */
-export async function ssimDb(file: string, reference: string, frameRate: number, shortest = false): Promise<number> {
+/** How the reference is read and timed for `ssimDb` (defaults: a constant-rate clip, the quality section's). */
+export interface SsimReference {
+  /** Input options before the reference's `-i` (`['-f', 'ivf']` for the grabber's own stream). */
+  readonly inputArgs?: readonly string[];
+  /** Its filters before the 4:4:4 conversion; default: frame N at N/rate, upsampled accurately. */
+  readonly filter?: string;
+  /** Stop at the shorter of the two (default false). */
+  readonly shortest?: boolean;
+}
+
+/**
+ * SSIM (dB, all planes, 4:4:4) of `file` made constant-rate at `frameRate` (frame N at N/rate)
+ * against `reference`, frame N against frame N. Both sides must be timed the same way: `setpts=N`
+ * across inputs of different time bases pairs the wrong frames (BENCHMARKS.md, sixth round).
+ */
+export async function ssimDb(file: string, reference: string, frameRate: number, ref: SsimReference = {}): Promise<number> {
+  const referenceFilter = ref.filter ?? `setpts=N/(${frameRate}*TB),scale=flags=bicubic+accurate_rnd+full_chroma_int`;
   const graph = `[0:v]fps=${frameRate},setpts=N/(${frameRate}*TB),format=yuv444p[a];` +
-    `[1:v]setpts=N/(${frameRate}*TB),scale=flags=bicubic+accurate_rnd+full_chroma_int,format=yuv444p[b];[a][b]ssim${shortest ? '=shortest=1' : ''}`;
-  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-i', reference, '-lavfi', graph, '-f', 'null', '-'], { maxBuffer: 16 * 1024 * 1024 });
+    `[1:v]${referenceFilter},format=yuv444p[b];[a][b]ssim${ref.shortest ? '=shortest=1' : ''}`;
+  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostats', '-i', file, ...(ref.inputArgs ?? []), '-i', reference, '-lavfi', graph, '-f', 'null', '-'], { maxBuffer: 16 * 1024 * 1024 });
   const m = /SSIM .*All:[\d.]+ \(([\d.]+|inf)\)/.exec(stderr);
   return m ? Number(m[1]) : Number.NaN;
 }
