@@ -33,12 +33,16 @@ function start(sessionSpoolDir = spool): Harness {
     segmentWatcher: createSegmentWatcher({ sessionSpoolDir, logger: testLogger }),
     ffmpeg: createFfmpegActor({
       ffmpegPath: 'ffmpeg', sessionSpoolDir, logger: testLogger,
-      capture: { source: { kind: 'x11grab', display: x.display }, frameRate: 5, segmentSeconds: 3 },
+      capture: { source: { kind: 'x11grab', display: x.display }, frameRate, segmentSeconds: 3 },
     }),
   }, x.layout);
   harnesses.push(h);
   return h;
 }
+
+const frameRate = 5;
+/** One frame's place on the timeline: how far a file's content may be from the segment's claim. */
+const oneFrameMs = 1000 / frameRate;
 
 async function probe(path: string): Promise<{ seconds: number; errors: string }> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', path]);
@@ -51,7 +55,7 @@ async function expectPlayableAndTimed(segments: readonly ClosedSegment[]): Promi
     const { seconds, errors } = await probe(s.path);
     expect(errors).toBe('');
     // The file holds what the segment claims, within one frame.
-    expect(Math.abs(seconds * 1000 - (s.endMs - s.startMs))).toBeLessThanOrEqual(200);
+    expect(Math.abs(seconds * 1000 - (s.endMs - s.startMs))).toBeLessThanOrEqual(oneFrameMs);
   }
 }
 

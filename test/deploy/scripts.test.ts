@@ -124,7 +124,7 @@ describe('find-display.sh against a real Xvfb owned by another uid', () => {
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
   });
-  const find = (args: string[]) => runScript(join(linuxHooks, 'find-display.sh'), args, { timeoutMs: 20_000 });
+  const find = (args: string[]) => runScript(join(linuxHooks, 'find-display.sh'), args, { cutOffMs: 20_000 });
   const field = (out: string, key: string): string | undefined => new RegExp(`^${key}=(.*)$`, 'm').exec(out)?.[1];
 
   test('root cannot open the user display without the cookie (what the hook must solve)', () => {
@@ -218,9 +218,9 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     return f;
   };
   const start = (id: string, extra: string[] = [], env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin' }) =>
-    runScript(join(linuxHooks, 'session-start.sh'), ['--session-id', id, '--unix-user', String(user.uid), '--recorder', recorder, '--launcher', 'setsid', ...dirs(), ...extra], { env });
+    runScript(join(linuxHooks, 'session-start.sh'), ['--session-id', id, '--unix-user', String(user.uid), '--recorder', recorder, '--launcher', 'setsid', ...dirs(), ...extra], { env, cutOffMs: START_BUDGET_MS });
   const end = (id: string, extra: string[] = []) =>
-    runScript(join(linuxHooks, 'session-end.sh'), ['--session-id', id, '--recorder', recorder, ...dirs(), ...extra]);
+    runScript(join(linuxHooks, 'session-end.sh'), ['--session-id', id, '--recorder', recorder, ...dirs(), ...extra], { cutOffMs: END_BUDGET_MS });
   const recorderArgv = (out: string): string[] => {
     const file = readdirSync(out).find((f) => f.startsWith('argv.'))!;
     return readFileSync(join(out, file), 'utf8').split('\0').slice(0, -1);
@@ -238,7 +238,7 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     });
     expect(first.stderr).toContain(`recording ${user.display}`);
     expect(first.code).toBe(0);
-    expect(first.ms).toBeLessThan(START_BUDGET_MS);
+    expect(first.cutOff).toBe(false); // AppStream would not have cut it off
     // It did not wait for the session: the recorder it started is alive and has not been asked to end.
     const pid = livePid(join(root, 'run'), safe)!;
     started.push(pid);
@@ -298,7 +298,7 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     expect(ended.stderr).toContain('did not finish draining within 3s');
     // It returned on its own --timeout, not at the end of the drain: the recorder (120 s drain) is still at it.
     expect(livePid(join(root, 'run'), 'slow-drain')).toBe(pid);
-    expect(ended.ms).toBeLessThan(END_BUDGET_MS);
+    expect(ended.cutOff).toBe(false);
   });
 
   test('the start hook returns at once when the display is not there yet; the recorder starts when it appears', async () => {
@@ -307,7 +307,7 @@ describe('session-start.sh / session-end.sh with a stand-in recorder', () => {
     const late = 64121;
     const r = await start('late-display', ['--unix-user', String(late), '--env-file', envFile([`FAKE_RECORDER_OUT=${out}`])]);
     expect(r.code).toBe(0); // returned before the display exists: it is started below
-    expect(r.ms).toBeLessThan(START_BUDGET_MS);
+    expect(r.cutOff).toBe(false);
     expect(r.stderr).toContain('waiting');
     const pid = livePid(join(root, 'run'), 'late-display')!;
     started.push(pid);
