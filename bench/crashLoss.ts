@@ -175,7 +175,7 @@ async function openSegmentAfterCrash(dir: string, fps: number): Promise<string |
   const path = join(dir, newest.f);
   const journal = journalPathOf(path);
   if (path.endsWith('.mp4') && files.includes(basename(journal))) {
-    const rebuilt = await recoverFromJournal('ffmpeg', journal, path, 1 / fps);
+    const rebuilt = await recoverFromJournal('ffmpeg', journal, path, fps);
     if (!rebuilt.ok) throw new Error(`could not rebuild ${path} from its journal: ${rebuilt.reason}`);
   }
   return path;

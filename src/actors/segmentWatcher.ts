@@ -181,7 +181,7 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
           continue;
         }
         const frameRate = info !== null && info.frameRate > 0 ? info.frameRate : 5;
-        const rebuilt = await recoverFromJournal(ffmpegPath, journal, join(runDir, segmentName), 1 / frameRate);
+        const rebuilt = await recoverFromJournal(ffmpegPath, journal, join(runDir, segmentName), frameRate);
         if (rebuilt.ok) {
           await rm(journal, { force: true }).catch(() => undefined);
           log.info({ runId, name: segmentName }, 'open segment of an ended run rebuilt from its journal');

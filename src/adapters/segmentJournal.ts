@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { rename, rm } from 'node:fs/promises';
+import { runToEnd } from './ffmpegProcess';
 
 /**
  * The segment journal: beside each MP4 segment FFmpeg writes the same packets into an MPEG-TS file,
@@ -20,6 +20,9 @@ import { rename, rm } from 'node:fs/promises';
  */
 
 export const journalExtension = 'ts';
+
+/** The MP4 segments' flags, also those of a segment rebuilt from its journal: one fragment each. */
+const segmentMovflags = '+frag_keyframe+empty_moov+default_base_moof';
 
 /** FFmpeg's tee muxer: how a value is escaped at one level of its parsing (av_get_token). */
 function escapeLevel(value: string, specials: string): string {
@@ -49,7 +52,7 @@ export interface JournaledSegmentOptions {
 export function buildJournaledSegmentArgs(options: JournaledSegmentOptions): string[] {
   const common: Array<[string, string]> = [['f', 'segment'], ['segment_time', String(options.segmentSeconds)], ['reset_timestamps', '1']];
   const mp4 = teeSlave([...common, ['segment_list', options.segmentListPath], ['segment_list_type', 'csv'],
-    ['segment_format', 'mp4'], ['segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof']],
+    ['segment_format', 'mp4'], ['segment_format_options', `movflags=${segmentMovflags}`]],
   `${options.filePatternStem}.mp4`);
   // flush_packets=1 on the inner muxer: each packet reaches the file at once (facts.md).
   const journal = teeSlave([...common, ['segment_format', 'mpegts'], ['segment_format_options', 'flush_packets=1']],
@@ -66,25 +69,21 @@ export type JournalRecovery = { readonly ok: true } | { readonly ok: false; read
 
 /**
  * Rebuilds `segmentPath` (an MP4) from its journal: every packet copied, timestamps kept, the last
- * frame lasting `tickSeconds` (the TS container has no durations; a frame on the tick grid lasts
- * one tick until the next). Written beside, then renamed over the segment: a crash in between
- * leaves the journal and the old file as they were. The journal is left in place: the caller
- * deletes it once the segment is in its hands.
+ * frame lasting one tick at `frameRate` (the TS container has no durations; a frame on the tick
+ * grid lasts one tick until the next). Written beside, then renamed over the segment: a crash in
+ * between leaves the journal and the old file as they were. The journal is left in place: the
+ * caller deletes it once the segment is in its hands.
  */
-export async function recoverFromJournal(ffmpegPath: string, journalPath: string, segmentPath: string, tickSeconds: number): Promise<JournalRecovery> {
+export async function recoverFromJournal(ffmpegPath: string, journalPath: string, segmentPath: string, frameRate: number): Promise<JournalRecovery> {
   const temp = `${segmentPath}.recovering`;
-  const lastFrameTicks = `1/(${tickSeconds > 0 ? 1 / tickSeconds : 5}*TB)`;
   const args = ['-hide_banner', '-v', 'error', '-nostdin', '-y', '-f', 'mpegts', '-i', journalPath, '-map', '0:v:0', '-c', 'copy',
-    '-bsf:v', `setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,${lastFrameTicks}\\,NEXT_PTS-PTS)`,
-    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', temp];
-  const failure = await new Promise<string | null>((resolve) => {
-    execFile(ffmpegPath, args, { timeout: 60_000, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
-      resolve(err ? (String(stderr).trim().split('\n').pop() || err.message) : null);
-    });
-  });
-  if (failure !== null) {
+    '-bsf:v', `setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,1/(${frameRate}*TB)\\,NEXT_PTS-PTS)`,
+    '-f', 'mp4', '-movflags', segmentMovflags, temp];
+  const run = await runToEnd(ffmpegPath, args, { timeoutMs: 60_000, tool: 'FFmpeg' });
+  if (run.code !== 0) {
     await rm(temp, { force: true }).catch(() => undefined);
-    return { ok: false, reason: failure };
+    const said = run.stderrTail.trim().split('\n').pop();
+    return { ok: false, reason: run.startFailure ?? (run.timedOut ? 'timed out after 60 s' : said || `exit ${run.code ?? run.signal}`) };
   }
   await rename(temp, segmentPath);
   return { ok: true };

@@ -74,7 +74,7 @@ test('a killed FFmpeg\'s open segment is rebuilt from its journal: every frame i
   // The MP4 alone keeps its one fragment in memory until the segment ends: nothing of it on disk.
   expect(await countVideoPackets('ffprobe', segment).catch(() => 0)).toBe(0);
 
-  expect(await recoverFromJournal('ffmpeg', journal, segment, 1 / fps)).toEqual({ ok: true });
+  expect(await recoverFromJournal('ffmpeg', journal, segment, fps)).toEqual({ ok: true });
   const rebuilt = await packets(segment);
   expect(rebuilt).toHaveLength(held as number);
   expect(await decodeErrors(segment)).toBe('');
@@ -96,7 +96,7 @@ test('a journal that cannot be read is said so and nothing is renamed over the s
   const segment = join(runDir, 'seg-00000.mp4');
   writeFileSync(journal, 'not a transport stream');
   writeFileSync(segment, 'what was there');
-  const result = await recoverFromJournal('ffmpeg', journal, segment, 0.2);
+  const result = await recoverFromJournal('ffmpeg', journal, segment, 5);
   expect(result.ok).toBe(false);
   expect(readFileSync(segment, 'utf8')).toBe('what was there');
   expect(existsSync(`${segment}.recovering`)).toBe(false);
