@@ -6,6 +6,7 @@
  * `q` on stdin (FFmpeg finalizes its output), one SIGTERM to the group, a kill of the whole tree.
  */
 import type { ChildProcess } from 'node:child_process';
+import { ffmpegEnvironment } from './ffmpegAllocator';
 import { StderrScanner, type StderrFact } from './ffmpegStderr';
 import { killTree, killTreeSync, signalGroup, spawnDetached, type Platform } from './processTree';
 
@@ -68,7 +69,10 @@ export interface FfmpegProcess {
  */
 export function startFfmpeg(path: string, args: readonly string[], options: FfmpegProcessOptions = {}): FfmpegProcess {
   const platform = options.platform ?? process.platform;
-  const child = spawnDetached(path, args, { stdio: [options.stdin ?? 'ignore', options.stdout ?? 'ignore', 'pipe', ...(options.fd3 ? ['pipe' as const] : [])] });
+  const child = spawnDetached(path, args, {
+    stdio: [options.stdin ?? 'ignore', options.stdout ?? 'ignore', 'pipe', ...(options.fd3 ? ['pipe' as const] : [])],
+    env: ffmpegEnvironment(process.env, process.platform),
+  });
   const scanner = new StderrScanner(options.stderrTailChars ?? 4000);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
