@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startXvfb, type Xvfb } from '../../test/helpers/xvfb';
 
-export type SceneName = 'busy' | 'quiet' | 'idle' | 'video';
+export type SceneName = 'busy' | 'quiet' | 'idle' | 'idle-minutes' | 'video';
 /** The scenes of the live sections. */
 export const sceneNames: readonly SceneName[] = ['busy', 'quiet'];
 /** The scenes the quality section compares encoders on (issue 16): every kind of screen. */

@@ -6,13 +6,15 @@
  * clock), heartbeat frames (an unchanged screen repeated so fragments keep flushing) and container
  * overhead (ftyp/moov per file, a moof and an mdat header per fragment), and projected to an hour;
  * with the same split, the hour at longer segments (one keyframe and one moov per segment).
+ * The same again on `idle-minutes` (the idle scene whose clock shows no second hand, like a taskbar
+ * clock): what the goal would cost on a screen whose only change comes once a minute.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, SectionResult } from '../lib/context';
 import { mp4Boxes, splitIdle, videoPackets, type IdleSplit } from '../lib/mp4Bytes';
 import { RecorderRun } from '../lib/recorder';
-import { startScene } from '../lib/scene';
+import { startScene, type SceneName } from '../lib/scene';
 import { median, round } from '../lib/stats';
 
 const SEGMENT_S = 60;
@@ -29,16 +31,30 @@ function mp4Files(dir: string): string[] {
   return out.sort();
 }
 
+/** The idle scene (the goal's) and the same screen with a clock showing minutes only. */
+const SCENES: readonly SceneName[] = ['idle', 'idle-minutes'];
+
 export async function idleBytesSection(ctx: BenchContext): Promise<SectionResult> {
+  const rows: Array<[string, string, string]> = [];
+  const data: Record<string, unknown> = { segmentSeconds: SEGMENT_S, heartbeatBelow: HEARTBEAT_BELOW };
+  for (const name of SCENES) {
+    const one = await idleBytesOf(ctx, name);
+    rows.push(...one.rows);
+    data[name] = one.segments;
+  }
+  return { name: 'idlebytes', rows, data };
+}
+
+async function idleBytesOf(ctx: BenchContext, sceneName: SceneName): Promise<{ rows: Array<[string, string, string]>; segments: unknown }> {
   const segments = ctx.options.quick ? 2 : 4;
-  const work = join(ctx.work, 'idlebytes');
+  const work = join(ctx.work, `idlebytes-${sceneName}`);
   const dest = join(work, 'dest');
-  const scene = await startScene(ctx.x, 'idle', 3000);
+  const scene = await startScene(ctx.x, sceneName, 3000);
   let run: RecorderRun | undefined;
   try {
     run = new RecorderRun({ work, destination: `file://${dest}`, env: process.env, display: ctx.x.display, segmentSeconds: SEGMENT_S, frameRate: ctx.options.frameRate });
     await run.waitFor('ffmpeg.started', (l) => l.msg === 'ffmpeg.started', 30_000);
-    ctx.log(`idlebytes: recording ${segments} whole ${SEGMENT_S} s segments of the idle scene (+ the one cut by the end)`);
+    ctx.log(`idlebytes: recording ${segments} whole ${SEGMENT_S} s segments of the ${sceneName} scene (+ the one cut by the end)`);
     const r = run;
     await r.waitFor(`${segments} segments closed`, () => r.count('segment.closed') >= segments, (segments + 1) * SEGMENT_S * 1000 + 60_000);
     run.writeSentinel();
@@ -55,7 +71,7 @@ export async function idleBytesSection(ctx: BenchContext): Promise<SectionResult
     if (seconds < SEGMENT_S - 2) continue; // the segment cut by the end of the recording
     whole.push({ file, seconds, split: splitIdle(packets, mp4Boxes(file), statSync(file).size, HEARTBEAT_BELOW), sizes: packets.filter((p) => !p.key).map((p) => p.bytes) });
   }
-  if (whole.length === 0) throw new Error(`idlebytes: no whole ${SEGMENT_S} s segment in ${dest}`);
+  if (whole.length === 0) throw new Error(`idlebytes (${sceneName}): no whole ${SEGMENT_S} s segment in ${dest}`);
   const perSeg = (f: (s: IdleSplit) => number) => median(whole.map((w) => f(w.split)));
   const perHourMB = (bytesPerSegment: number, segmentS = SEGMENT_S) => (bytesPerSegment * 3600) / segmentS / 1e6;
   const key = perSeg((s) => s.keyframes.bytes);
@@ -69,17 +85,18 @@ export async function idleBytesSection(ctx: BenchContext): Promise<SectionResult
   const perFragmentBytes = frags > 0 ? (container - perFile) / frags : Number.NaN;
   const beatSizes = whole.flatMap((w) => w.sizes.filter((s) => s < HEARTBEAT_BELOW));
   const changeSizes = whole.flatMap((w) => w.sizes.filter((s) => s >= HEARTBEAT_BELOW));
+  const label = `idlebytes ${sceneName}`;
   const rows: Array<[string, string, string]> = [
-    [`idlebytes: MB per idle hour at ${SEGMENT_S} s segments`, `${round(perHourMB(file), 2)}`, `goal ≤ 1 MB/h; median of ${whole.length} whole segments of ${round(median(whole.map((w) => w.seconds)), 1)} s`],
-    ['idlebytes: keyframes', `${round(perHourMB(key), 2)} MB/h`, `${round(key / 1e3, 1)} KB each, one per segment`],
-    ['idlebytes: frames with a change (the clock)', `${round(perHourMB(changes), 2)} MB/h`, `${round(perSeg((s) => s.changes.count), 0)} per segment, median ${round(median(changeSizes), 0)} bytes (min ${Math.min(...changeSizes)})`],
-    ['idlebytes: heartbeat frames (unchanged screen)', `${round(perHourMB(beats), 2)} MB/h`, `${round(perSeg((s) => s.heartbeats.count), 0)} per segment, median ${round(median(beatSizes), 0)} bytes (max ${Math.max(...beatSizes)}; non-key frames under ${HEARTBEAT_BELOW} bytes)`],
-    ['idlebytes: container (ftyp+moov per file, moof+mdat header per fragment)', `${round(perHourMB(container), 2)} MB/h`, `${round(perFile, 0)} bytes per file, ${round(perFragmentBytes, 0)} bytes per fragment, ${round(frags, 0)} fragments per segment`],
+    [`${label}: MB per idle hour at ${SEGMENT_S} s segments`, `${round(perHourMB(file), 2)}`, `goal ≤ 1 MB/h; median of ${whole.length} whole segments of ${round(median(whole.map((w) => w.seconds)), 1)} s`],
+    [`${label}: keyframes`, `${round(perHourMB(key), 2)} MB/h`, `${round(key / 1e3, 1)} KB each, one per segment`],
+    [`${label}: frames with a change (the clock)`, `${round(perHourMB(changes), 2)} MB/h`, `${round(perSeg((s) => s.changes.count), 0)} per segment, ${changeSizes.length === 0 ? 'none' : `median ${round(median(changeSizes), 0)} bytes (min ${Math.min(...changeSizes)})`}`],
+    [`${label}: heartbeat frames (unchanged screen)`, `${round(perHourMB(beats), 2)} MB/h`, `${round(perSeg((s) => s.heartbeats.count), 0)} per segment, ${beatSizes.length === 0 ? 'none' : `median ${round(median(beatSizes), 0)} bytes (max ${Math.max(...beatSizes)})`}; non-key frames under ${HEARTBEAT_BELOW} bytes`],
+    [`${label}: container (ftyp+moov per file, moof+mdat header per fragment)`, `${round(perHourMB(container), 2)} MB/h`, `${round(perFile, 0)} bytes per file, ${round(perFragmentBytes, 0)} bytes per fragment, ${round(frags, 0)} fragments per segment`],
   ];
   for (const segmentS of [300, 600, 1800, 3600]) {
     const fixed = key + perFile;
     const projected = perHourMB(fixed, segmentS) + perHourMB(file - fixed);
-    rows.push([`idlebytes: projected MB per idle hour at ${segmentS} s segments`, `${round(projected, 2)}`, 'one keyframe + ftyp/moov per segment; changes, heartbeats and fragments as measured']);
+    rows.push([`${label}: projected MB per idle hour at ${segmentS} s segments`, `${round(projected, 2)}`, 'one keyframe + ftyp/moov per segment; changes, heartbeats and fragments as measured']);
   }
-  return { name: 'idlebytes', rows, data: { segmentSeconds: SEGMENT_S, heartbeatBelow: HEARTBEAT_BELOW, segments: whole.map((w) => ({ file: w.file, seconds: w.seconds, split: w.split })) } };
+  return { rows, segments: whole.map((w) => ({ file: w.file, seconds: w.seconds, split: w.split })) };
 }
