@@ -6,6 +6,8 @@
  * layout probes, the watchdog's pings: children that exited are in Node's waited-for CPU), over a
  * window of steady recording with 60 s segments (5 s after FFmpeg started, before the first
  * segment closes: the per-segment cost is the same in both builds and is in section sessions).
+ * Then this build alone on idle-minutes, the same screen with no second hand: a still screen, where
+ * nearly every encoded frame is a heartbeat.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -48,6 +50,18 @@ export async function overheadSection(ctx: BenchContext): Promise<SectionResult>
   } finally {
     await scene.stop();
   }
+  // The same screen without its second hand: every frame but two a minute is a heartbeat, so this
+  // is what the heartbeats cost on a truly still screen (this build only).
+  const still: Steady[] = [];
+  const stillScene = await startScene(ctx.x, 'idle-minutes');
+  try {
+    for (let i = 0; i < ctx.options.runs; i++) {
+      ctx.log(`overhead: round ${i + 1}/${ctx.options.runs}: this build, idle-minutes scene, ${windowS} s window`);
+      still.push(await idleNode(ctx, join(ctx.work, `overhead-still-${i}`), windowS));
+    }
+  } finally {
+    await stillScene.stop();
+  }
   const m = (f: (s: Steady) => number, which: 'ours' | 'baseline') => median(rounds.map((r) => (r[which] === undefined ? Number.NaN : f(r[which] as Steady))));
   const figure = (f: (s: Steady) => number) =>
     baselineCli === undefined ? `${round(m(f, 'ours'), 3)}` : `${round(m(f, 'ours'), 3)} vs ${round(m(f, 'baseline'), 3)}`;
@@ -60,6 +74,8 @@ export async function overheadSection(ctx: BenchContext): Promise<SectionResult>
     [`overhead: FFmpeg CPU-s/min (${versus})`, figure((s) => s.ffmpegPerMin), ''],
     [`overhead: Node CPU-s/min (${versus})`, figure((s) => s.nodePerMin), ''],
     [`overhead: Node's helpers CPU-s/min (xev, probes, pings; ${versus})`, figure((s) => s.helpersPerMin), `${rounds.length} round(s), ${windowS} s windows`],
+    ['overhead: whole recorder CPU-s/min, idle-minutes scene (a still screen: heartbeats only; this build)', `${round(median(still.map(whole)), 3)}`,
+      `FFmpeg ${round(median(still.map((s) => s.ffmpegPerMin)), 3)}, grabber ${round(median(still.map((s) => s.grabberPerMin)), 3)}, Node + helpers ${round(median(still.map((s) => s.nodePerMin + s.helpersPerMin)), 3)}; rounds ${still.map((s) => round(whole(s), 3)).join(', ')}`],
   ];
-  return { name: 'overhead', rows, data: { windowS, baseline: ctx.options.baseline ?? null, rounds } };
+  return { name: 'overhead', rows, data: { windowS, baseline: ctx.options.baseline ?? null, rounds, stillScreen: still } };
 }
