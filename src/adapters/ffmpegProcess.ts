@@ -71,6 +71,8 @@ export function startFfmpeg(path: string, args: readonly string[], options: Ffmp
   const platform = options.platform ?? process.platform;
   const child = spawnDetached(path, args, {
     stdio: [options.stdin ?? 'ignore', options.stdout ?? 'ignore', 'pipe', ...(options.fd3 ? ['pipe' as const] : [])],
+    // The allocator settings follow the C library really running here, not `platform` (how the
+    // tree is signalled, which tests may set to another system's).
     env: ffmpegEnvironment(process.env, process.platform),
   });
   const scanner = new StderrScanner(options.stderrTailChars ?? 4000);
