@@ -30,7 +30,7 @@ const UNIT = [
   'bench/',
   'search/changedBands\\.test\\.ts$',
   'auditor/',
-  'adapters/(checksums|damageGrabArgs|destination|ffmpegAllocator|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|storeFailure|startupBounds)\\.test\\.ts$',
+  'adapters/(checksums|damageGrabArgs|destination|ffmpegAllocator|ffmpegArgs|ffmpegStderr|fileWatch|localStore|localStoreLinks|permissions|segmentList|spoolRun|stillMarks|storeFailure|startupBounds)\\.test\\.ts$',
   'adapters/display/(parse|x11Ping|randrMonitors)',
   'adapters/activity/(x11Properties|windowsActivityLines)\\.test\\.ts$',
   'actors/activityCutter\\.test\\.ts$',

@@ -21,6 +21,7 @@ import { buildCaptureArgs, type EncoderSettings, type SegmentContainer } from '.
 import { firstFrameAtMs, StderrScanner } from '../src/adapters/ffmpegStderr';
 import { probeDuration } from '../src/adapters/ffprobe';
 import { journalPathOf, recoverFromJournal } from '../src/adapters/segmentJournal';
+import { marksInSegment, readStillMarks } from '../src/adapters/stillMarks';
 import { startXvfb } from '../test/helpers/xvfb';
 
 const run = promisify(execFile);
@@ -175,7 +176,9 @@ async function openSegmentAfterCrash(dir: string, fps: number): Promise<string |
   const path = join(dir, newest.f);
   const journal = journalPathOf(path);
   if (path.endsWith('.mp4') && files.includes(basename(journal))) {
-    const rebuilt = await recoverFromJournal('ffmpeg', journal, path, fps);
+    // The grabber's still marks, when it kept them, for the open segment (one 600 s segment here: it starts at 0).
+    const marks = newest.index === 0 ? await readStillMarks(dir) : null;
+    const rebuilt = await recoverFromJournal('ffmpeg', journal, path, fps, marks === null ? null : marksInSegment(marks, 0));
     if (!rebuilt.ok) throw new Error(`could not rebuild ${path} from its journal: ${rebuilt.reason}`);
   }
   return path;

@@ -7,7 +7,9 @@
  */
 import { join } from 'node:path';
 import { existsSync, rmSync, mkdirSync } from 'node:fs';
+import { defaultGrabberStillFrameSeconds } from '../../src/adapters/damageGrabArgs';
 import { buildEncoderArgs, buildSegmentArgs } from '../../src/adapters/ffmpegArgs';
+import { stillMarksFile } from '../../src/adapters/stillMarks';
 import { builtGrabberPath } from '../../src/recording/x11Capture';
 import { measureCrashLoss, type CrashLoss } from '../crashLoss';
 import type { BenchContext, SectionResult } from '../lib/context';
@@ -21,10 +23,16 @@ import { median, round } from '../lib/stats';
  * from its TS journal, as the segment watcher does) against a fragment per frame (the MP4 alone,
  * the sixth round's default), and the fourth round's setts design.
  */
-const grabberVariants: ReadonlyArray<{ name: string; describe: string; grabberOptions: (fps: number) => string[]; output: (dir: string, fps: number) => string[] }> = [
+const grabberVariants: ReadonlyArray<{ name: string; describe: string; grabberOptions: (fps: number, dir: string) => string[]; output: (dir: string, fps: number) => string[] }> = [
+  {
+    name: 'damage-grab-marks',
+    describe: 'the default since issue 16\'s ninth round: no heartbeat (a frame at least every 60 s), the grabber\'s still marks last the journal\'s newest frame until the screen was last seen still',
+    grabberOptions: (fps: number, dir: string) => ['--fps', String(fps), '--still', String(defaultGrabberStillFrameSeconds), '--segment', '600', '--marks', join(dir, stillMarksFile)],
+    output: (d: string, fps: number) => [...buildEncoderArgs(undefined, 600, fps), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, journal: true })],
+  },
   ...[0.8, 1].flatMap((still) => [true, false].map((journal) => ({
     name: `damage-grab-still-${still}s${journal ? '' : '-no-journal'}`,
-    describe: `damage grabber, a frame at least every ${still} s; ${journal ? 'the segment journal' : 'no journal: a fragment per frame'}`,
+    describe: `damage grabber, a frame at least every ${still} s; ${journal ? 'the segment journal (the eighth round\'s default at 1 s)' : 'no journal: a fragment per frame'}`,
     grabberOptions: (fps: number) => ['--fps', String(fps), '--still', String(still), '--segment', '600'],
     output: (d: string, fps: number) => [...buildEncoderArgs(undefined, 600, fps), ...buildSegmentArgs({ runDir: d, segmentSeconds: 600, journal })],
   }))),
@@ -62,14 +70,14 @@ export async function crashSection(ctx: BenchContext): Promise<SectionResult> {
         }
         if (existsSync(builtGrabberPath)) {
           // Busy: a frame every tick whatever the heartbeat: only the default against the previous one.
-          for (const g of grabberVariants.filter((v) => sceneName === 'idle' || v.name.startsWith('damage-grab-still-1s'))) {
+          for (const g of grabberVariants.filter((v) => sceneName === 'idle' || v.name === 'damage-grab-marks' || v.name.startsWith('damage-grab-still-1s'))) {
             const after = killAfter();
             ctx.log(`crash: ${sceneName} round ${i + 1}/${options.runs}: ${g.name}, SIGKILL after ${after} s`);
             const dir = join(ctx.work, 'crash', g.name);
             rmSync(dir, { recursive: true, force: true });
             mkdirSync(dir, { recursive: true });
             const loss = await measureCrashLoss(g.name, (d) => g.output(d, options.frameRate), {
-              display: x.display, layout: x.layout, seconds: after, fps: options.frameRate, dir, grabber: builtGrabberPath, grabberOptions: g.grabberOptions(options.frameRate),
+              display: x.display, layout: x.layout, seconds: after, fps: options.frameRate, dir, grabber: builtGrabberPath, grabberOptions: g.grabberOptions(options.frameRate, dir),
             });
             runs.push({ ...loss, scene: sceneName });
           }

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { buildCaptureArgs, encodedSize, segmentExtension, type CaptureSource, type EncoderSettings, type SegmentContainer } from '../adapters/ffmpegArgs';
 import { buildGrabberArgs, defaultGrabberStillFrameSeconds } from '../adapters/damageGrabArgs';
 import { startGrabber, type GrabberProcess } from '../adapters/grabberProcess';
+import { stillMarksFile } from '../adapters/stillMarks';
 import { describeStartFailure, startFfmpeg, type FfmpegProcess } from '../adapters/ffmpegProcess';
 import { errorSummary, firstFrameAtMs, type StderrFact } from '../adapters/ffmpegStderr';
 import { createRunDir, runIdFor, segmentListPath, writeRunInfo, type RunInfo } from '../adapters/spoolRun';
@@ -62,7 +64,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       const run = createRunDir(deps.sessionSpoolDir, requestedAtMs);
       runDir = run.runDir;
       args = buildCaptureArgs({ ...deps.capture, layout: input.layout, runDir: run.runDir, segmentListPath: segmentListPath(deps.sessionSpoolDir, run.runId) });
-      grabberCommand = grabberCommandFor(deps.capture, input.layout);
+      grabberCommand = grabberCommandFor(deps.capture, input.layout, run.runDir);
       const size = encodedSize(input.layout);
       info = {
         runId: run.runId, startedAtMs: run.startedAtMs, firstFrameAtMs: null, pid: null, layout: input.layout,
@@ -127,6 +129,8 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
     let grabber: GrabberProcess | null = null;
     let grabberExitedAtMs: number | null = null;
     let grabberSignalled = false;
+    /** The parent's copy of the grabber's pipe into FFmpeg, until the grabber ended (see 'spawn'). */
+    let holdsGrabberPipe: Writable | null = null;
     const stopGrabber = (): void => {
       if (grabber === null || grabber.ended() !== null) return;
       grabberSignalled = true;
@@ -140,18 +144,34 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       update({ pid });
       log.info({ runId, pid, width: info.width, height: info.height, grabber: grabberCommand === null ? 'ffmpeg' : 'damage-grab' }, 'ffmpeg started');
       if (grabberCommand !== null) {
-        // The grabber writes into FFmpeg's fd 3; the parent's copy is closed, so FFmpeg reads EOF
-        // when the grabber ends (and the grabber EPIPE when FFmpeg does).
+        // The grabber writes into FFmpeg's fd 3 (and gets EPIPE when FFmpeg ends). The parent keeps
+        // its own copy of that end until the grabber has ended, and then decides how FFmpeg ends:
+        // a grabber that exited wrote its last frame (on its last checked tick), so closing the copy
+        // gives FFmpeg EOF and it finalizes the segment. One killed by a signal wrote none, and its
+        // last frame may be a minute old (no heartbeats on a still screen): FFmpeg is killed
+        // instead, before it reads EOF and closes the segment one tick after that frame, so the
+        // segment is rebuilt from its journal and lasts until the grabber's still marks say.
         const into = child.stdio[3] as Writable;
         const [path, ...grabberArgs] = grabberCommand as [string, ...string[]];
-        grabber = startGrabber(path, grabberArgs, into, platform);
-        into.destroy();
-        grabber.child.once('spawn', () => {
-          const grabberPid = grabber?.child.pid;
+        const started = startGrabber(path, grabberArgs, into, platform);
+        grabber = started;
+        started.child.once('spawn', () => {
+          const grabberPid = started.child.pid;
           log.debug({ runId, grabberPid }, 'damage grabber started');
           if (grabberPid !== undefined) update({ grabberPid });
         });
-        grabber.child.once('exit', () => (grabberExitedAtMs = clock()));
+        started.child.once('exit', (_code, signal) => {
+          grabberExitedAtMs = clock();
+          if (signal !== null && !grabberSignalled && phase === 'running') {
+            // Killed at once (synchronously): the copy is closed only when FFmpeg has exited.
+            log.warn({ runId, signal }, 'damage grabber killed: ffmpeg killed too, so its open segment is rebuilt from its journal and still marks');
+            ffmpeg.killNow();
+            return;
+          }
+          into.destroy();
+        });
+        started.child.once('error', () => into.destroy());
+        holdsGrabberPipe = into;
       }
       sendBack({ type: 'ffmpeg.started', runId, pid, startedAtMs: info.startedAtMs } satisfies RecorderEvent);
     });
@@ -201,6 +221,7 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
       if (phase === 'failed' || phase === 'starting') return;
       phase = 'exited';
       exit = { code, signal, atMs: clock() };
+      holdsGrabberPipe?.destroy();
       // A grabber killed just before FFmpeg read its EOF may be reported after FFmpeg under load,
       // and stopping it then would hide the cause (grabberKill failed so in a fresh-clone CI even
       // with the stop deferred a turn): one that is already dead is not stopped, and the report
@@ -253,19 +274,20 @@ export function createFfmpegActor(deps: FfmpegActorDeps) {
         grabberSignalled = true;
         grabber.killNow();
       }
+      holdsGrabberPipe?.destroy();
       child.stdin?.destroy();
     };
   });
 }
 
 /** The grabber's command line for a damage capture, or null when FFmpeg grabs by itself. */
-function grabberCommandFor(capture: CaptureOptions, layout: FfmpegActorInput['layout']): string[] | null {
+function grabberCommandFor(capture: CaptureOptions, layout: FfmpegActorInput['layout'], runDir: string): string[] | null {
   const source = capture.source;
   if (source.kind !== 'x11damage') return null;
   return [source.grabberPath, ...buildGrabberArgs({
     display: source.display, frameRate: capture.frameRate,
     stillFrameSeconds: capture.encoder?.stillFrameSeconds ?? defaultGrabberStillFrameSeconds,
-    segmentSeconds: capture.segmentSeconds,
+    segmentSeconds: capture.segmentSeconds, marksPath: join(runDir, stillMarksFile),
     ...(source.scanSeconds === undefined ? {} : { scanSeconds: source.scanSeconds }), ...(source.noDamage ? { noDamage: true } : {}),
   }, layout)];
 }

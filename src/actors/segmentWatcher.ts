@@ -5,6 +5,7 @@ import chokidar from 'chokidar';
 import { closeWatcher } from '../adapters/fileWatch';
 import { countVideoPackets, probeDuration, videoPacketsOrNoStream } from '../adapters/ffprobe';
 import { journalExtension, journalPathOf, recoverFromJournal } from '../adapters/segmentJournal';
+import { marksInSegment, readStillMarks } from '../adapters/stillMarks';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ClosedSegment } from '../domain/segment';
@@ -163,6 +164,10 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
      * run dir's names as they are after.
      */
     const settleJournals = async (runId: string, runDir: string, names: string[], state: RunState, info: RunInfo | null): Promise<string[]> => {
+      // The grabber's still marks belong to the segment that was open when the run ended: the one
+      // after the last listed, which starts where that one ended.
+      const marks = await readStillMarks(runDir);
+      const openIndex = state.listed.size === 0 ? 0 : Math.max(...state.listed) + 1;
       for (const name of names) {
         const parsed = parseSegmentFileName(name);
         if (parsed === null || parsed.extension !== journalExtension) continue;
@@ -181,10 +186,12 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
           continue;
         }
         const frameRate = info !== null && info.frameRate > 0 ? info.frameRate : 5;
-        const rebuilt = await recoverFromJournal(ffmpegPath, journal, join(runDir, segmentName), frameRate);
+        const segmentMarks = marks !== null && parsed.index === openIndex ? marksInSegment(marks, state.lastEndSeconds) : null;
+        const rebuilt = await recoverFromJournal(ffmpegPath, journal, join(runDir, segmentName), frameRate, segmentMarks);
         if (rebuilt.ok) {
           await rm(journal, { force: true }).catch(() => undefined);
-          log.info({ runId, name: segmentName }, 'open segment of an ended run rebuilt from its journal');
+          log.info({ runId, name: segmentName, ...(segmentMarks ? { stillThroughSeconds: segmentMarks.stillThroughSeconds } : {}) },
+            'open segment of an ended run rebuilt from its journal');
         } else {
           log.warn({ runId, name, reason: rebuilt.reason }, 'could not rebuild the open segment from its journal: the journal stays in the spool');
         }

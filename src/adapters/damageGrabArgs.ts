@@ -10,15 +10,17 @@ import { encodedSize } from './ffmpegArgs';
  */
 
 /**
- * The grabber's heartbeat on a still screen, in seconds (a frame at least this often). Default 1:
- * with the segment journal every frame is on disk the moment it is encoded and lasts one tick, so
- * a crash loses at most the heartbeat less one tick plus the encoder's latency: 0.8 s at 5 fps
- * (measured at random kill moments: 0.39 s median, worst 0.61). A longer one would go over the 1 s
- * budget. Each heartbeat frame costs libx264 ~6.5 ms at 1080p whatever its settings, and a screen
- * whose only change is a clock ticking once a second now needs no heartbeat at all: one frame a
- * second, not two as with 0.8 s (BENCHMARKS.md, issue 16, seventh round).
+ * The grabber's heartbeat on a still screen, in seconds (a frame at least this often). Default 60:
+ * it no longer bounds a crash's loss. The grabber's still marks do (stillMarks.ts): after every
+ * tick it records until when its last frame was still on screen, and a killed FFmpeg's open segment
+ * is rebuilt to last until then, so a crash loses at most a tick however old the last frame is. A
+ * heartbeat every second cost libx264 ~8.7 ms a frame at 1080p and 73 bytes: on a fully still
+ * screen over half of the whole recorder's CPU (BENCHMARKS.md, issue 16, ninth round). What is left
+ * of it is a floor for when the marks cannot help (the grabber and the recorder both killed at once:
+ * the loss is then at most this), and with the default 60 s segments it never fires: the frames
+ * around each segment boundary (schedule.h) come first.
  */
-export const defaultGrabberStillFrameSeconds = 1;
+export const defaultGrabberStillFrameSeconds = 60;
 
 /** The name the grabber writes its stderr lines under; exits the actor reports start with it. */
 export const GRABBER_NAME = 'damage-grab';
@@ -30,6 +32,8 @@ export interface GrabberSettings {
   readonly stillFrameSeconds: number;
   /** FFmpeg's segment length: a frame on the tick before each boundary and on it (schedule.h). */
   readonly segmentSeconds?: number;
+  /** Where the grabber keeps its still marks (stillMarks.ts); without one it writes none. */
+  readonly marksPath?: string;
   /** Every row is re-read at least this often whatever DAMAGE says (default 2). */
   readonly scanSeconds?: number;
   /** Draw the pointer (default true, like x11grab's -draw_mouse 1). */
@@ -44,6 +48,7 @@ export function buildGrabberArgs(settings: GrabberSettings, layout: DisplayLayou
   return [
     '--fps', String(settings.frameRate), '--still', String(settings.stillFrameSeconds),
     ...(settings.segmentSeconds === undefined ? [] : ['--segment', String(settings.segmentSeconds)]),
+    ...(settings.marksPath === undefined ? [] : ['--marks', settings.marksPath]),
     ...(settings.scanSeconds === undefined ? [] : ['--scan-seconds', String(settings.scanSeconds)]),
     ...(settings.drawCursor === false ? ['--no-cursor'] : []),
     ...(settings.noDamage ? ['--no-damage'] : []),

@@ -108,7 +108,8 @@ export function buildInputArgs(source: CaptureSource, layout: DisplayLayout, fra
       // IVF from the grabber: I420, pts in epoch ms (so `start:` is the first frame's wall clock).
       // No probing: the header says all (size, I420, time base). FFmpeg's default probe (5 MB)
       // held the first frames unencoded until enough bytes came: 7.2 s at 640x480 with a 0.8 s
-      // heartbeat (1.6 s at 1080p), all lost to a crash then; with these, 0.14 s.
+      // heartbeat (1.6 s at 1080p), all lost to a crash then; with these, 0.14 s. (Without
+      // heartbeats it would now hold them until the screen changed.)
       return ['-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3'];
     case 'gdigrab':
       return ['-f', 'gdigrab', '-framerate', rate, '-draw_mouse', '1', '-offset_x', String(layout.x),
@@ -140,7 +141,7 @@ function composesScreens(source: CaptureSource, layout: DisplayLayout): boolean 
 export function buildFilterArgs(source: CaptureSource, layout: DisplayLayout, encoder?: Partial<EncoderSettings>, frameRate = 5): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
   const drop = e.dropUnchanged ? `,${unchangedFrameFilter(frameRate, e.stillFrameSeconds)}` : '';
-  // The damage grabber sends only changed frames and heartbeats already: nothing to drop.
+  // The damage grabber sends only changed frames (and those around segment boundaries): nothing to drop.
   if (source.kind === 'x11damage') return [];
   if (source.kind !== 'avfoundation') return buildOutputFilterArgs(encoder, frameRate);
   if (!composesScreens(source, layout)) return ['-vf', `crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0${drop}`];
@@ -167,7 +168,7 @@ function x264ParamsOf(e: EncoderSettings): string | null {
  * and lasts until the next one: `setts`), or when the input is the damage grabber's (`tickRate`: its
  * frames' pts lie on the tick grid of that rate and it writes one on the tick before each segment
  * boundary and on it, so FFmpeg's own packet duration, one tick (`-r`), ends every segment exactly
- * at the next one's start without `setts` holding a packet back: a crash loses one heartbeat less).
+ * at the next one's start without `setts` holding a packet back: a crash loses one frame less).
  * `-enc_time_base 1:1000` keeps the grabber's millisecond pts (a boundary between ticks, the stop).
  */
 export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, tickRate: number | null = null): string[] {

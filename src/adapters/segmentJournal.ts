@@ -1,5 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { runToEnd } from './ffmpegProcess';
+import type { SegmentStillMarks } from './stillMarks';
 
 /**
  * The segment journal: beside each MP4 segment FFmpeg writes the same packets into an MPEG-TS file,
@@ -12,11 +13,14 @@ import { runToEnd } from './ffmpegProcess';
  * frames a second instead of one. The TS muxer writes each packet the moment it gets it, so with
  * the journal a heartbeat of 1 s loses at most 1 s minus one tick. And one fragment per segment
  * instead of one per frame saves ~108 bytes a frame in every uploaded file (BENCHMARKS.md, issue 16,
- * seventh round).
+ * seventh round). Since the ninth round the damage grabber sends no heartbeat at all: its still
+ * marks (stillMarks.ts) say until when the newest frame was on screen, and the rebuild lasts it
+ * until then.
  *
  * A segment FFmpeg listed as closed is a complete MP4: its journal is deleted. The segment a killed
  * FFmpeg left open is rebuilt from its journal (`recoverFromJournal`): the same H.264 packets
- * copied into the same fragmented MP4 the recorder uploads, the last frame lasting one tick.
+ * copied into the same fragmented MP4 the recorder uploads, the last frame lasting one tick, or
+ * as the still marks say (`lastFrameDuration`).
  */
 
 export const journalExtension = 'ts';
@@ -68,16 +72,38 @@ export function journalPathOf(segmentPath: string): string {
 export type JournalRecovery = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 /**
+ * The `setts` duration expression of a rebuild: every packet lasts until the next; the last one
+ * (the TS container has no durations) one tick at `frameRate`, or, with the grabber's still marks,
+ * until the screen was last seen unchanged: to `stillThroughSeconds` if it is the frame the marks
+ * name (the grabber wrote nothing after it), else to `frameSeconds` (a newer frame was written but
+ * never reached the journal: the last one held lasted until that one began). Never less than a tick.
+ */
+export function lastFrameDuration(frameRate: number, marks?: SegmentStillMarks | null): string {
+  const tick = `1/(${frameRate}*TB)`;
+  if (!marks) return `if(eq(NEXT_PTS\\,NOPTS)\\,${tick}\\,NEXT_PTS-PTS)`;
+  const at = '(PTS-STARTPTS)';
+  // Half a tick of tolerance: the journal's times went through 90 kHz, the marks are in ms.
+  const isMarkedFrame = `gte(${at}\\,${seconds(marks.frameSeconds - 0.5 / frameRate)}/TB)`;
+  const end = `if(${isMarkedFrame}\\,${seconds(marks.stillThroughSeconds)}/TB\\,${seconds(marks.frameSeconds)}/TB)`;
+  return `if(eq(NEXT_PTS\\,NOPTS)\\,max(${tick}\\,${end}-${at})\\,NEXT_PTS-PTS)`;
+}
+
+/** Seconds as FFmpeg's expression parser reads them (no exponent). */
+function seconds(value: number): string {
+  return value.toFixed(6);
+}
+
+/**
  * Rebuilds `segmentPath` (an MP4) from its journal: every packet copied, timestamps kept, the last
- * frame lasting one tick at `frameRate` (the TS container has no durations; a frame on the tick
- * grid lasts one tick until the next). Written beside, then renamed over the segment: a crash in
- * between leaves the journal and the old file as they were. The journal is left in place: the
+ * frame lasting as `lastFrameDuration` says. Written beside, then renamed over the segment: a crash
+ * in between leaves the journal and the old file as they were. The journal is left in place: the
  * caller deletes it once the segment is in its hands.
  */
-export async function recoverFromJournal(ffmpegPath: string, journalPath: string, segmentPath: string, frameRate: number): Promise<JournalRecovery> {
+export async function recoverFromJournal(ffmpegPath: string, journalPath: string, segmentPath: string, frameRate: number,
+  marks?: SegmentStillMarks | null): Promise<JournalRecovery> {
   const temp = `${segmentPath}.recovering`;
   const args = ['-hide_banner', '-v', 'error', '-nostdin', '-y', '-f', 'mpegts', '-i', journalPath, '-map', '0:v:0', '-c', 'copy',
-    '-bsf:v', `setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,1/(${frameRate}*TB)\\,NEXT_PTS-PTS)`,
+    '-bsf:v', `setts=duration=${lastFrameDuration(frameRate, marks)}`,
     '-f', 'mp4', '-movflags', segmentMovflags, temp];
   const run = await runToEnd(ffmpegPath, args, { timeoutMs: 60_000, tool: 'FFmpeg' });
   if (run.code !== 0) {

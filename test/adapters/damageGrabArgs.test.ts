@@ -11,6 +11,9 @@ test('the grabber gets the root area of the layout, even-sized like x11grab, and
     .toBe('--fps 2.5 --still 1 --scan-seconds 3 --no-cursor --no-damage :0 1920 0 1280 720');
   // FFmpeg's segment length: the grabber writes a frame on the tick before each boundary and on it.
   expect(buildGrabberArgs({ display: ':5', frameRate: 5, stillFrameSeconds: 0.8, segmentSeconds: 60 }, odd).join(' ')).toBe('--fps 5 --still 0.8 --segment 60 :5 0 0 1364 766');
+  // Its still marks (stillMarks.ts): where it records until when its last frame was on screen.
+  expect(buildGrabberArgs({ display: ':5', frameRate: 5, stillFrameSeconds: 60, segmentSeconds: 60, marksPath: '/spool/s/run-1/still-marks' }, odd))
+    .toEqual(['--fps', '5', '--still', '60', '--segment', '60', '--marks', '/spool/s/run-1/still-marks', ':5', '0', '0', '1364', '766']);
 });
 
 test('a grabber that ended first: one line with how and its last words', () => {

@@ -8,6 +8,7 @@ import { buildCaptureArgs } from '../../src/adapters/ffmpegArgs';
 import { countVideoPackets, videoPacketsOrNoStream } from '../../src/adapters/ffprobe';
 import { recoverFromJournal } from '../../src/adapters/segmentJournal';
 import { segmentListPath, writeRunInfo } from '../../src/adapters/spoolRun';
+import { stillMarksFile } from '../../src/adapters/stillMarks';
 import type { DisplayLayout } from '../../src/domain/displayLayout';
 import { startHarness, testLogger, type Harness } from '../actors/harness';
 import { decodeErrors } from '../helpers/media';
@@ -146,6 +147,49 @@ test('the segment watcher on an ended run: a listed segment\'s journal goes; the
   expect(await decodeErrors(partial.path)).toBe('');
   // Every journal is gone: the listed ones had served, the open one is now its MP4.
   await until('no journal left', () => !readdirSync(runDir).some((n) => n.endsWith('.ts')), 10_000);
+});
+
+test('with the grabber\'s still marks, the open segment lasts until the screen was last seen still: to the marked tick when its last frame is the marked one, else to where the marked (lost) frame began', async () => {
+  const spool = join(root, 'session');
+  const runId = 'run-1795760000000';
+  const runDir = join(spool, runId);
+  const list = segmentListPath(spool, runId);
+  mkdirSync(join(list, '..'), { recursive: true });
+  ffmpeg = startFfmpeg(runDir, 2, list);
+  writeRunInfo(runDir, {
+    runId, startedAtMs: 1795760000000, firstFrameAtMs: 1795760000000, pid: ffmpeg.pid ?? null, layout, width: 320, height: 240,
+    frameRate: fps, segmentSeconds: 2, segmentExtension: 'mp4', command: ['ffmpeg'],
+  });
+  const openJournal = join(runDir, 'seg-00001.ts');
+  await until('segment 0 listed and 4 frames in the journal of segment 1', async () => existsSync(list) && readFileSync(list, 'utf8').includes('seg-00000.mp4')
+    && existsSync(openJournal) && ((await countVideoPackets('ffprobe', openJournal)) ?? 0) >= 4);
+  ffmpeg.kill('SIGKILL');
+  await exited(ffmpeg);
+  const lines = readFileSync(list, 'utf8').trim().split('\n');
+  const openStart = Number(lines[lines.length - 1]!.split(',')[2]);
+  const journal = join(runDir, `seg-${String(lines.length).padStart(5, '0')}.ts`);
+  const held = await packets(journal);
+  const lastAt = held[held.length - 1]!.pts - held[0]!.pts; // seconds into the open segment
+  // Marks as the grabber writes them (ms from the run's first frame): its last frame is the one the
+  // journal ends with, and the screen was still for 6.4 s more.
+  const frameMs = Math.round((openStart + lastAt) * 1000);
+  writeFileSync(join(runDir, stillMarksFile), `${String(frameMs).padStart(13, '0')} ${String(frameMs + 6_400).padStart(13, '0')}\n`);
+  writeFileSync(join(root, 'copy.ts'), readFileSync(journal)); // for the second case: the watcher deletes the journal
+
+  harness = startHarness({ segmentWatcher: createSegmentWatcher({ sessionSpoolDir: spool, logger: testLogger, previousRunsBeforeMs: Number.MAX_SAFE_INTEGER }) });
+  await harness.log.waitForCount('segment.closed', lines.length + 1, 30_000);
+  const partial = harness.log.of('segment.closed').map((e) => e.segment).find((seg) => !seg.complete)!;
+  expect(partial.endMs - partial.startMs).toBe(Math.round((lastAt + 6.4) * 1000));
+  expect(await countVideoPackets('ffprobe', partial.path)).toBe(held.length);
+  expect(await decodeErrors(partial.path)).toBe('');
+
+  // A newer frame the grabber wrote that never reached the journal (FFmpeg died with it in the
+  // pipe): the last frame held lasted until that one began, not until the marked tick.
+  const lost = join(root, 'lost.mp4');
+  const newer = lastAt + 0.6;
+  expect(await recoverFromJournal('ffmpeg', join(root, 'copy.ts'), lost, fps, { frameSeconds: newer, stillThroughSeconds: newer + 5 })).toEqual({ ok: true });
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', lost]);
+  expect(Number(stdout.trim())).toBeCloseTo(newer, 2);
 });
 
 test('journals of an ended run that hold no frame, or cannot be read: the first goes, the second stays beside the partial segment', async () => {

@@ -1,8 +1,10 @@
 /**
  * Fault: the damage grabber (the default X11 capture) dies under FFmpeg, and the grabber is
- * missing. (1) SIGKILL of the grabber mid-segment: FFmpeg reads EOF, finalizes and exits 0; that
- * is a lost capture whose cause is the grabber (`grabber-exited` in the manifest's runs and in
- * end.json's gap), a new capture (grabber and FFmpeg) starts, and every segment is in the bucket.
+ * missing. (1) SIGKILL of the grabber mid-segment: the recorder kills its FFmpeg too (the open
+ * segment is rebuilt from its journal and the grabber's still marks: test/faults/stillKill.test.ts
+ * shows how far it reaches); that is a lost capture whose cause is the grabber (`grabber-exited` in
+ * the manifest's runs and in end.json's gap), a new capture (grabber and FFmpeg) starts, and every
+ * segment is in the bucket.
  * (2) A grabber that is not there: the recorder records with x11grab and says why once.
  */
 import { readFile, readdir } from 'node:fs/promises';
@@ -41,7 +43,7 @@ test('grabber SIGKILL mid-segment: a lost capture with the grabber as its cause,
 
     const restarted = await waitForLog(recorder, 'a new capture', (l) => l.msg === 'ffmpeg.started' && String(l['runId']) !== runId, 30_000);
     await sleep(5_000); // a segment or two of the new capture
-    // FFmpeg of the killed grabber ended by itself (EOF), not killed by anyone.
+    // FFmpeg of the killed grabber is gone too (the recorder killed it).
     expect(isAlive(info.pid)).toBe(false);
     const end = await runCli(['end', '--sentinel', sentinel, '--timeout', '55'], { env }).done;
     const result = await recorder.done;
