@@ -116,7 +116,11 @@ test('segments and journals land under a spool path with the tee muxer\'s specia
   expect(await decodeErrors(join(runDir, 'seg-00000.mp4'))).toBe('');
 });
 
-test('the segment watcher on an ended run: a listed segment\'s journal goes; the open one comes back from its journal as the partial segment', async () => {
+/**
+ * A run of the recorder's own FFmpeg (2 s segments) SIGKILLed once segment 0 is listed and the
+ * journal of segment 1 holds 4 frames: what a killed FFmpeg leaves in a session spool.
+ */
+async function killedRun(): Promise<{ spool: string; runDir: string; list: string }> {
   const spool = join(root, 'session');
   const runId = 'run-1795760000000';
   const runDir = join(spool, runId);
@@ -132,6 +136,11 @@ test('the segment watcher on an ended run: a listed segment\'s journal goes; the
     && existsSync(openJournal) && ((await countVideoPackets('ffprobe', openJournal)) ?? 0) >= 4);
   ffmpeg.kill('SIGKILL');
   await exited(ffmpeg);
+  return { spool, runDir, list };
+}
+
+test('the segment watcher on an ended run: a listed segment\'s journal goes; the open one comes back from its journal as the partial segment', async () => {
+  const { spool, runDir, list } = await killedRun();
   // What FFmpeg left: whatever the list says, plus the open segment's journal.
   const listed = readFileSync(list, 'utf8').trim().split('\n').map((l) => l.split(',')[0] as string);
   const open = `seg-${String(listed.length).padStart(5, '0')}`;
@@ -150,21 +159,7 @@ test('the segment watcher on an ended run: a listed segment\'s journal goes; the
 });
 
 test('with the grabber\'s still marks, the open segment lasts until the screen was last seen still: to the marked tick when its last frame is the marked one, else to where the marked (lost) frame began', async () => {
-  const spool = join(root, 'session');
-  const runId = 'run-1795760000000';
-  const runDir = join(spool, runId);
-  const list = segmentListPath(spool, runId);
-  mkdirSync(join(list, '..'), { recursive: true });
-  ffmpeg = startFfmpeg(runDir, 2, list);
-  writeRunInfo(runDir, {
-    runId, startedAtMs: 1795760000000, firstFrameAtMs: 1795760000000, pid: ffmpeg.pid ?? null, layout, width: 320, height: 240,
-    frameRate: fps, segmentSeconds: 2, segmentExtension: 'mp4', command: ['ffmpeg'],
-  });
-  const openJournal = join(runDir, 'seg-00001.ts');
-  await until('segment 0 listed and 4 frames in the journal of segment 1', async () => existsSync(list) && readFileSync(list, 'utf8').includes('seg-00000.mp4')
-    && existsSync(openJournal) && ((await countVideoPackets('ffprobe', openJournal)) ?? 0) >= 4);
-  ffmpeg.kill('SIGKILL');
-  await exited(ffmpeg);
+  const { spool, runDir, list } = await killedRun();
   const lines = readFileSync(list, 'utf8').trim().split('\n');
   const openStart = Number(lines[lines.length - 1]!.split(',')[2]);
   const journal = join(runDir, `seg-${String(lines.length).padStart(5, '0')}.ts`);
