@@ -7,7 +7,11 @@
  * frame helps): (1) FFmpeg SIGKILLed after ~5 s of a still screen; (2) in the next capture, the
  * grabber SIGKILLed after ~5 s: the recorder then kills FFmpeg itself rather than let it close
  * the segment at the old frame on EOF. Each killed run's segment must reach to within the crash
- * budget of the kill (without the marks it would end ~4 s before it) and never past it.
+ * budget of the kill (without the marks it would end ~4 s before it) and never past it. (3) In the
+ * third capture the recorder itself is SIGKILLed: its grabber and FFmpeg record on, orphaned, and
+ * the next recorder for the session stops them through the grabber, whose last frame on that tick
+ * makes the finalized segment last past the recorder's death up to the stop (SIGINT to FFmpeg
+ * would end it at the grabber's last frame, seconds before the recorder died).
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,12 +53,13 @@ async function newestRun(spool: string, sessionId: string): Promise<{ runId: str
 
 const capturing = (runId: string | null) => (l: LogLine): boolean => l.msg === 'ffmpeg.capturing' && (runId === null || String(l['runId']) !== runId);
 
-test('killed on a still screen (FFmpeg, then the grabber): each killed segment lasts until the kill, within the crash budget', async () => {
+test('killed on a still screen (FFmpeg, the grabber, the recorder): each killed segment lasts until the kill (the orphans\' until they were stopped)', async () => {
   const work = join(root, 'still');
   const session = { id: 'still-kill-1', stack: 'stack', fleet: 'fleet', user: 'sam' };
   const env = { ...process.env, ...s3.env };
   const recorder = startRecorder({ work, session, display: x.display, endpoint: s3.endpoint, segmentSeconds: 30 }, env);
   const { spoolDir, sentinel } = pathsFor(work, session.id);
+  let restarted: ReturnType<typeof startRecorder> | undefined;
   try {
     await waitForLog(recorder, 'the first capture', capturing(null), 30_000);
     await sleep(5_000); // a still screen: the grabber writes no frame, only its marks
@@ -70,11 +75,22 @@ test('killed on a still screen (FFmpeg, then the grabber): each killed segment l
     process.kill(second.grabberPid, 'SIGKILL');
 
     await waitForLog(recorder, 'the third capture', capturing(second.runId), 30_000);
+    await sleep(5_000);
+    // (3) The recorder itself: its grabber and FFmpeg record on, orphaned, until the next recorder
+    // for the session stops them.
+    const third = await newestRun(spoolDir, session.id);
+    const recorderKilledAt = Date.now();
+    recorder.child.kill('SIGKILL');
+    expect((await recorder.done).signal).toBe('SIGKILL');
+    await sleep(3_000);
+    restarted = startRecorder({ work, session, display: x.display, endpoint: s3.endpoint, segmentSeconds: 30 }, env);
+    const orphanStop = await waitForLog(restarted, 'the orphan stopped through its grabber', (l) => /stopping its grabber/.test(l.msg) && l['runId'] === third.runId, 30_000);
+    await waitForLog(restarted, 'a capture of the new recorder', capturing(null), 30_000);
     const end = await runCli(['end', '--sentinel', sentinel, '--timeout', '55'], { env }).done;
-    const result = await recorder.done;
+    const result = await restarted.done;
     expect({ code: result.code, tail: result.code === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ code: 0, tail: '' });
     expect(end.code).toBe(0);
-    const logs = logLines(result.stderr);
+    const logs = [...logLines(recorder.stderr()), ...logLines(result.stderr)];
     // The grabber's death is the second run's cause, and the recorder killed its FFmpeg (no EOF).
     expect(logs.filter((l) => l.msg === 'ffmpeg.exited' && l['runId'] === second.runId).map((l) => l['signal'])).toEqual(['SIGKILL']);
 
@@ -92,10 +108,18 @@ test('killed on a still screen (FFmpeg, then the grabber): each killed segment l
       // short of it (a loaded machine may start a tick late: the budget is five ticks).
       expect({ what, lostMs, withinBudget: lostMs <= BUDGET_MS, notPastKill: lostMs >= -100 }).toEqual({ what, lostMs, withinBudget: true, notPastKill: true });
     }
+    // The orphans watched on after the recorder died: the segment FFmpeg finalized when the grabber
+    // was stopped lasts past the recorder's death, to the stop (its last frame on that tick).
+    const orphaned = bucket.manifest.entries.filter((e) => e.runId === third.runId);
+    expect({ segments: orphaned.length, complete: orphaned[0]?.complete }).toEqual({ segments: 1, complete: true });
+    const orphanEndMs = Date.parse(orphaned[0]!.end);
+    figures['orphanPastRecorderDeathMs'] = orphanEndMs - recorderKilledAt;
+    expect({ pastRecorderDeath: orphanEndMs > recorderKilledAt + 2_000, notPastStop: orphanEndMs <= Date.parse(orphanStop.time) + 1_000 })
+      .toEqual({ pastRecorderDeath: true, notPastStop: true });
     const rebuilt = logs.filter((l) => l.msg === 'open segment of an ended run rebuilt from its journal').map((l) => String(l['runId']));
     expect(rebuilt.sort()).toEqual([first.runId, second.runId].sort());
     report('still-screen-kills', figures);
   } finally {
-    await cleanUp(recorder, spoolDir);
+    await cleanUp(restarted ?? recorder, spoolDir);
   }
 });
