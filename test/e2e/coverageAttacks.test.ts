@@ -5,6 +5,12 @@
  * the real S3-compatible server; x11grab's, then the damage grabber's), the server grabbed for 10 s, and an "FFmpeg" that records
  * nothing (/bin/true). `verify` (exit 7: intact but incomplete) names each gap and its cause.
  * The coverage under attack is PRINTED (the restart-cost figure lives in the bench).
+ *
+ * The four scenarios run side by side (test.concurrent), each on its own Xvfb: an attack reaches
+ * only the X server it is aimed at, and the file's whole work (three recorders at 5 fps on
+ * 640x480, their scenes, the grabber) uses about a quarter of a core (measured with
+ * /usr/bin/time: 23 CPU-s over the 95 s the scenarios took one after the other), so each still
+ * has the CPU it needs when it restarts.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -23,25 +29,33 @@ const execFileAsync = promisify(execFile);
 jest.setTimeout(240_000);
 
 let s3: TestS3Server;
-let x: Xvfb;
 let work: string;
 let attack: string;
+const displays: Xvfb[] = [];
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'e2e-coverage-'));
-  [s3, x, attack] = await Promise.all([startS3Server({ bucket: 'evidence' }), startXvfb({ width: 640, height: 480, motion: true }), buildXattack(work)]);
+  [s3, attack] = await Promise.all([startS3Server({ bucket: 'evidence' }), buildXattack(work)]);
 });
 afterAll(async () => {
-  await Promise.all([s3?.stop(), x?.stop()]);
+  await Promise.all([s3?.stop(), ...displays.map((x) => x.stop())]);
   if (work) await rm(work, { recursive: true, force: true });
 });
 
+/** An X server of the scenario's own, so its attack reaches no other scenario. */
+async function ownDisplay(): Promise<Xvfb> {
+  const x = await startXvfb({ width: 640, height: 480, motion: true });
+  displays.push(x);
+  return x;
+}
+
 interface Session {
   readonly sessionId: string;
+  readonly x: Xvfb;
   readonly recorder: CliRun;
   readonly url: string;
 }
 
-function record(sessionId: string, seconds: number, destination: 's3' | 'file', extra: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Session {
+function record(x: Xvfb, sessionId: string, seconds: number, destination: 's3' | 'file', extra: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Session {
   const dir = join(work, sessionId);
   const dest = destination === 's3' ? ['--destination', 's3://evidence/', '--endpoint', s3.endpoint] : ['--destination', `file://${join(work, 'rec')}`];
   const recorder = runCli([
@@ -50,7 +64,7 @@ function record(sessionId: string, seconds: number, destination: 's3' | 'file', 
     '--session-id', sessionId, '--stack', 'st', '--fleet', 'fl', '--user', 'mallory', ...extra,
   ], { env: { ...process.env, ...s3.env, ...env }, cwd: work });
   const prefix = sessionPrefix({ stack: 'st', fleet: 'fl', sessionId });
-  return { sessionId, recorder, url: destination === 's3' ? `s3://evidence/${prefix}` : `file://${join(work, 'rec', prefix)}` };
+  return { sessionId, x, recorder, url: destination === 's3' ? `s3://evidence/${prefix}` : `file://${join(work, 'rec', prefix)}` };
 }
 
 /** Resolves once FFmpeg reported its first frame (the capture runs). */
@@ -65,12 +79,12 @@ async function verify(session: Session): Promise<{ code: number | null; report: 
   return { code: json.code, report: JSON.parse(json.stdout) as VerifyReport, text: text.stdout };
 }
 
-test("x11grab's X connection cut every 5 s for 25 s: back at once (≥ 85 % coverage), every cut counted and named", async () => {
+test.concurrent("x11grab's X connection cut every 5 s for 25 s: back at once (≥ 85 % coverage), every cut counted and named", async () => {
   // x11grab (the fallback capture): FFmpeg itself is the X client cut, and each restart waits for
   // x11grab's first frame, so every cut leaves a gap verify names.
-  const session = record('cut-every-5s', 31, 's3', ['--screen-grabber', 'x11grab']);
+  const session = record(await ownDisplay(), 'cut-every-5s', 31, 's3', ['--screen-grabber', 'x11grab']);
   await capturing(session);
-  const cuts = await xattack(attack, x.display, ['cut', 'ffmpeg', '5000', '25000']);
+  const cuts = await xattack(attack, session.x.display, ['cut', 'ffmpeg', '5000', '25000']);
   const result = await session.recorder.done;
   expect({ code: result.code, out: result.stdout }).toEqual({ code: 0, out: expect.stringContaining('Recorded') });
   expect(cuts.length).toBe(5);
@@ -104,11 +118,11 @@ test("x11grab's X connection cut every 5 s for 25 s: back at once (≥ 85 % cove
   expect(row!.coverageProblems).toEqual([expect.stringMatching(/^coverage \d+\.\d % \(below 99 %\)$/)]);
 });
 
-test("the damage grabber's X connection cut every 5 s for 25 s: every cut a lost capture named x-connection-lost, restarted at once", async () => {
-  const session = record('grabber-cut-every-5s', 31, 's3');
+test.concurrent("the damage grabber's X connection cut every 5 s for 25 s: every cut a lost capture named x-connection-lost, restarted at once", async () => {
+  const session = record(await ownDisplay(), 'grabber-cut-every-5s', 31, 's3');
   await capturing(session);
   // The X client that captures is the damage grabber (the default): FFmpeg only reads its output.
-  const cuts = await xattack(attack, x.display, ['cut', 'damage-grab', '5000', '25000']);
+  const cuts = await xattack(attack, session.x.display, ['cut', 'damage-grab', '5000', '25000']);
   const result = await session.recorder.done;
   expect({ code: result.code, out: result.stdout }).toEqual({ code: 0, out: expect.stringContaining('Recorded') });
   expect(cuts.length).toBe(5);
@@ -128,7 +142,7 @@ test("the damage grabber's X connection cut every 5 s for 25 s: every cut a lost
   expect(report.timeline.restarts).toBe(5);
 });
 
-test('a server grab held for 10 s is a gap with cause "display stalled"; the recorder starts no xrandr for it', async () => {
+test.concurrent('a server grab held for 10 s is a gap with cause "display stalled"; the recorder starts no xrandr for it', async () => {
   // `xrandr` on the recorder's PATH is a wrapper writing one line per run. The watchdog's round
   // trips and the layout probe both go over persistent X connections: the recorder adds no run
   // (xrandr is only their fallback while no connection opens). The test runs the wrapper once
@@ -137,8 +151,9 @@ test('a server grab held for 10 s is a gap with cause "display stalled"; the rec
   const runs = join(work, 'xrandr-runs');
   await mkdir(bin, { recursive: true });
   await writeFile(join(bin, 'xrandr'), `#!/bin/sh\necho "$*" >> '${runs}'\nPATH='${process.env['PATH'] ?? ''}' exec xrandr "$@"\n`, { mode: 0o755 });
+  const x = await ownDisplay();
   await execFileAsync(join(bin, 'xrandr'), ['--current'], { env: { ...process.env, DISPLAY: x.display } });
-  const session = record('grab-10s', 20, 'file', [], { PATH: `${bin}:${process.env['PATH'] ?? ''}` });
+  const session = record(x, 'grab-10s', 20, 'file', [], { PATH: `${bin}:${process.env['PATH'] ?? ''}` });
   await capturing(session);
   const lines = await xattack(attack, x.display, ['grab', '10000']);
   expect(lines.map((l) => l.split(' ')[1])).toEqual(['grabbed', 'released']);
@@ -158,8 +173,8 @@ test('a server grab held for 10 s is a gap with cause "display stalled"; the rec
   expect(probes).toEqual(['--current']);
 });
 
-test('--ffmpeg-path /bin/true records nothing: record exits 7 saying so, verify fails with no video', async () => {
-  const session = record('bin-true', 5, 'file', ['--ffmpeg-path', '/bin/true']);
+test.concurrent('--ffmpeg-path /bin/true records nothing: record exits 7 saying so, verify fails with no video', async () => {
+  const session = record(await ownDisplay(), 'bin-true', 5, 'file', ['--ffmpeg-path', '/bin/true']);
   const result = await session.recorder.done;
   expect(result.code).toBe(7);
   expect(result.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^Recorded no video at all: .*\(exit 7\)\.$/)]);
