@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type ActivityEvent, type ActivityObject, parseActivity } from '../../src/domain/activity';
+import { parseJournal } from '../../src/domain/activityJournal';
 import { RECORDER_GONE } from '../../src/domain/activityCut';
 import type { Manifest } from '../../src/domain/manifest';
 import { sessionPrefix } from '../../src/domain/sanitize';
@@ -104,7 +105,11 @@ const allEvents = (objects: readonly ActivityObject[]): ActivityEvent[] => objec
 const titlesIn = (e: ActivityEvent): string[] => (e.kind === 'windows' ? e.windows.map((w) => w.title) : e.kind === 'focus' && e.window !== null ? [e.window.title] : []);
 
 test('titles, apps and pids with their times; retitled, focused (simulated WM) and closed windows; a hostile XKillClient cannot cut our X connection; verify passes, then fails on tampering', async () => {
-  const session = record('track-file', 30, 'file');
+  // Stopped (SIGTERM: the same recorder.stop as --max-duration) once everything checked below is
+  // in the journal; the max duration is only a deadline.
+  const session = record('track-file', 120, 'file');
+  started.push(session.recorder.child);
+  const journal = join(session.spool, 'track-file', 'activity.jsonl');
   await logged(session, 'activity observed');
   const title = `ZEBRA-LEDGER-${randomBytes(3).toString('hex')}`;
   const term = await xterm(title);
@@ -115,7 +120,7 @@ test('titles, apps and pids with their times; retitled, focused (simulated WM) a
   const renamedBefore = Date.now();
   await run('xdotool', ['set_window', '--name', renamed, String(Number(term.wid))], { env: display() });
   const renamedAfter = Date.now();
-  await waitUntil('the retitle in the journal', async () => ((await readFile(join(session.spool, 'track-file', 'activity.jsonl'), 'utf8').catch(() => '')).includes(renamed) ? true : undefined), 15_000);
+  await waitUntil('the retitle in the journal', async () => ((await readFile(journal, 'utf8').catch(() => '')).includes(renamed) ? true : undefined), 15_000);
   // A hostile client tries to cut our X connection (the recorder runs as "node"; no other node
   // process here holds one). XKillClient needs a resource of the victim and the track's
   // connection owns none (no window, no pixmap): the server refuses with BadValue (measured), so
@@ -128,6 +133,16 @@ test('titles, apps and pids with their times; retitled, focused (simulated WM) a
   expect(cut).toMatch(/BadValue[\s\S]*X_KillClient/);
   const later = await xterm(`AFTER-CUT-${randomBytes(3).toString('hex')}`);
   term.child.kill();
+  // Wait for: the newest window list in the journal has the later window and not the closed one,
+  // and two segments are durable (with the last one at the stop: at least three activity objects).
+  await waitUntil('the later window and the close in the journal, two segments durable', async () => {
+    const lists = parseJournal(await readFile(journal, 'utf8').catch(() => '')).records.flatMap((r) => (r.k === 'event' && r.event.kind === 'windows' ? [r.event.windows] : []));
+    const newest = lists.at(-1) ?? [];
+    const seen = newest.some((w) => w.id === later.wid) && !newest.some((w) => w.title === renamed);
+    const durable = session.recorder.stderr().split('"msg":"segment durable"').length - 1;
+    return seen && durable >= 2 ? true : undefined;
+  }, 30_000);
+  session.recorder.child.kill('SIGTERM');
   const result = await session.recorder.done;
   expect({ code: result.code, tail: result.code === 0 ? '' : result.stderr.slice(-2000) }).toEqual({ code: 0, tail: '' });
 
