@@ -208,6 +208,8 @@ test('titles, apps and pids with their times; retitled, focused (simulated WM) a
 
 test('to the S3-compatible server: the activity objects land, are in the manifest, and verify; --no-activity records none', async () => {
   const session = record('track-s3', 8, 's3');
+  // The session without a track records meanwhile (its own spool and store; the same display).
+  const off = record('track-off', 5, 'file', ['--no-activity']);
   await logged(session, 'activity observed');
   const title = `S3-TRACK-${randomBytes(3).toString('hex')}`;
   const term = await xterm(title);
@@ -223,7 +225,6 @@ test('to the S3-compatible server: the activity objects land, are in the manifes
   expect(keys.length).toBe(checked.report.manifest!.segments);
   expect(checked.report.notes.map((n) => n.code)).not.toContain('no-activity-track');
 
-  const off = record('track-off', 5, 'file', ['--no-activity']);
   const offResult = await off.recorder.done;
   expect(offResult.code).toBe(0);
   expect(offResult.stderr).toContain('activity track off (--no-activity)');
