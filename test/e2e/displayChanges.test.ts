@@ -22,7 +22,6 @@ import { decodeErrors, probeMedia } from '../helpers/media';
 
 const run = promisify(execFile);
 const SESSION = { stack: 'display-stack', fleet: 'fleet-1', sessionId: 'sess-display-1' };
-const SETTLE_MS = 6_000; // per layout: more than one 5 s segment
 jest.setTimeout(180_000);
 
 let x: VirtualDisplay;
@@ -62,15 +61,21 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
   const sentinel = join(work, 'run', 'end');
   const recorder = runCli([
     'record', '--destination', `file://${root}`, '--display', x.display, '--spool-dir', spoolDir, '--sentinel', sentinel,
-    '--segment-seconds', '5', '--frame-rate', '5', '--session-id', SESSION.sessionId, '--stack', SESSION.stack,
+    '--segment-seconds', '2', '--frame-rate', '5', '--session-id', SESSION.sessionId, '--stack', SESSION.stack,
     '--fleet', SESSION.fleet, '--user', 'alice', '--drain-timeout', '50', '--log-level', 'info',
   ], { cwd: work });
   const report: string[] = [];
   let flapRuns = 0;
   const starts = () => logLines(recorder).filter((l) => l.msg === 'ffmpeg started');
+  // Each layout is recorded until the newest capture has closed a whole segment (its files are
+  // under the spool's <runId>/), so every size has one before the next change.
+  const wholeSegment = (label: string) => waitUntil(`${label}: a whole segment of the newest capture`, () => {
+    const runId = starts().at(-1)?.runId;
+    return runId === undefined ? undefined : logLines(recorder).find((l) => l.msg === 'segment.closed' && String(l.segment).includes(`/${String(runId)}/`));
+  }, 15_000, 20);
   try {
     await waitForLog(recorder, 'the first capture', 'ffmpeg started', 0, started(1920, 1080));
-    await sleep(SETTLE_MS);
+    await wholeSegment('1920x1080');
 
     // Each step: change the screen, then wait for the poller's report and the new capture.
     const step = async (label: string, width: number, height: number, ...commands: string[][]) => {
@@ -81,7 +86,7 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
       const latency = Date.parse(changed.time) - at;
       report.push(`${label}: detected ${latency} ms after xrandr started (${String(changed.sinceNotificationMs ?? '?')} ms after the first RandR notification); ` +
         `new FFmpeg ${Date.parse(capture.time) - at} ms after xrandr`);
-      await sleep(SETTLE_MS);
+      await wholeSegment(label);
       return capture;
     };
     await step('smaller (xrandr -s 1280x720)', 1280, 720, ['-s', '1280x720']);
@@ -101,7 +106,7 @@ test('smaller, larger, two monitors, monitor-only: segments of every size, gaps 
       if (starts().length === runsBefore || newest?.width !== 1920 || newest.height !== 1080) return undefined;
       return logLines(recorder).some((l) => l.msg === 'ffmpeg exited' && l.runId === newest.runId) ? undefined : newest;
     }, 15_000, 20);
-    await sleep(SETTLE_MS);
+    await wholeSegment('after flapping');
     const twoMonitors = await step('two monitors (xrandr --fb 3840x1080 + --setmonitor L, R)', 3840, 1080,
       ['--fb', '3840x1080'], ['--setmonitor', 'L', '1920/500x1080/280+0+0', 'VNC-0'], ['--setmonitor', 'R', '1920/500x1080/280+1920+0', 'none']);
     // The runs the flap caused: every run started before the next, distinct change's capture (a
