@@ -47,7 +47,8 @@ const UNIT = [
  * runs alone. Why each is here:
  * - e2e/coverageAttacks: coverage ≥ 85 % across 5 forced restarts; exactly one stall counted. (Its
  *   own four scenarios run side by side, each on its own Xvfb: together about a quarter of a core.)
- * - e2e/coverageClean: coverage ≥ 99 % with a layout-change restart (bounded at 5 s).
+ * - e2e/coverageClean: coverage ≥ 99 % with a layout-change restart (bounded at 5 s). (Its two
+ *   sessions record side by side, each on its own X server.)
  * - e2e/displayChanges: restarts per layout, at most 5 runs out of 10 flapping resizes.
  * - actors/captureRun: segment cut times and file durations against the wall clock (±200 ms).
  * - actors/displayPoller, e2e/displayDetection: a burst of notifications (one write, one xrandr

@@ -2,6 +2,9 @@
  * Integration (real processes): sessions nobody attacks verify clean with their coverage. An
  * untouched Xvfb session is at ≥ 99 % however short; a session on TigerVNC's Xvnc whose screen
  * is resized (xrandr -s) verifies clean with the restart named as an explained gap.
+ *
+ * The two sessions record side by side (test.concurrent), each on its own X server: two
+ * recorders at 5 fps on small screens use a small part of a core (see coverageAttacks).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,7 +42,7 @@ async function verify(url: string): Promise<{ code: number | null; report: Verif
   return { code: result.code, report: JSON.parse(result.stdout) as VerifyReport };
 }
 
-test('an untouched session verifies clean with coverage of at least 99 %', async () => {
+test.concurrent('an untouched session verifies clean with coverage of at least 99 %', async () => {
   const x = await startVirtualDisplay({ width: 640, height: 480 });
   try {
     const session = record('untouched', x.display, 8);
@@ -55,7 +58,7 @@ test('an untouched session verifies clean with coverage of at least 99 %', async
   }
 });
 
-test('a resolution change verifies clean: its restart is named, and a gap it left is explained', async () => {
+test.concurrent('a resolution change verifies clean: its restart is named, and a gap it left is explained', async () => {
   const x: VirtualDisplay = await startVirtualDisplay({ server: 'Xvnc', width: 1280, height: 720 });
   try {
     const session = record('resized', x.display, 14);
