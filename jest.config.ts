@@ -50,7 +50,8 @@ const UNIT = [
  * - e2e/coverageClean: coverage ≥ 99 % with a layout-change restart (bounded at 5 s). (Its two
  *   sessions record side by side, each on its own X server.)
  * - e2e/displayChanges: restarts per layout, at most 5 runs out of 10 flapping resizes.
- * - actors/captureRun: segment cut times and file durations against the wall clock (±200 ms).
+ * - actors/captureRun: segment cut times and file durations against the wall clock (±200 ms). (Its
+ *   three tests run side by side, each with its own spool: together about a quarter of a core.)
  * - actors/displayPoller, e2e/displayDetection: a burst of notifications (one write, one xrandr
  *   call) grouped by a 200 ms debounce into exactly one probe and one event (a starved xrandr
  *   splits its burst: seen with 3 files at once at load 20, one resize reported twice).

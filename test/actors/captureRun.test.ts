@@ -12,23 +12,27 @@ import type { ClosedSegment } from '../../src/domain/segment';
 import { startXvfb, type Xvfb } from '../helpers/xvfb';
 import { startHarness, testLogger, type Harness } from './harness';
 
-/** Real FFmpeg on a real Xvfb, with the real segment watcher: the capture path end to end. */
+/**
+ * Real FFmpeg on a real Xvfb, with the real segment watcher: the capture path end to end. The
+ * three tests run side by side (test.concurrent), each with a session spool of its own (a segment
+ * watcher reports every run in its spool); together they use about a quarter of a core.
+ */
 const run = promisify(execFile);
 let x: Xvfb;
-let spool: string;
+let work: string;
 const harnesses: Harness[] = [];
 
 beforeAll(async () => {
   x = await startXvfb({ width: 800, height: 600, motion: true });
-  spool = join(mkdtempSync(join(tmpdir(), 'capture-run-')), 'session');
+  work = mkdtempSync(join(tmpdir(), 'capture-run-'));
 });
 afterAll(async () => {
   for (const h of harnesses) h.stop();
   await x?.stop();
-  rmSync(join(spool, '..'), { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function start(sessionSpoolDir = spool): Harness {
+function start(sessionSpoolDir: string): Harness {
   const h = startHarness({
     segmentWatcher: createSegmentWatcher({ sessionSpoolDir, logger: testLogger }),
     ffmpeg: createFfmpegActor({
@@ -62,8 +66,9 @@ async function expectPlayableAndTimed(segments: readonly ClosedSegment[]): Promi
 const closed = (h: Harness, runId: string): ClosedSegment[] =>
   h.log.of('segment.closed').map((e) => e.segment).filter((s) => s.runId === runId);
 
-test('12 s with 3 s segments, stopped with "q": every segment once, contiguous, playable, reported once over', async () => {
-  const h = start();
+test.concurrent('12 s with 3 s segments, stopped with "q": every segment once, contiguous, playable, reported once over', async () => {
+  const spool = join(work, 'stopped-session');
+  const h = start(spool);
   const started = await h.log.waitFor('ffmpeg.started', 15_000);
   await h.log.waitForCount('segment.closed', 4, 30_000);
   h.send('ffmpeg', { type: 'ffmpeg.finish' });
@@ -108,8 +113,8 @@ async function killedMidSegment(h: Harness) {
   return { started, first, exited };
 }
 
-test('SIGKILL mid-segment: the partial segment is reported complete:false after runEnded, and plays', async () => {
-  const h = start();
+test.concurrent('SIGKILL mid-segment: the partial segment is reported complete:false after runEnded, and plays', async () => {
+  const h = start(join(work, 'killed-session'));
   const { started, first, exited } = await killedMidSegment(h);
   expect(exited.signal).toBe('SIGKILL');
   expect(await waitUntilGone(started.pid, 15_000)).toBe(true);
@@ -129,9 +134,9 @@ test('SIGKILL mid-segment: the partial segment is reported complete:false after 
   h.stop();
 });
 
-test('a later recorder recovers a stopped and a killed run from the spool: every segment once, no runEnded needed', async () => {
-  // Its own spool, with its own two runs, so this test stands alone.
-  const own = join(spool, '..', 'recovered-session');
+test.concurrent('a later recorder recovers a stopped and a killed run from the spool: every segment once, no runEnded needed', async () => {
+  // Its own spool, with its own two runs.
+  const own = join(work, 'recovered-session');
   const stopped = start(own);
   const stoppedRun = await stopped.log.waitFor('ffmpeg.started', 15_000);
   await stopped.log.waitForCount('segment.closed', 1, 30_000);
