@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import chokidar from 'chokidar';
 import { closeWatcher } from '../adapters/fileWatch';
 import { countVideoPackets, probeDuration, videoPacketsOrNoStream } from '../adapters/ffprobe';
+import { segmentContinuesPrevious } from '../adapters/segmentKeyframe';
 import { journalExtension, journalPathOf, recoverFromJournal } from '../adapters/segmentJournal';
 import { marksInSegment, readStillMarks } from '../adapters/stillMarks';
 import type { Logger } from 'pino';
@@ -153,7 +154,9 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
         if (seconds !== null) state.lastEndSeconds += seconds;
         else state.lastEndSeconds = (endMs - baseMs) / 1000;
         log.info({ runId, name, bytes: stats.size, seconds }, 'partial segment of an ended run');
-        emit({ path, runId, index, startMs, endMs, bytes: stats.size, width: info?.width ?? 0, height: info?.height ?? 0, complete: false });
+        const continues = await segmentContinuesPrevious(path).catch(() => false);
+        emit({ path, runId, index, startMs, endMs, bytes: stats.size, width: info?.width ?? 0, height: info?.height ?? 0, complete: false,
+          ...(continues ? { continuesPrevious: true } : {}) });
       }
     };
 
@@ -253,11 +256,13 @@ async function closedSegment(runDir: string, runId: string, index: number, entry
   const stats = await stat(path).catch(() => null);
   if (!stats) return null;
   const noFrames = stats.size < FRAME_CHECK_BELOW_BYTES && (await countVideoPackets(ffprobePath, path)) === 0;
+  const continues = !noFrames && (await segmentContinuesPrevious(path).catch(() => false));
   return {
     path, runId, index,
     startMs: Math.round(baseMs + entry.startSeconds * 1000),
     endMs: Math.round(baseMs + entry.endSeconds * 1000),
     bytes: stats.size, width, height, complete: true,
     ...(noFrames ? { noFrames: true } : {}),
+    ...(continues ? { continuesPrevious: true } : {}),
   };
 }

@@ -238,6 +238,7 @@ export class UploadWorker {
       width: segment.width,
       height: segment.height,
       sha256: sums.sha256Hex,
+      ...(segment.continuesPrevious === true ? { continuesPrevious: true } : {}),
     };
     const existing = findEntry(this.book.manifest, segment.runId, segment.index);
     if (existing !== undefined && existing.sha256 !== sums.sha256Hex) {

@@ -34,6 +34,13 @@ export interface ManifestEntry {
   readonly complete: boolean;
   /** true when the segment holds no decodable frame (a header only: the disk filled up); absent otherwise. */
   readonly noFrames?: boolean;
+  /**
+   * true when the segment's first frame is not a keyframe (read from the file by the recorder:
+   * domain/fmp4FirstSample.ts): it decodes only after the entry of the same run with index - 1, and
+   * so on back to one without this flag. On a still screen segments share a keyframe (issue 16).
+   * Absent: the segment decodes alone (every segment before this field existed).
+   */
+  readonly continuesPrevious?: boolean;
   /** The segment's activity object (domain/activity.ts); absent when the track is off or from before it existed. */
   readonly activity?: ActivityRef;
   /** Hex SHA-256 of the previous entry's canonical JSON; GENESIS_SHA256 for the first. */
@@ -161,6 +168,7 @@ export function chainHead(manifest: Manifest): string {
 export function entryFromSegment(segment: DurableSegment, complete: boolean, noFrames = false): NewManifestEntry {
   return {
     ...(noFrames ? { noFrames: true } : {}),
+    ...(segment.continuesPrevious === true ? { continuesPrevious: true } : {}),
     key: segment.key,
     runId: segment.runId,
     index: segment.index,
@@ -248,6 +256,7 @@ const entrySchema = z.object({
   height: z.number().int().nonnegative(),
   complete: z.boolean(),
   noFrames: z.boolean().optional(),
+  continuesPrevious: z.boolean().optional(),
   activity: activityRefSchema.optional(),
   prevEntrySha256: hex64,
 });

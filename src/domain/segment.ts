@@ -25,6 +25,11 @@ export interface ClosedSegment {
   readonly complete: boolean;
   /** true when the file holds no decodable frame (only a header: the disk filled up). */
   readonly noFrames?: boolean;
+  /**
+   * true when the segment's first frame is not a keyframe: it decodes only after the segment before
+   * it in its run (and so on back to one that starts with a keyframe). Absent: it decodes alone.
+   */
+  readonly continuesPrevious?: boolean;
 }
 
 /** A segment that the destination has confirmed, with the checksum it confirmed. */

@@ -21,6 +21,7 @@ export type ProblemCode =
   | 'metadata-altered'
   | 'segment-missing'
   | 'segment-altered'
+  | 'segment-undecodable'
   | 'unexpected-object'
   | 'activity-missing'
   | 'activity-altered'

@@ -10,6 +10,7 @@ import { END_NAME, MANIFEST_NAME, manifestChunkIndex } from '../domain/objectNam
 import type { ReadOnlyStore } from '../domain/objectStore';
 import { activityFindings } from './activityChecks';
 import { checkContinuity, type ContinuityLimits } from './continuity';
+import { decodeChainFindings } from './decodeChains';
 import { coverageFindings, type CoverageLimits } from './coverageChecks';
 import { chainFindings, endFindings, locationNote, nameInSession } from './manifestChecks';
 import { forEachLimited, hashObject, readSmall } from './readObjects';
@@ -167,6 +168,7 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
 
     // Segments: present, once, inside the session; then hashed.
     const toHash: { entry: ManifestEntry; name: string; index: number }[] = [];
+    const broken = new Map<string, 'missing' | 'altered'>();
     m.entries.forEach((entry, index) => {
       const name = nameInSession(entry.key, m.sessionPrefix);
       if (name === undefined) {
@@ -179,6 +181,7 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
       }
       expected.add(name);
       if (!listed.has(name)) {
+        broken.set(name, 'missing');
         problems.push({
           code: 'segment-missing',
           name,
@@ -206,6 +209,7 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
         matching += 1;
         return;
       }
+      broken.set(name, 'altered');
       problems.push({
         code: 'segment-altered',
         name,
@@ -215,6 +219,8 @@ export async function verifySession(input: VerifySessionInput): Promise<VerifyRe
         details: { entry: index + 1, expectedSha256: entry.sha256, actualSha256: result.sha256, expectedBytes: entry.bytes, actualBytes: result.bytes },
       });
     });
+
+    problems.push(...decodeChainFindings(m.entries, (e) => nameOf(e.key), broken));
 
     // Completeness; with coverage records, gaps between runs are judged there (with their cause).
     const completeness = coverageFindings(m, end, {

@@ -41,7 +41,7 @@ async function put(key: string, data: Buffer): Promise<void> {
 }
 
 /** A session as the recorder leaves it: metadata, `n` segments of 5 s, manifest.json, end.json. */
-async function buildSession(n: number, options: { user?: string; leftInSpool?: number; runOf?: (i: number) => string } = {}): Promise<Built> {
+async function buildSession(n: number, options: { user?: string; leftInSpool?: number; runOf?: (i: number) => string; continues?: (i: number) => boolean } = {}): Promise<Built> {
   const metadata = Buffer.from(`${JSON.stringify({ sessionId: 'se', stack: 'st', fleet: 'fl', user: options.user ?? 'alice' }, null, 2)}\n`);
   const metadataKey = `${PREFIX}20261127T062409.000Z-metadata.json`;
   await put(metadataKey, metadata);
@@ -57,7 +57,8 @@ async function buildSession(n: number, options: { user?: string; leftInSpool?: n
     const index = options.runOf ? 0 : i;
     manifest = appendEntry(
       manifest,
-      entryFromSegment({ key: `${PREFIX}${name}`, runId, index, startMs, endMs: startMs + 5_000, bytes: data.length, width: 1280, height: 720, sha256: sha256Hex(data) }, true),
+      entryFromSegment({ key: `${PREFIX}${name}`, runId, index, startMs, endMs: startMs + 5_000, bytes: data.length, width: 1280, height: 720, sha256: sha256Hex(data),
+        ...(options.continues?.(i) === true ? { continuesPrevious: true } : {}) }, true),
     );
   }
   await writeSession(manifest, options.leftInSpool ?? 0);
@@ -123,6 +124,53 @@ test('an altered segment, a deleted one and a stray object are each named; exit 
   const text = formatReport(report);
   expect(text).toContain(`segment-missing    ${s.names[2]} (manifest entry 3`);
   expect(text).toMatch(/\nFAILED: 3 problems \(exit 5\)\n$/);
+});
+
+describe('segments that continue the one before (a keyframe shared across segments)', () => {
+  // 0 K, 1 and 2 continue it, 3 K, 4 continues it
+  const continues = (i: number): boolean => i === 1 || i === 2 || i === 4;
+
+  test('an intact chain verifies clean', async () => {
+    const s = await buildSession(5, { continues });
+    const report = await verify(s.dir);
+    expect(report.problems).toEqual([]);
+    expect(report.manifest).toMatchObject({ segments: 5 });
+  });
+
+  test('a missing link makes every segment after it undecodable up to the next keyframe, each named with the link', async () => {
+    const s = await buildSession(5, { continues });
+    await rm(join(s.dir, s.names[1]!));
+    const report = await verify(s.dir);
+    expect(report.problems.map((p) => [p.code, p.name])).toEqual([
+      ['segment-missing', s.names[1]],
+      ['segment-undecodable', s.names[2]],
+    ]);
+    expect(report.problems[1]?.message).toContain(`it continues the segment before it, and ${s.names[1]} is missing from the store`);
+    expect(verifyExitCode(report)).toBe(5);
+  });
+
+  test('an altered keyframe segment takes its whole chain with it; the next keyframe starts clean', async () => {
+    const s = await buildSession(5, { continues });
+    await appendFile(join(s.dir, s.names[0]!), 'x');
+    await appendFile(join(s.dir, s.names[3]!), 'x');
+    const report = await verify(s.dir);
+    expect(report.problems.map((p) => [p.code, p.name]).sort()).toEqual([
+      ['segment-altered', s.names[0]],
+      ['segment-altered', s.names[3]],
+      ['segment-undecodable', s.names[1]],
+      ['segment-undecodable', s.names[2]],
+      ['segment-undecodable', s.names[4]],
+    ].sort());
+    expect(report.problems.find((p) => p.name === s.names[2])?.message).toContain(`and ${s.names[0]} is altered`);
+  });
+
+  test('a segment whose predecessor is not in the manifest at all is undecodable', async () => {
+    const s = await buildSession(3, { continues: (i) => i === 1, runOf: () => 'run-1' });
+    // runOf gives every entry index 0: entry 1 continues "segment -1" of its run
+    const report = await verify(s.dir);
+    expect(report.problems.filter((p) => p.code === 'segment-undecodable').map((p) => [p.name, p.message.includes('segment -1 of run run-1 is not in the manifest')]))
+      .toEqual([[s.names[1], true]]);
+  });
 });
 
 test('an entry edited in the manifest breaks the chain after it, and end.json no longer matches', async () => {
