@@ -19,6 +19,11 @@ export interface TimelineSegment {
   readonly runId: string;
   /** Little changed on screen: far fewer bytes per second than the session's busy segments. */
   readonly idle: boolean;
+  /**
+   * Its first frame is not a keyframe (manifest `continuesPrevious`): it plays from the chain back
+   * to its keyframe joined into one file (/api/chain, chainMedia.ts). Absent when it plays alone.
+   */
+  readonly continuesPrevious?: true;
 }
 
 export interface TimelineSpan {
@@ -93,6 +98,7 @@ export function buildTimeline(entries: readonly ManifestEntry[], options: Timeli
     if (isIdle) idle.push({ from: offset, to: round3(offset + duration) });
     segments.push({
       index, offset, duration, start: entry.start, bytes: entry.bytes, width: entry.width, height: entry.height, runId: entry.runId, idle: isIdle,
+      ...(entry.continuesPrevious === true ? { continuesPrevious: true as const } : {}),
     });
     previousEnd = round3(offset + duration);
   });

@@ -9,7 +9,10 @@
  *   GET /api/info               { destination, session? }: what `view` was started on
  *   GET /api/sessions           the session list (?refresh=1 reads the store again)
  *   GET /api/session?prefix=P   one session: summary, metadata, timeline
- *   GET /media?prefix=P&i=N     segment N of session P (Range supported)
+ *   GET /media?prefix=P&i=N     segment N of session P (Range supported); a segment that continues the
+ *                               one before it: its chain back to the keyframe joined into one file
+ *   GET /api/chain?prefix=P&i=N { offsetSeconds, first, links }: where segment N starts in what /media
+ *                               serves for it, or { error } (422) when its chain is broken (chainMedia.ts)
  *   GET /api/search?q=TEXT      window titles and screen text across sessions (searchEndpoint.ts)
  *   GET /api/session/live, /api/session/activity   a running session followed, the activity lane (liveRoutes.ts)
  *
@@ -32,6 +35,7 @@ import type { OcrSetup } from '../search/searchSessions';
 import { keepImmutableReads } from './immutableReads';
 import { createLiveRoutes, LIVE_DEFAULTS } from './liveRoutes';
 import { liveStyle } from './liveStyle';
+import { createChainMedia, type ChainAnswer } from './chainMedia';
 
 export interface ViewerServerOptions {
   readonly store: ReadOnlyStore;
@@ -87,31 +91,56 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
     pollSeconds: options.pollSeconds ?? LIVE_DEFAULTS.pollSeconds,
     maxWatched: options.maxWatched ?? LIVE_DEFAULTS.maxWatched,
   });
+  const chains = createChainMedia(reads, catalog);
   const open = new Set<ServerResponse>();
   let port = 0;
   let access: AccessKey | undefined;
 
-  async function media(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+  /** The chain answer for `?prefix=&i=`, or undefined for no such segment. */
+  async function chainAnswer(params: URLSearchParams): Promise<ChainAnswer | undefined> {
     const prefix = params.get('prefix') ?? '';
     const index = Number(params.get('i'));
-    const entry = validSessionPrefix(prefix) && Number.isInteger(index) && index >= 0 ? await catalog.entry(prefix, index) : undefined;
-    if (entry === undefined) return json(res, 404, { error: 'no such segment in this session' });
-    const total = entry.bytes;
+    return validSessionPrefix(prefix) && Number.isInteger(index) && index >= 0 ? chains.answer(prefix, index) : undefined;
+  }
+
+  async function chain(res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const answer = await chainAnswer(params);
+    if (answer === undefined) return json(res, 404, { error: 'no such segment in this session' });
+    if (answer.kind === 'broken') return json(res, 422, { error: answer.problem });
+    if (answer.kind === 'single') return json(res, 200, { offsetSeconds: 0, first: Number(params.get('i')), links: 1 });
+    return json(res, 200, { offsetSeconds: answer.offsetSeconds, first: answer.first, links: answer.links });
+  }
+
+  async function media(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const answer = await chainAnswer(params);
+    if (answer === undefined) return json(res, 404, { error: 'no such segment in this session' });
+    if (answer.kind === 'broken') return json(res, 422, { error: answer.problem });
+    const total = answer.kind === 'single' ? answer.entry.bytes : answer.bytes.length;
     const range = parseRangeHeader(req.headers.range, total);
     if (range === 'unsatisfiable') {
       return send(res, 416, 'text/plain; charset=utf-8', 'range not satisfiable\n', { 'Content-Range': `bytes */${total}` });
     }
     const headers = {
-      'Content-Type': contentTypeFor(entry.key),
+      'Content-Type': answer.kind === 'single' ? contentTypeFor(answer.entry.key) : 'video/mp4',
       'Accept-Ranges': 'bytes',
-      // Segments never change once in the manifest.
+      // Segments never change once in the manifest (a joined chain is made of segments checked against it).
       'Cache-Control': 'private, max-age=3600, immutable',
     };
     if (req.method === 'HEAD') {
       res.writeHead(200, { ...headers, 'Content-Length': String(total) });
       return void res.end();
     }
-    const opened = await store.open(entry.key, range);
+    if (answer.kind === 'joined') {
+      const start = range?.start ?? 0;
+      const end = range?.end ?? total - 1;
+      res.writeHead(range ? 206 : 200, {
+        ...headers,
+        'Content-Length': String(end - start + 1),
+        ...(range ? { 'Content-Range': `bytes ${start}-${end}/${total}` } : {}),
+      });
+      return void res.end(answer.bytes.subarray(start, end + 1));
+    }
+    const opened = await store.open(answer.entry.key, range);
     res.once('close', () => opened.body.destroy());
     res.writeHead(range ? 206 : 200, {
       ...headers,
@@ -161,6 +190,8 @@ export async function startViewer(options: ViewerServerOptions): Promise<ViewerS
       }
       case '/media':
         return media(req, res, url.searchParams);
+      case '/api/chain':
+        return chain(res, url.searchParams);
       case '/api/search': {
         const answer = await search(url.searchParams);
         return json(res, answer.status, answer.body);
