@@ -4,7 +4,7 @@
  */
 import type { SessionView } from '../sessionCatalog';
 import { byId, getJson } from './dom';
-import { activeEl, globalTime, message, nextIndex, pause, play, player, seek, setRate, setupPlayer, show, stepRate, unload } from './player';
+import { activeChain, activeEl, globalTime, message, nextIndex, pause, play, player, seek, setRate, setupPlayer, show, stepRate, unload } from './player';
 import { renderDetails } from './sessionDetails';
 import { loadSessions, sessionsLoaded, setupSessionList } from './sessionList';
 import { renderTimeline, setupTimeline } from './timelineView';
@@ -17,6 +17,8 @@ interface ViewerApi {
   state(): {
     prefix: string | null; segment: number; segments: number; globalTime: number; currentTime: number; loaded: number[];
     activeSrc: string; readyState: number; paused: boolean; seeking: boolean; rate: number; playing: boolean;
+    /** Where the segment starts in the file the element plays (a joined chain), and why it cannot be shown. */
+    base: number; problem: string | null;
   };
   seek(t: number): void;
   play(): void;
@@ -131,7 +133,7 @@ window.viewer = {
     return {
       prefix: player.prefix, segment: player.cur, segments: player.segs.length, globalTime: globalTime(), currentTime: el.currentTime,
       loaded: player.els.map((v) => Number(v.dataset.index)), activeSrc: el.currentSrc, readyState: el.readyState,
-      paused: el.paused, seeking: el.seeking, rate: player.rate, playing: player.playing,
+      paused: el.paused, seeking: el.seeking, rate: player.rate, playing: player.playing, ...activeChain(),
     };
   },
   seek, play, pause, setRate, activeVideo: activeEl,

@@ -1,6 +1,6 @@
 import type { SessionView } from '../sessionCatalog';
 import { locate, type TimelineSegment } from '../timeline';
-import { byId, h } from './dom';
+import { byId, getJson, h } from './dom';
 
 /**
  * The player: two <video> elements, the current segment and the next one preloaded; the global
@@ -8,6 +8,12 @@ import { byId, h } from './dom';
  * the preloaded element takes over (gaps are skipped, idle segments too when asked), and seeking
  * maps a global time to (segment, offset) with `locate` from timeline.ts. Only two segments are
  * ever loaded, so memory stays flat however long the session is.
+ *
+ * A segment that continues the one before it (its first frame is not a keyframe: the timeline's
+ * `continuesPrevious`) plays from a file the server joins from its chain back to the keyframe
+ * (chainMedia.ts): the player asks where the segment starts in that file (/api/chain), seeks to
+ * that base plus the time wanted, and counts the element's time from there; the file ends where
+ * the segment does. A broken chain is said over the video for that segment, never played.
  */
 
 const SPEEDS = [1, 2, 4, 8, 16];
@@ -35,8 +41,20 @@ export const player: Player = {
   live: false, waitingAtEdge: false,
 };
 
-/** Where an element must go once its metadata is loaded (a seek before it can take one). */
+/** Where an element must go once its metadata is loaded (a seek before it can take one), in its segment's time. */
 const pendingSeek = new Map<HTMLVideoElement, number>();
+/** Where each element's segment starts in the file it plays, in seconds: 0 unless a joined chain. */
+const baseOf = new Map<HTMLVideoElement, number>();
+/** Why an element's segment cannot be shown (its chain is broken), as the server said. */
+const problemOf = new Map<HTMLVideoElement, string>();
+/** The line over the video is a chain problem (cleared when another segment is shown). */
+let problemShown = false;
+
+interface ChainInfo {
+  readonly offsetSeconds: number;
+  readonly first: number;
+  readonly links: number;
+}
 
 export function activeEl(): HTMLVideoElement {
   return player.els[player.active];
@@ -58,15 +76,55 @@ export function message(text: string | null): void {
 }
 
 function loadInto(el: HTMLVideoElement, i: number): void {
-  if (Number(el.dataset.index) === i) return;
+  if (Number(el.dataset.index) === i && !problemOf.has(el)) return;
   el.dataset.index = String(i);
   pendingSeek.delete(el);
-  el.src = mediaUrl(i);
+  problemOf.delete(el);
+  baseOf.set(el, 0);
+  if (player.segs[i]?.continuesPrevious !== true) {
+    el.src = mediaUrl(i);
+    el.load();
+    return;
+  }
+  // Its chain's file: first where the segment starts in it (the old picture goes meanwhile).
+  el.removeAttribute('src');
   el.load();
+  const url = mediaUrl(i);
+  const current = (): boolean => Number(el.dataset.index) === i && el.getAttribute('src') === null && url === mediaUrl(i);
+  getJson<ChainInfo>(`/api/chain?prefix=${encodeURIComponent(player.prefix ?? '')}&i=${i}`).then(
+    (info) => {
+      if (!current()) return;
+      baseOf.set(el, info.offsetSeconds);
+      el.src = url;
+      el.load();
+    },
+    (e: Error) => {
+      if (!current()) return;
+      problemOf.set(el, e.message);
+      if (el === activeEl()) showProblem(el);
+    },
+  );
+}
+
+/** Says why the active segment cannot be shown; playing, moves on to the next one after a moment. */
+function showProblem(el: HTMLVideoElement): void {
+  message(problemOf.get(el) ?? null);
+  problemShown = true;
+  const i = player.cur;
+  if (player.playing) {
+    setTimeout(() => {
+      if (player.playing && player.cur === i && activeEl() === el && problemOf.has(el)) advance();
+    }, 2500);
+  }
+}
+
+/** The active element's time in its segment (seconds from the segment's first frame). */
+function localTime(el: HTMLVideoElement): number {
+  return Math.max(0, (el.currentTime || 0) - (baseOf.get(el) ?? 0));
 }
 
 function setTime(el: HTMLVideoElement, t: number): void {
-  if (el.readyState >= 1) el.currentTime = t;
+  if (el.readyState >= 1 && el.getAttribute('src') !== null) el.currentTime = (baseOf.get(el) ?? 0) + t;
   else pendingSeek.set(el, t);
 }
 
@@ -91,8 +149,11 @@ export function show(i: number, within: number): void {
   if (Number(activeEl().dataset.index) !== i && Number(spareEl().dataset.index) === i) player.active = player.active === 0 ? 1 : 0;
   const el = activeEl();
   const spare = spareEl();
+  if (problemShown) message(null);
+  problemShown = false;
   loadInto(el, i);
   player.cur = i;
+  if (problemOf.has(el)) showProblem(el);
   el.playbackRate = player.rate;
   el.defaultPlaybackRate = player.rate;
   setTime(el, within);
@@ -124,11 +185,17 @@ function advance(): void {
   show(n, 0);
 }
 
+/** For the page's test hooks: where the active segment starts in its file, and why it cannot be shown. */
+export function activeChain(): { base: number; problem: string | null } {
+  const el = activeEl();
+  return { base: baseOf.get(el) ?? 0, problem: problemOf.get(el) ?? null };
+}
+
 /** Seconds from the session's start to the frame shown. */
 export function globalTime(): number {
   const s = player.segs[player.cur];
   if (!s) return 0;
-  return s.offset + Math.min(activeEl().currentTime || 0, s.duration);
+  return s.offset + Math.min(localTime(activeEl()), s.duration);
 }
 
 export function seek(time: number): void {
@@ -204,7 +271,10 @@ export function unload(): void {
     el.removeAttribute('src');
     el.dataset.index = '-1';
     el.load();
+    problemOf.delete(el);
+    baseOf.delete(el);
   }
+  problemShown = false;
   player.view = null;
   player.segs = [];
   player.cur = -1;
@@ -217,10 +287,10 @@ export function setupPlayer(): void {
     el.dataset.index = '-1';
     el.addEventListener('loadedmetadata', () => {
       const t = pendingSeek.get(el);
-      if (t !== undefined) {
-        el.currentTime = t;
-        pendingSeek.delete(el);
-      }
+      const base = baseOf.get(el) ?? 0;
+      // A joined chain's file starts at its keyframe: the segment starts at `base`.
+      if (t !== undefined || base > 0) el.currentTime = base + (t ?? 0);
+      pendingSeek.delete(el);
     });
     el.addEventListener('ended', () => {
       if (el === activeEl()) advance();
@@ -240,7 +310,7 @@ export function setupPlayer(): void {
   skipIdle.addEventListener('change', () => {
     player.skipIdle = skipIdle.checked;
     if (player.skipIdle && player.segs[player.cur]?.idle) advance();
-    else if (player.cur >= 0) show(player.cur, activeEl().currentTime || 0);
+    else if (player.cur >= 0) show(player.cur, localTime(activeEl()));
   });
   byId('fullscreen').addEventListener('click', () => {
     if (document.fullscreenElement) void document.exitFullscreen();
