@@ -30,9 +30,15 @@ export const SAMPLER = { id: 'sample-1s-mpdecimate-3x-bicubic-gray-changed-bands
 export const PSM_LAYOUT = '3';
 export const PSM_BLOCK = '6';
 
-/** The filter chain: rate cap, change filter, upscale, grayscale, then showinfo (the times). */
-export function samplerFilter(sampler: typeof SAMPLER = SAMPLER): string {
+/**
+ * The filter chain: rate cap, change filter, upscale, grayscale, then showinfo (the times). With
+ * `fromSeconds` (a segment decoded after the links of its chain, ocrChain.ts), the frames before
+ * it are dropped first and the rest start from 0 again, so the segment is sampled and timed
+ * exactly as one that decodes alone (its first frame always read whole).
+ */
+export function samplerFilter(sampler: typeof SAMPLER = SAMPLER, fromSeconds?: number): string {
   return [
+    ...(fromSeconds === undefined ? [] : [`select='gte(t,${fromSeconds - 0.5})'`, `setpts=PTS-${fromSeconds}/TB`]),
     `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${sampler.intervalSeconds})'`,
     'mpdecimate',
     `scale=iw*${sampler.scale}:ih*${sampler.scale}:flags=${sampler.scaler}`,
@@ -41,13 +47,18 @@ export function samplerFilter(sampler: typeof SAMPLER = SAMPLER): string {
   ].join(',');
 }
 
-/** FFmpeg arguments: decode `input`, write the sampled frames to stdout as binary PGM images, in order. */
-export function samplerArgs(input: string, sampler: typeof SAMPLER = SAMPLER): string[] {
+/**
+ * FFmpeg arguments: decode `input`, write the sampled frames to stdout as binary PGM images, in
+ * order. With `chain`, `input` is an ffconcat list of a segment's chain (ocrChain.ts) and only the
+ * frames from `chain.fromSeconds` (the last link's start) are sampled.
+ */
+export function samplerArgs(input: string, sampler: typeof SAMPLER = SAMPLER, chain?: { readonly fromSeconds: number }): string[] {
   return [
     '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
+    ...(chain === undefined ? [] : ['-f', 'concat', '-safe', '0']),
     '-i', input,
     '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', samplerFilter(sampler),
+    '-vf', samplerFilter(sampler, chain?.fromSeconds),
     // Every frame the filters give is written once: no duplication or dropping to a frame rate.
     '-fps_mode', 'passthrough',
     '-f', 'image2pipe', '-c:v', 'pgm',

@@ -18,7 +18,8 @@ import { nameInSession } from '../domain/objectNames';
 import type { ReadOnlyStore } from '../domain/objectStore';
 import { ToolMissingError } from '../adapters/tesseract';
 import type { OcrCache } from './ocrCache';
-import { ocrSegment, type OcrTools } from './ocrSegment';
+import { ocrCacheKey, ocrChain } from './ocrChain';
+import { BrokenChainError, ocrSegment, type OcrTools } from './ocrSegment';
 import { screenMatches, type OcrFrame } from './screenMatches';
 import type { SearchMatch, SearchProgress, SearchRequest } from './searchTypes';
 import { readSessionActivity } from './sessionActivity';
@@ -131,6 +132,8 @@ export async function searchSessions(options: SearchOptions): Promise<SearchOutc
 interface SegmentJob {
   readonly session: FoundSession;
   readonly entry: ManifestEntry;
+  /** What OCR decodes to read it: keyframe-led first, `entry` last (ocrChain.ts); null when it cannot be decoded (reported). */
+  readonly links: readonly ManifestEntry[] | null;
 }
 
 async function searchScreens(options: SearchOptions, ocr: OcrSetup, sessions: readonly FoundSession[], query: TextQuery, problems: SearchProblem[]) {
@@ -142,7 +145,12 @@ async function searchScreens(options: SearchOptions, ocr: OcrSetup, sessions: re
         problems.push({ session: session.prefix, kind: 'integrity', message: `manifest entry ${entry.index} names ${JSON.stringify(entry.key)}, outside the session: not read` });
         continue;
       }
-      jobs.push({ session, entry });
+      const chain = ocrChain(session.entries, entry, (e) => nameInSession(e.key, session.prefix) !== undefined);
+      if (!chain.ok) {
+        // Not read (its picture cannot be decoded), but kept as a job: like a segment that failed, it ends a run of frames below.
+        problems.push({ session: session.prefix, kind: chain.kind, message: `${entry.key}: its text could not be read: ${chain.problem}` });
+      }
+      jobs.push({ session, entry, links: chain.ok ? chain.links : null });
     }
   }
   const progress = { sessionsDone: 0, sessionsTotal: sessions.length, segmentsDone: 0, segmentsTotal: jobs.length };
@@ -158,22 +166,23 @@ async function searchScreens(options: SearchOptions, ocr: OcrSetup, sessions: re
   let checked: Promise<void> | undefined;
   const tools: OcrTools = { ...ocr.tools, tempDir: ocr.tools.tempDir ?? tmpdir() };
   await mapLimit(jobs, ocr.concurrency ?? availableParallelism(), async (job) => {
-    const { entry, session } = job;
+    const { entry, session, links } = job;
     const startMs = Date.parse(entry.start);
-    let text = (await ocr.cache.get(entry.sha256))?.frames;
+    const key = links === null ? undefined : ocrCacheKey(links);
+    let text = key === undefined ? undefined : (await ocr.cache.get(key))?.frames;
     if (text !== undefined) cached++;
-    else {
+    else if (links !== null && key !== undefined) {
       checked ??= ocr.check();
       await checked; // a missing tesseract ends the whole search (ToolMissingError)
       try {
-        text = await ocrSegment(options.store, entry, tools);
+        text = await ocrSegment(options.store, links, tools);
         read++;
-        await ocr.cache.put(entry.sha256, text).catch((e: unknown) => {
+        await ocr.cache.put(key, text).catch((e: unknown) => {
           problems.push({ session: session.prefix, kind: 'unsearched', message: `the OCR cache could not be written at ${ocr.cache.dir}: ${(e as Error).message} (the search goes on without it)` });
         });
       } catch (e) {
         if (e instanceof ToolMissingError) throw e;
-        const kind = e instanceof SegmentMismatchError ? 'integrity' : 'unsearched';
+        const kind = e instanceof SegmentMismatchError || (e instanceof BrokenChainError && e.altered) ? 'integrity' : 'unsearched';
         problems.push({ session: session.prefix, kind, message: `${entry.key}: ${kind === 'integrity' ? 'not trusted, not read' : 'its text could not be read'}: ${(e as Error).message}` });
       }
     }

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { ManifestEntry } from '../../src/domain/manifest';
+import { chainConcatList, lastLinkStartSeconds, OCR_CHAIN_LIMITS, ocrCacheKey, ocrChain } from '../../src/search/ocrChain';
 import { join } from 'node:path';
 import { ACTIVITY_FORMAT, type ActivityObject, type WindowInfo } from '../../src/domain/activity';
 import { frameTimes, parseShowinfo, samplerArgs, samplerFilter } from '../../src/search/frameSampler';
@@ -164,5 +166,53 @@ describe('where the cache lives and what the viewer asks', () => {
     expect(searchRequestFrom(new URLSearchParams('q=Ledger&user=alice&since=2026-11-24&until=2026-11-24&fleet='))).toEqual({
       text: 'Ledger', user: 'alice', since: Date.parse('2026-11-24T00:00:00Z'), until: Date.parse('2026-11-25T00:00:00Z'),
     });
+  });
+});
+
+describe('ocrChain: what OCR decodes to read a segment that continues the one before it', () => {
+  const seg = (index: number, continues: boolean, over: Partial<ManifestEntry> = {}): ManifestEntry => ({
+    key: `s/f/x/${index}.mp4`, runId: 'r', index, start: '', end: '', durationSeconds: 60, bytes: 1000, sha256: String(index).repeat(64).slice(0, 64),
+    width: 320, height: 240, complete: true, prevEntrySha256: '0'.repeat(64), ...(continues ? { continuesPrevious: true } : {}), ...over,
+  });
+  const entries = [seg(0, false), seg(1, true), seg(2, true), seg(3, false), seg(4, true)];
+  const inSession = (e: ManifestEntry): boolean => e.key.startsWith('s/f/x/');
+  const keys = (c: ReturnType<typeof ocrChain>): string[] | string => (c.ok ? c.links.map((l) => l.key) : `${c.kind}: ${c.problem}`);
+  const lead = 'it continues the segment before it (its first frame is not a keyframe), and';
+
+  it('is the run back to its keyframe, in any manifest order; one link for a segment that decodes alone', () => {
+    expect(keys(ocrChain(entries, entries[2] as ManifestEntry, inSession))).toEqual(['s/f/x/0.mp4', 's/f/x/1.mp4', 's/f/x/2.mp4']);
+    expect(keys(ocrChain([...entries].reverse(), entries[4] as ManifestEntry, inSession))).toEqual(['s/f/x/3.mp4', 's/f/x/4.mp4']);
+    expect(keys(ocrChain(entries, entries[3] as ManifestEntry, inSession))).toEqual(['s/f/x/3.mp4']);
+  });
+  it('is a problem of that segment when a link is not in the manifest, outside the session, or past the limits', () => {
+    const cut = entries.filter((e) => e.index !== 1);
+    expect(keys(ocrChain(cut, entries[2] as ManifestEntry, inSession))).toBe(`unsearched: ${lead} segment 1 of its capture run "r" is not in the manifest, so it cannot be decoded`);
+    const outside = entries.map((e) => (e.index === 0 ? { ...e, key: 'other/f/x/0.mp4' } : e));
+    expect(keys(ocrChain(outside, outside[1] as ManifestEntry, inSession))).toBe(`integrity: ${lead} the manifest entry it needs names "other/f/x/0.mp4", outside the session: not read`);
+    const tooLong = keys(ocrChain(entries, entries[2] as ManifestEntry, inSession, { maxLinks: 2, maxBytes: 1 << 30 }));
+    expect(tooLong).toBe(`unsearched: ${lead} its chain back to a keyframe is longer than search decodes for one segment (2 segments, 1024 MiB): it goes back past s/f/x/0.mp4`);
+    expect(keys(ocrChain(entries, entries[2] as ManifestEntry, inSession, { maxLinks: 10, maxBytes: 2500 }))).toMatch(/^unsearched: .* \(10 segments, 0 MiB\): it goes back past s\/f\/x\/0\.mp4$/);
+    expect(OCR_CHAIN_LIMITS).toEqual({ maxLinks: 120, maxBytes: 64 * 1024 * 1024 });
+  });
+  it('keys the cache by the segment alone when it decodes alone, else by every link', () => {
+    const chain = ocrChain(entries, entries[2] as ManifestEntry, inSession);
+    if (!chain.ok) throw new Error(chain.problem);
+    expect(ocrCacheKey([entries[3] as ManifestEntry])).toBe(entries[3]?.sha256);
+    const key = ocrCacheKey(chain.links);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(key).not.toBe(entries[2]?.sha256);
+    // The same segment after another keyframe is another key.
+    expect(ocrCacheKey([{ sha256: 'f'.repeat(64) }, ...chain.links.slice(1)])).not.toBe(key);
+    expect(() => ocrCacheKey([])).toThrow(/at least one segment/);
+  });
+  it('decodes the chain from an ffconcat list and samples only the last link, timed from its start', () => {
+    expect(chainConcatList(['/w/link-0000.mp4', "/w/it's.mp4"])).toBe(
+      "ffconcat version 1.0\nfile '/w/link-0000.mp4'\noption format_whitelist mov,mp4,m4a,3gp,3g2,mj2\noption protocol_whitelist file\nduration 36000\n" +
+        "file '/w/it'\\''s.mp4'\noption format_whitelist mov,mp4,m4a,3gp,3g2,mj2\noption protocol_whitelist file\n",
+    );
+    expect(lastLinkStartSeconds(3)).toBe(72_000);
+    expect(samplerFilter(undefined, 72_000)).toBe(`select='gte(t,71999.5)',setpts=PTS-72000/TB,${samplerFilter()}`);
+    expect(samplerArgs('/w/chain.ffconcat', undefined, { fromSeconds: 72_000 }).join(' ')).toContain('-f concat -safe 0 -i /w/chain.ffconcat -map 0:v:0');
+    expect(samplerArgs('/w/seg.mp4').join(' ')).not.toContain('concat');
   });
 });
