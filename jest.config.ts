@@ -25,7 +25,7 @@ const UNIT = [
   'config/',
   'verify/',
   'export/(exportPlan|progressLine)\\.test\\.ts$',
-  'viewer/(timeline|activityLane|activityReader|liveness|sessionWatch)\\.test\\.ts$',
+  'viewer/(timeline|activityLane|activityReader|liveness|sessionWatch|fmp4Join|segmentChain|chainMedia)\\.test\\.ts$',
   'search/searchPure\\.test\\.ts$',
   'bench/',
   'search/changedBands\\.test\\.ts$',

@@ -12,44 +12,14 @@
  * 0x00010000 is sample_is_non_sync_sample.
  */
 
+import { childBoxes, fullBoxFlags, mp4Boxes, type Mp4Box } from './mp4Boxes';
+
 const NON_SYNC = 0x0001_0000;
 
-interface Box {
-  readonly type: string;
-  /** Payload start (after the header). */
-  readonly start: number;
-  /** Payload end (exclusive); may lie past the buffer when the box is cut short. */
-  readonly end: number;
-}
-
-/** The boxes directly inside [start, end) of `buf`; stops at a box cut short or malformed. */
-function* boxes(buf: Buffer, start: number, end: number): Generator<Box> {
-  let at = start;
-  while (at + 8 <= Math.min(end, buf.length)) {
-    let size = buf.readUInt32BE(at);
-    const type = buf.toString('latin1', at + 4, at + 8);
-    let header = 8;
-    if (size === 1) {
-      if (at + 16 > buf.length) return;
-      size = Number(buf.readBigUInt64BE(at + 8));
-      header = 16;
-    } else if (size === 0) {
-      size = end - at; // to the end of its parent
-    }
-    if (size < header) return;
-    yield { type, start: at + header, end: at + size };
-    at += size;
-  }
-}
+type Box = Mp4Box;
 
 function child(buf: Buffer, parent: Box, type: string): Box | undefined {
-  for (const b of boxes(buf, parent.start, parent.end)) if (b.type === type) return b;
-  return undefined;
-}
-
-/** A full box's flags (24 bits after the version byte). */
-function fullBoxFlags(buf: Buffer, box: Box): number {
-  return buf.readUInt32BE(box.start) & 0xff_ffff;
+  return childBoxes(buf, parent, type)[0];
 }
 
 /** trex's default_sample_flags (moov/mvex/trex), or 0 (sync) when absent. */
@@ -97,7 +67,7 @@ function firstSampleFlags(buf: Buffer, traf: Box, fallback: number): number | un
  */
 export function firstSampleIsSync(buf: Buffer): boolean | null {
   let moov: Box | undefined;
-  for (const box of boxes(buf, 0, buf.length)) {
+  for (const box of mp4Boxes(buf, 0, buf.length)) {
     if (box.type === 'moov') moov = box;
     if (box.type !== 'moof' || moov === undefined) continue;
     const traf = child(buf, box, 'traf');

@@ -18,6 +18,7 @@
  * ISO/IEC 14496-12 boxes used: moov/trak/mdia/mdhd (timescale), stbl/stsd, mvex/trex and mehd,
  * moof/mfhd, traf/tfhd, tfdt, trun.
  */
+import { childBoxes, fullBoxFlags, mp4Boxes, type Mp4Box } from '../domain/mp4Boxes';
 
 export class JoinError extends Error {
   override readonly name = 'JoinError';
@@ -33,46 +34,14 @@ export interface JoinedFragments {
   readonly durations: readonly number[];
 }
 
-interface Box {
-  readonly type: string;
-  /** The box's first byte (its size field). */
-  readonly at: number;
-  /** Payload start, after the header. */
-  readonly start: number;
-  /** Exclusive end; past the buffer when the box is cut short. */
-  readonly end: number;
-}
-
-function* boxes(buf: Buffer, start: number, end: number): Generator<Box> {
-  let at = start;
-  while (at + 8 <= end) {
-    let size = buf.readUInt32BE(at);
-    const type = buf.toString('latin1', at + 4, at + 8);
-    let header = 8;
-    if (size === 1) {
-      if (at + 16 > end) return;
-      size = Number(buf.readBigUInt64BE(at + 8));
-      header = 16;
-    } else if (size === 0) {
-      size = end - at;
-    }
-    if (size < header) return;
-    yield { type, at, start: at + header, end: at + size };
-    at += size;
-  }
-}
-
-function children(buf: Buffer, parent: Box, type: string): Box[] {
-  return [...boxes(buf, parent.start, Math.min(parent.end, buf.length))].filter((b) => b.type === type);
-}
+type Box = Mp4Box;
 
 function only(buf: Buffer, parent: Box, type: string, file: number): Box {
-  const found = children(buf, parent, type)[0];
+  const found = childBoxes(buf, parent, type)[0];
   if (found === undefined || found.end > buf.length) throw new JoinError(`segment ${file + 1} of the chain: no complete ${type} box in its ${parent.type}`);
   return found;
 }
 
-const flagsOf = (buf: Buffer, box: Box): number => buf.readUInt32BE(box.start) & 0xff_ffff;
 
 /** What the joiner needs from one file. */
 interface Parsed {
@@ -87,11 +56,11 @@ interface Parsed {
 }
 
 function parse(buf: Buffer, file: number): Parsed {
-  const top = [...boxes(buf, 0, buf.length)];
+  const top = [...mp4Boxes(buf, 0, buf.length)];
   const ftyp = top.find((b) => b.type === 'ftyp');
   const moov = top.find((b) => b.type === 'moov');
   if (ftyp === undefined || moov === undefined || moov.end > buf.length) throw new JoinError(`segment ${file + 1} of the chain is not a fragmented MP4 (no ftyp and complete moov)`);
-  const traks = children(buf, moov, 'trak');
+  const traks = childBoxes(buf, moov, 'trak');
   if (traks.length !== 1) throw new JoinError(`segment ${file + 1} of the chain has ${traks.length} tracks; expected one video track`);
   const trak = traks[0] as Box;
   const tkhd = only(buf, trak, 'tkhd', file);
@@ -101,7 +70,7 @@ function parse(buf: Buffer, file: number): Parsed {
   const timescale = buf.readUInt32BE(mdhd.start + (buf[mdhd.start] === 1 ? 20 : 12));
   const stbl = only(buf, only(buf, mdia, 'minf', file), 'stbl', file);
   const stsd = only(buf, stbl, 'stsd', file);
-  const mvex = children(buf, moov, 'mvex')[0];
+  const mvex = childBoxes(buf, moov, 'mvex')[0];
   if (mvex === undefined) throw new JoinError(`segment ${file + 1} of the chain is not fragmented (its moov has no mvex)`);
   const trex = only(buf, mvex, 'trex', file);
   const fragments: { moof: Box; mdat: Box }[] = [];
@@ -118,7 +87,7 @@ function parse(buf: Buffer, file: number): Parsed {
 
 /** tfhd fields: flags, and where each optional field is. */
 function tfhdFields(buf: Buffer, tfhd: Box): { flags: number; trackId: number; baseOffsetAt?: number; defaultDuration?: number } {
-  const flags = flagsOf(buf, tfhd);
+  const flags = fullBoxFlags(buf, tfhd);
   let at = tfhd.start + 8;
   const baseOffsetAt = flags & 0x01 ? at : undefined;
   if (flags & 0x01) at += 8;
@@ -129,7 +98,7 @@ function tfhdFields(buf: Buffer, tfhd: Box): { flags: number; trackId: number; b
 
 /** The summed sample durations of one trun. */
 function trunDuration(buf: Buffer, trun: Box, defaultDuration: number): number {
-  const flags = flagsOf(buf, trun);
+  const flags = fullBoxFlags(buf, trun);
   const count = buf.readUInt32BE(trun.start + 4);
   if (!(flags & 0x100)) return count * defaultDuration;
   const record = 4 * [0x100, 0x200, 0x400, 0x800].filter((f) => flags & f).length;
@@ -160,11 +129,11 @@ function moveFragments(buf: Buffer, file: Parsed, index: number, base: number, p
     const inCopy = local(moof);
     const mfhd = only(copy, inCopy, 'mfhd', index);
     copy.writeUInt32BE(sequence.next++, mfhd.start + 4);
-    for (const traf of children(copy, inCopy, 'traf')) {
+    for (const traf of childBoxes(copy, inCopy, 'traf')) {
       const tfhd = tfhdFields(copy, only(copy, traf, 'tfhd', index));
       if (tfhd.trackId !== file.trackId) throw new JoinError(`segment ${index + 1} of the chain has a fragment of track ${tfhd.trackId}; expected track ${file.trackId}`);
       if (tfhd.baseOffsetAt !== undefined) copy.writeBigUInt64BE(copy.readBigUInt64BE(tfhd.baseOffsetAt) + BigInt(shift), tfhd.baseOffsetAt);
-      const tfdt = children(copy, traf, 'tfdt')[0];
+      const tfdt = childBoxes(copy, traf, 'tfdt')[0];
       const decodeTime = tfdt === undefined ? running : tfdtTime(copy, tfdt);
       first ??= decodeTime;
       const moved = base + decodeTime - first;
@@ -174,7 +143,7 @@ function moveFragments(buf: Buffer, file: Parsed, index: number, base: number, p
         else throw new JoinError(`the chain is too long for a 32-bit decode time (tfdt version 0) at segment ${index + 1}`);
       }
       let duration = 0;
-      for (const trun of children(copy, traf, 'trun')) duration += trunDuration(copy, trun, tfhd.defaultDuration ?? file.trexDuration);
+      for (const trun of childBoxes(copy, traf, 'trun')) duration += trunDuration(copy, trun, tfhd.defaultDuration ?? file.trexDuration);
       running = decodeTime + duration;
       end = Math.max(end, running);
     }
@@ -188,8 +157,8 @@ function moveFragments(buf: Buffer, file: Parsed, index: number, base: number, p
 function moovFor(buf: Buffer, moov: Box, total: number): Buffer {
   const copy = Buffer.from(buf.subarray(moov.at, moov.end));
   const inCopy = { ...moov, at: 0, start: moov.start - moov.at, end: moov.end - moov.at };
-  const mvex = children(copy, inCopy, 'mvex')[0];
-  const mehd = mvex && children(copy, mvex, 'mehd')[0];
+  const mvex = childBoxes(copy, inCopy, 'mvex')[0];
+  const mehd = mvex && childBoxes(copy, mvex, 'mehd')[0];
   if (mehd !== undefined) {
     if (copy[mehd.start] === 1) copy.writeBigUInt64BE(BigInt(total), mehd.start + 4);
     else copy.writeUInt32BE(Math.min(total, 0xffff_ffff), mehd.start + 4);
