@@ -1,7 +1,10 @@
 /**
  * `export`: a session's segments, each checked against the manifest's SHA-256, joined into
- * regular MP4 files (see exportPlan.ts for what happens at a resolution change). Work happens in
- * a hidden temp directory beside the output, so the output appears whole or not at all.
+ * regular MP4 files (see exportPlan.ts for what happens at a resolution change). Only segments that
+ * decode where they are joined (decodableSegments.ts: a segment that continues the one before it
+ * needs that one just before it): without --force any other refuses the export, with --force it is
+ * left out and named, as is a segment missing from the store or not what was recorded. Work
+ * happens in a hidden temp directory beside the output, so the output appears whole or not at all.
  */
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -11,6 +14,8 @@ import { formatBytes, formatDuration } from '../auditor/listFormat';
 import { ConfigError } from '../domain/errors';
 import { END_NAME, MANIFEST_NAME } from '../domain/objectNames';
 import { readListedChunks } from '../auditor/sessionSummary';
+import type { ManifestEntry } from '../domain/manifest';
+import { decodableSegments, leftOutLine, type LeftOut } from './decodableSegments';
 import { downloadSegments, IntegrityError } from './downloadSegments';
 import { startsWithFtyp } from './mp4Signature';
 import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
@@ -48,8 +53,13 @@ export interface ExportedFile {
 export interface ExportResult {
   readonly files: readonly ExportedFile[];
   readonly verified: boolean;
-  /** What did not check out (exported anyway: the session is open, or --force). */
+  /** What did not check out (exported anyway: the session is open, or --force), then one line per segment left out. */
   readonly warnings: readonly string[];
+  /**
+   * Segments not joined (--force only, in manifest order): missing from the store, not what was
+   * recorded, or undecodable where they would be joined (decodableSegments.ts).
+   */
+  readonly leftOut: readonly LeftOut[];
 }
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -95,16 +105,30 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
   if (check.manifest === undefined) throw new IntegrityError(`The session's manifest cannot be read: ${check.problems.join('; ')}`);
   if (entries.length === 0) throw new ConfigError(`The session ${sessionPrefix} has no segments in its manifest yet: nothing to export`);
 
-  const runs = layoutRuns(entries);
-  const totalBytes = entries.reduce((s, e) => s + e.bytes, 0);
-  const totalSeconds = runs.reduce((s, r) => s + r.seconds, 0);
+  // Segments that cannot be joined, known without downloading: missing from the store or of
+  // another size (--force only: without it the session did not check out above), and those that
+  // would not decode where they would be joined.
+  const sizes = new Map(level.objects.map((o) => [o.key, o.bytes]));
+  const unusable = new Map<ManifestEntry, string>();
+  for (const entry of entries) {
+    const size = sizes.get(entry.key);
+    if (size === undefined) unusable.set(entry, 'it is in the manifest but not in the store');
+    else if (size !== entry.bytes) unusable.set(entry, `it has ${size} bytes, the manifest says ${entry.bytes}: it is not what was recorded`);
+  }
+  const listed = decodableSegments(entries, unusable);
+  if (listed.leftOut.length > 0 && !options.force) {
+    throw new IntegrityError(`The session does not check out, so it is not exported (--force exports the rest): ${listed.leftOut.map(leftOutLine).join('; ')}`);
+  }
+  const fetch = listed.kept;
+  const totalBytes = fetch.reduce((s, e) => s + e.bytes, 0);
   const work = await mkdtemp(join(dirname(out), `.${basename(out)}.export-`));
   try {
-    progress?.phase(`Downloading ${entries.length} segment(s), ${formatBytes(totalBytes)}, checking each against the manifest's SHA-256`);
-    const files = await downloadSegments({
+    progress?.phase(`Downloading ${fetch.length} segment(s), ${formatBytes(totalBytes)}, checking each against the manifest's SHA-256`);
+    const downloaded = await downloadSegments({
       store,
-      entries,
+      entries: fetch,
       dir: work,
+      keepGoing: options.force,
       ...signal,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       onProgress: (p) =>
@@ -112,13 +136,24 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
           `  ${p.segmentsDone}/${p.segments} segments  ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytes)}  ${Math.floor((100 * p.bytesDone) / Math.max(1, p.bytes))}%`,
         ),
     });
+    // With --force, an altered segment is left out too, and so is the rest of its chain.
+    const fileOf = new Map(fetch.map((e, i) => [e, downloaded.files[i]]));
+    const plan = downloaded.altered.size === 0 ? listed : decodableSegments(entries, new Map([...unusable, ...downloaded.altered]));
+    if (plan.kept.length === 0) {
+      throw new IntegrityError(`No segment of the session can be exported: ${plan.leftOut.map(leftOutLine).join('; ')}`);
+    }
+    const kept = plan.kept;
+    const files = kept.map((e) => fileOf.get(e) as string);
 
     // FFmpeg is told the format, and the files are checked to be MP4 before it opens them.
     for (const [i, file] of files.entries()) {
       if (!(await startsWithFtyp(file))) {
-        throw new IntegrityError(`segment ${entries[i]?.key ?? file} is not an MP4 file (it does not start with an "ftyp" box): the session is not exported`);
+        throw new IntegrityError(`segment ${kept[i]?.key ?? file} is not an MP4 file (it does not start with an "ftyp" box): the session is not exported`);
       }
     }
+
+    const runs = layoutRuns(kept);
+    const totalSeconds = runs.reduce((s, r) => s + r.seconds, 0);
 
     // Join each run of same-layout segments without re-encoding.
     const single = options.mode === 'single-file' && runs.length > 1;
@@ -151,7 +186,7 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
         ...signal,
       });
       await rename(fitted, out);
-      exported.push({ path: out, ...target, segments: entries.length, seconds: Math.round(totalSeconds * 1000) / 1000, reencoded: true });
+      exported.push({ path: out, ...target, segments: kept.length, seconds: Math.round(totalSeconds * 1000) / 1000, reencoded: true });
     } else {
       for (const [i, run] of runs.entries()) {
         const path = finals[i] as string;
@@ -159,7 +194,7 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
         exported.push({ path, width: run.width, height: run.height, segments: run.entries.length, seconds: run.seconds, reencoded: false });
       }
     }
-    return { files: exported, verified: check.verified, warnings: check.problems };
+    return { files: exported, verified: check.verified, warnings: [...check.problems, ...plan.leftOut.map(leftOutLine)], leftOut: plan.leftOut };
   } finally {
     progress?.done();
     await rm(work, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { ManifestEntry } from '../../src/domain/manifest';
 import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, progressSeconds, targetLayout } from '../../src/export/exportPlan';
+import { decodableSegments, leftOutLine, type LeftOut } from '../../src/export/decodableSegments';
 
 const entry = (index: number, width: number, height: number, durationSeconds = 60): ManifestEntry => ({
   key: `s/f/x/${index}.mp4`, runId: 'r', index, start: '', end: '', durationSeconds, bytes: 1, sha256: '0'.repeat(64), width, height, complete: true, prevEntrySha256: '0'.repeat(64),
@@ -40,4 +41,43 @@ test('the concat list quotes paths the way the concat demuxer wants, and lets ea
 test('progress lines from FFmpeg -progress (captured from ffmpeg 5.1)', () => {
   const captured = ['frame=35', 'fps=0.00', 'out_time_us=6800000', 'out_time_ms=6800000', 'out_time=00:00:06.800000', 'progress=end'];
   expect(captured.map(progressSeconds)).toEqual([undefined, undefined, 6.8, 6.8, undefined, undefined]);
+});
+
+describe('decodableSegments: what export may join when segments share keyframes', () => {
+  // A run of 0 (keyframe), 1, 2 (continue), 3 (keyframe), 4 (continues): a still screen's shape.
+  const seg = (index: number, continues: boolean, over: Partial<ManifestEntry> = {}): ManifestEntry => ({ ...entry(index, 320, 240, 2), ...(continues ? { continuesPrevious: true } : {}), ...over });
+  const session = (): ManifestEntry[] => [seg(0, false), seg(1, true), seg(2, true), seg(3, false), seg(4, true)];
+  const out = (plan: ReturnType<typeof decodableSegments>): [number, string][] => plan.leftOut.map((l) => [l.position, l.reason]);
+  const lead = 'its first frame is not a keyframe and the segment it continues';
+
+  test('an intact chain is joined whole, in manifest order', () => {
+    const entries = session();
+    expect(decodableSegments(entries)).toEqual({ kept: entries, leftOut: [] });
+  });
+
+  test('a link that is missing or altered takes the rest of its chain with it, up to the next keyframe', () => {
+    const entries = session();
+    const plan = decodableSegments(entries, new Map([[entries[1] as ManifestEntry, 'it is in the manifest but not in the store']]));
+    expect(plan.kept.map((e) => e.index)).toEqual([0, 3, 4]);
+    expect(out(plan)).toEqual([[2, 'it is in the manifest but not in the store'], [3, `${lead}, s/f/x/1.mp4, is left out`]]);
+    expect(leftOutLine(plan.leftOut[1] as LeftOut)).toBe(`left out s/f/x/2.mp4 (manifest entry 3, , 2 s): ${lead}, s/f/x/1.mp4, is left out`);
+  });
+
+  test('a link that is not in the manifest, or not of the same run', () => {
+    const entries = session();
+    expect(out(decodableSegments([entries[0], entries[2], entries[3], entries[4]] as ManifestEntry[]))).toEqual([[2, `${lead} (segment 1 of capture run "r") is not in the manifest`]]);
+    const otherRun = [entries[0], seg(1, true, { runId: 'r2' })] as ManifestEntry[];
+    expect(out(decodableSegments(otherRun))).toEqual([[2, `${lead} (segment 0 of capture run "r2") is not in the manifest`]]);
+  });
+
+  test('a link joined elsewhere than just before it (manifest order, another resolution) is not a chain', () => {
+    const entries = session();
+    // Segment 2 listed before 1: 1 is joined after 0 and decodes; 2 would be joined after 0, not after 1.
+    const swapped = [entries[0], entries[2], entries[1], entries[3], entries[4]] as ManifestEntry[];
+    expect(out(decodableSegments(swapped))).toEqual([[2, `${lead}, s/f/x/1.mp4, comes after it in the manifest`]]);
+    const between = [entries[0], entries[1], entries[3], entries[2]] as ManifestEntry[];
+    expect(out(decodableSegments(between))).toEqual([[4, `${lead}, s/f/x/1.mp4, is not the segment joined just before it`]]);
+    const resized = [entries[0], seg(1, true, { width: 640, height: 480 })] as ManifestEntry[];
+    expect(out(decodableSegments(resized))).toEqual([[2, `${lead}, s/f/x/0.mp4, has another resolution (320x240, this one 640x480)`]]);
+  });
 });
