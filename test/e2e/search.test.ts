@@ -22,6 +22,8 @@ import { writeActivitySession } from '../helpers/activityFixture';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { SearchMatch } from '../../src/search/searchTypes';
+import type { ManifestEntry } from '../../src/domain/manifest';
+import { ocrCacheKey, ocrChain } from '../../src/search/ocrChain';
 
 jest.setTimeout(300_000);
 
@@ -132,13 +134,25 @@ it('finds the session by the window title from its recorded activity track, with
   expect(manifest.entries.every((e) => e.activity !== undefined)).toBe(true);
 });
 
+/**
+ * The OCR cache key of each segment of the recorded session: its SHA-256, or for a segment that
+ * continues the one before it (a still stretch shares a keyframe) its chain's (ocrChain.ts).
+ */
+async function cacheKeys(): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(join(store, 'Finance/fleet-1/sess-ocr-1/manifest.json'), 'utf8')) as { entries: ManifestEntry[] };
+  return manifest.entries.map((e) => {
+    const chain = ocrChain(manifest.entries, e, () => true);
+    if (!chain.ok) throw new Error(chain.problem);
+    return ocrCacheKey(chain.links);
+  });
+}
+
 it('answers a second search from the cache: the entries exist and tesseract is not needed', async () => {
   const first = await search(['WIRE 5521', '--json', '--cache-dir', cacheDir()]);
   expect(first.code).toBe(0);
-  const manifest = JSON.parse(await readFile(join(store, 'Finance/fleet-1/sess-ocr-1/manifest.json'), 'utf8')) as { entries: { sha256: string }[] };
-  for (const e of manifest.entries) {
-    const entry = JSON.parse(await readFile(join(cacheDir(), e.sha256.slice(0, 2), `${e.sha256}.json`), 'utf8')) as { sha256: string; format: string };
-    expect(entry).toMatchObject({ sha256: e.sha256, format: 'session-recorder.ocr/2' });
+  for (const key of await cacheKeys()) {
+    const entry = JSON.parse(await readFile(join(cacheDir(), key.slice(0, 2), `${key}.json`), 'utf8')) as { sha256: string; format: string };
+    expect(entry).toMatchObject({ sha256: key, format: 'session-recorder.ocr/2' });
   }
   const cached = await search(['wire 5521', '--json', '--cache-dir', cacheDir(), '--tesseract-path', join(work, 'no-such-tesseract')]);
   expect(cached.code).toBe(0);
@@ -156,9 +170,8 @@ it('answers a second search from the cache: the entries exist and tesseract is n
 
 it('an altered cache entry in an unknown format is ignored, and the segment is read again', async () => {
   await search(['wire 5521', '--json', '--cache-dir', cacheDir()]);
-  const manifest = JSON.parse(await readFile(join(store, 'Finance/fleet-1/sess-ocr-1/manifest.json'), 'utf8')) as { entries: { sha256: string }[] };
-  for (const e of manifest.entries) {
-    await writeFile(join(cacheDir(), e.sha256.slice(0, 2), `${e.sha256}.json`), JSON.stringify({ format: 'session-recorder.ocr/999', sha256: e.sha256, frames: [] }));
+  for (const key of await cacheKeys()) {
+    await writeFile(join(cacheDir(), key.slice(0, 2), `${key}.json`), JSON.stringify({ format: 'session-recorder.ocr/999', sha256: key, frames: [] }));
   }
   const again = await search(['wire 5521', '--json', '--cache-dir', cacheDir()]);
   expect(again.code).toBe(0);
