@@ -17,6 +17,8 @@ export interface CaptureOptions {
   readonly source: CaptureSource;
   readonly frameRate: number;
   readonly segmentSeconds: number;
+  /** Shared keyframes on the damage grabber's input (ffmpegArgs.ts `keyframeSharing`); default `defaultKeyframeSeconds`. */
+  readonly keyframeSeconds?: number;
   /** Defaults: `defaultEncoderSettings` (veryfast, zerolatency, crf 19 with qcomp 0.9). */
   readonly encoder?: Partial<EncoderSettings>;
   /** Default `mp4` (fragmented). */

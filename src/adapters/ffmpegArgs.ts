@@ -56,8 +56,14 @@ export interface CaptureArgsOptions {
   readonly layout: DisplayLayout;
   /** Frames per second, e.g. 5. */
   readonly frameRate: number;
-  /** Nominal segment length in seconds; every segment starts with a forced keyframe. */
+  /** Nominal segment length in seconds; every segment starts with a forced keyframe unless `keyframeSeconds` says otherwise. */
   readonly segmentSeconds: number;
+  /**
+   * The damage grabber's input only: the longest one keyframe is shared by consecutive segments
+   * (`keyframeSharing`, below); default `defaultKeyframeSeconds`. At most `segmentSeconds`: every
+   * segment starts with its own keyframe (and every other source always does).
+   */
+  readonly keyframeSeconds?: number;
   /** Absolute run directory: the segments are written there. */
   readonly runDir: string;
   /**
@@ -84,6 +90,45 @@ export interface CaptureArgsOptions {
    * next one is encoded instead of up to `fragmentSeconds` later; one moof (~108 bytes) a frame.
    */
   readonly fragmentEveryFrame?: boolean;
+}
+
+/**
+ * Default `keyframeSeconds`: 15 minutes. On a still 1080p screen a keyframe is ~130 KB and
+ * everything else a minute a few KB, so one keyframe a minute is 7.8 MB per idle hour; one per 15
+ * minutes is ~0.5 MB (issue 16's goal: at most 1 MB). What it costs: a segment that lost its
+ * keyframe-led predecessor cannot be decoded (verify names it: `segment-undecodable`), so this also
+ * bounds how much video one lost segment can take with it; and a reader decodes from the chain's
+ * start (at most a segment's worth of frames more, `keyframeSharing`).
+ */
+export const defaultKeyframeSeconds = 900;
+
+/**
+ * When segments share keyframes (the damage grabber's input with `keyframeSeconds` longer than a
+ * segment): FFmpeg cuts at every boundary on whatever frame is there (`break_non_keyframes`: the
+ * grabber writes one exactly at each boundary), and a boundary frame is a keyframe only when a
+ * segment's worth of frames (frameRate * segmentSeconds) was encoded since the last keyframe, or
+ * `keyframeSeconds` passed. So a busy screen keeps a keyframe at each segment start (decoding any
+ * segment needs at most the frames of about one segment before it), and a still one, a handful of
+ * frames a minute, shares one for `keyframeSeconds`.
+ */
+export function keyframeSharing(options: Pick<CaptureArgsOptions, 'source' | 'segmentSeconds' | 'frameRate' | 'keyframeSeconds' | 'container' | 'journal'>):
+  { readonly keyframeSeconds: number; readonly framesPerKeyframe: number } | null {
+  const keyframeSeconds = options.keyframeSeconds ?? defaultKeyframeSeconds;
+  if (options.source.kind !== 'x11damage' || !journaled(options) || keyframeSeconds <= options.segmentSeconds) return null;
+  return { keyframeSeconds, framesPerKeyframe: Math.max(1, Math.round(options.frameRate * options.segmentSeconds)) };
+}
+
+/**
+ * `-force_key_frames`: a keyframe at each segment start, or with sharing the rule above. FFmpeg's
+ * expression sees t (seconds from the first frame, exact to the ms with `-enc_time_base 1:1000`), n
+ * (frames encoded) and the last forced keyframe's t and n; the first frame is forced so that those
+ * are set. Half a tick of tolerance on the time: t goes through a double.
+ */
+export function forceKeyFramesExpr(segmentSeconds: number, sharing: ReturnType<typeof keyframeSharing>, tickRate: number | null): string {
+  if (sharing === null) return `expr:gte(t,n_forced*${segmentSeconds})`;
+  const boundary = `eq(mod(round(t*1000),${Math.round(segmentSeconds * 1000)}),0)`;
+  const due = `gte(n-prev_forced_n,${sharing.framesPerKeyframe})+gte(t-prev_forced_t,${sharing.keyframeSeconds - 0.5 / (tickRate ?? 5)})`;
+  return `expr:if(eq(n,0),1,${boundary}*(${due}))`;
 }
 
 /** The size actually encoded: H.264 4:2:0 needs even dimensions, so an odd edge loses one pixel. */
@@ -171,7 +216,8 @@ function x264ParamsOf(e: EncoderSettings): string | null {
  * at the next one's start without `setts` holding a packet back: a crash loses one frame less).
  * `-enc_time_base 1:1000` keeps the grabber's millisecond pts (a boundary between ticks, the stop).
  */
-export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, tickRate: number | null = null): string[] {
+export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, segmentSeconds: number, tickRate: number | null = null,
+  sharing: ReturnType<typeof keyframeSharing> = null): string[] {
   const e = { ...defaultEncoderSettings, ...encoder };
   const params = x264ParamsOf(e);
   const grid = tickRate !== null;
@@ -184,18 +230,19 @@ export function buildEncoderArgs(encoder: Partial<EncoderSettings> | undefined, 
   return [...(e.swsFlags ? ['-sws_flags', e.swsFlags] : []), ...(vfr ? ['-fps_mode', 'vfr'] : []),
     ...(grid ? ['-r', String(tickRate), '-enc_time_base', '1:1000'] : []),
     '-c:v', 'libx264', '-preset', e.preset, ...(e.tune ? ['-tune', e.tune] : []), ...(x264 ? ['-x264-params', x264] : []), '-crf', String(e.crf),
-    '-pix_fmt', 'yuv420p', '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
+    '-pix_fmt', 'yuv420p', '-force_key_frames', forceKeyFramesExpr(segmentSeconds, sharing, tickRate),
     ...(vfr && !grid ? ['-bsf:v', keptFrameDurationFilter] : [])];
 }
 
 /** Output part: FFmpeg's segment muxer writing `seg-%05d.<ext>` and a CSV list of closed segments. */
 export function buildSegmentArgs(options: Pick<CaptureArgsOptions, 'runDir' | 'segmentListPath' | 'segmentSeconds' | 'container' | 'fragmentSeconds' | 'fragmentEveryFrame' | 'journal'>
-  & { /** The filter graph already maps its output (`-map [v]`). */ readonly mappedByFilter?: boolean }): string[] {
+  & { /** The filter graph already maps its output (`-map [v]`). */ readonly mappedByFilter?: boolean; /** Segments share keyframes (`keyframeSharing`). */ readonly sharedKeyframes?: boolean }): string[] {
   const container = options.container ?? 'mp4';
   const dir = options.runDir.replace(/[\\/]+$/, '');
   if (journaled(options)) {
     return buildJournaledSegmentArgs({ segmentSeconds: options.segmentSeconds, segmentListPath: options.segmentListPath ?? `${dir}/segments.csv`,
-      filePatternStem: `${dir}/${segmentPattern(container).replace(/\.[a-z0-9]+$/, '')}`, mapVideo: options.mappedByFilter !== true });
+      filePatternStem: `${dir}/${segmentPattern(container).replace(/\.[a-z0-9]+$/, '')}`, mapVideo: options.mappedByFilter !== true,
+      sharedKeyframes: options.sharedKeyframes === true });
   }
   // flush_packets=1 must be given to the INNER muxer: the segment muxer does not pass the outer
   // `-flush_packets 1` on (measured: 0 bytes on disk after 6 s with the outer flag alone).
@@ -221,11 +268,12 @@ export function buildCaptureArgs(options: CaptureArgsOptions): string[] {
     throw new RangeError(`Expected a layout of at least 2x2 pixels, got ${options.layout.width}x${options.layout.height}`);
   }
   const filters = buildFilterArgs(options.source, options.layout, options.encoder, options.frameRate);
+  const sharing = keyframeSharing(options);
   return ['-hide_banner', '-loglevel', 'info', '-nostats', '-n',
     ...buildInputArgs(options.source, options.layout, options.frameRate),
     ...filters,
-    ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage' ? options.frameRate : null),
-    ...buildSegmentArgs({ ...options, mappedByFilter: filters.includes('-map') })];
+    ...buildEncoderArgs(options.encoder, options.segmentSeconds, options.source.kind === 'x11damage' ? options.frameRate : null, sharing),
+    ...buildSegmentArgs({ ...options, mappedByFilter: filters.includes('-map'), sharedKeyframes: sharing !== null })];
 }
 
 /** Whether FFmpeg writes the segment journal beside the segments (fMP4, unless turned off). */

@@ -46,20 +46,28 @@ export interface JournaledSegmentOptions {
   readonly filePatternStem: string;
   /** Map the first input's video (the tee muxer takes no stream by itself); false when a filter graph maps its output. */
   readonly mapVideo: boolean;
+  /**
+   * Segments share keyframes (ffmpegArgs.ts `keyframeSharing`): both cut on any frame at the
+   * boundary (`break_non_keyframes`), and the journal carries the parameter sets (SPS/PPS) in every
+   * packet (`dump_extra`): a journal that starts with a P-frame has none otherwise, and its rebuild
+   * failed ("dimensions not set", measured). A few dozen bytes a frame, in a file deleted at upload.
+   */
+  readonly sharedKeyframes?: boolean;
 }
 
 /**
  * Output part: `-flags +global_header` (the MP4 needs the parameter sets before the first packet;
  * the TS muxer repeats them at every keyframe) and the tee muxer writing the MP4 segments, with
- * their CSV list, and the TS journal beside them. Both cut at the same keyframes.
+ * their CSV list, and the TS journal beside them. Both cut at the same frames.
  */
 export function buildJournaledSegmentArgs(options: JournaledSegmentOptions): string[] {
-  const common: Array<[string, string]> = [['f', 'segment'], ['segment_time', String(options.segmentSeconds)], ['reset_timestamps', '1']];
+  const common: Array<[string, string]> = [['f', 'segment'], ['segment_time', String(options.segmentSeconds)], ['reset_timestamps', '1'],
+    ...(options.sharedKeyframes === true ? [['break_non_keyframes', '1'] as [string, string]] : [])];
   const mp4 = teeSlave([...common, ['segment_list', options.segmentListPath], ['segment_list_type', 'csv'],
     ['segment_format', 'mp4'], ['segment_format_options', `movflags=${segmentMovflags}`]],
   `${options.filePatternStem}.mp4`);
   // flush_packets=1 on the inner muxer: each packet reaches the file at once (facts.md).
-  const journal = teeSlave([...common, ['segment_format', 'mpegts'], ['segment_format_options', 'flush_packets=1']],
+  const journal = teeSlave([...(options.sharedKeyframes === true ? [['bsfs/v', 'dump_extra=freq=all'] as [string, string]] : []), ...common, ['segment_format', 'mpegts'], ['segment_format_options', 'flush_packets=1']],
     `${options.filePatternStem}.${journalExtension}`);
   return [...(options.mapVideo ? ['-map', '0:v:0'] : []), '-flags', '+global_header', '-f', 'tee', `${mp4}|${journal}`];
 }
@@ -102,7 +110,9 @@ function seconds(value: number): string {
 export async function recoverFromJournal(ffmpegPath: string, journalPath: string, segmentPath: string, frameRate: number,
   marks?: SegmentStillMarks | null): Promise<JournalRecovery> {
   const temp = `${segmentPath}.recovering`;
-  const args = ['-hide_banner', '-v', 'error', '-nostdin', '-y', '-f', 'mpegts', '-i', journalPath, '-map', '0:v:0', '-c', 'copy',
+  // -copyinkf: a stream copy drops the packets before the first keyframe by default, which is the
+  // whole of a journal that continues the segment before it (shared keyframes): an empty rebuild.
+  const args = ['-hide_banner', '-v', 'error', '-nostdin', '-y', '-f', 'mpegts', '-i', journalPath, '-map', '0:v:0', '-c', 'copy', '-copyinkf',
     '-bsf:v', `setts=duration=${lastFrameDuration(frameRate, marks)}`,
     '-f', 'mp4', '-movflags', segmentMovflags, temp];
   const run = await runToEnd(ffmpegPath, args, { timeoutMs: 60_000, tool: 'FFmpeg' });

@@ -1,3 +1,4 @@
+import { defaultKeyframeSeconds } from '../adapters/ffmpegArgs';
 import type { Destination } from '../adapters/destination';
 import {
   DEFAULT_INSPECT_PORT,
@@ -41,6 +42,7 @@ export interface RecorderOptions {
   readonly display: string;
   readonly captureSource: CaptureSource;
   readonly segmentSeconds: number;
+  readonly keyframeSeconds: number;
   readonly frameRate: number;
   readonly drainTimeout: number;
   readonly stopTimeout: number;
@@ -223,6 +225,12 @@ export const optionTable: { readonly [K in OptionName]: OptionSpec<K> } = {
     name: 'segmentSeconds', flag: '--segment-seconds <seconds>', env: 'SESSION_RECORDER_SEGMENT_SECONDS', fileKey: 'segmentSeconds', commands: RECORD,
     expected: 'a whole number of seconds from 1 to 3600', schema: () => integer(1, 3600), default: () => 60, defaultText: '60',
     description: 'Length of each video segment (each is uploaded as soon as it closes).',
+  },
+  keyframeSeconds: {
+    name: 'keyframeSeconds', flag: '--keyframe-seconds <seconds>', env: 'SESSION_RECORDER_KEYFRAME_SECONDS', fileKey: 'keyframeSeconds', commands: RECORD,
+    expected: 'a whole number of seconds from 0 to 86400', schema: () => integer(0, 86_400), default: () => defaultKeyframeSeconds, defaultText: String(defaultKeyframeSeconds),
+    description: 'Damage grabber only: on a still screen, the longest consecutive segments share one keyframe (a 1080p keyframe is ~130 KB); '
+      + 'a busy segment always starts with its own. At most --segment-seconds (0 too): every segment starts with a keyframe and decodes alone.',
   },
   frameRate: {
     name: 'frameRate', flag: '--frame-rate <fps>', env: 'SESSION_RECORDER_FRAME_RATE', fileKey: 'frameRate', commands: RECORD,

@@ -69,7 +69,8 @@ export function provideRealActors(wiring: RecorderWiring) {
       ffmpeg: createFfmpegActor({
         ffmpegPath: config.ffmpegPath,
         sessionSpoolDir: wiring.sessionSpoolDir,
-        capture: { source: wiring.x11Capture ?? captureSource(config, wiring.display), frameRate: config.frameRate, segmentSeconds: config.segmentSeconds },
+        capture: { source: wiring.x11Capture ?? captureSource(config, wiring.display), frameRate: config.frameRate, segmentSeconds: config.segmentSeconds,
+          keyframeSeconds: config.keyframeSeconds },
         logger,
       }),
       displayPoller: createDisplayPoller({ probe: wiring.probe, logger }),

@@ -1,4 +1,4 @@
-import { buildCaptureArgs, buildSegmentArgs, encodedSize, keptFrameDurationFilter, type CaptureArgsOptions } from '../../src/adapters/ffmpegArgs';
+import { buildCaptureArgs, buildSegmentArgs, defaultKeyframeSeconds, encodedSize, keptFrameDurationFilter, keyframeSharing, type CaptureArgsOptions } from '../../src/adapters/ffmpegArgs';
 import type { DisplayLayout } from '../../src/domain/displayLayout';
 
 // Arrays, not `args.join(' ')`: a joined string cannot tell "-i" "Capture screen 0:none" (one
@@ -111,13 +111,39 @@ const damageEncode = [
 
 test('x11damage: the grabber\'s IVF on fd 3, no mpdecimate (it sends only changed frames), vfr with one tick per packet and no duration filter, the journal beside', () => {
   expect(damageEncode).not.toContain('-bsf:v');
-  expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/opt/damage-grab' } })).toEqual([
+  // keyframeSeconds no longer than a segment: a keyframe at every segment start.
+  expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/opt/damage-grab' }, keyframeSeconds: 60 })).toEqual([
     ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
   // Even when dropping is turned off for FFmpeg's own sources, the grabber's input stays sparse.
-  expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' }, encoder: { dropUnchanged: false } })).toEqual([
+  expect(buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' }, encoder: { dropUnchanged: false }, keyframeSeconds: 0 })).toEqual([
     ...input, '-probesize', '32', '-analyzeduration', '0', '-f', 'ivf', '-i', 'pipe:3', ...damageEncode,
   ]);
+});
+
+test('x11damage by default: segments share keyframes (cut on any frame at the boundary; a keyframe after a segment\'s worth of frames or 15 minutes; the journal repeats the parameter sets)', () => {
+  const args = buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' } });
+  expect(args[args.indexOf('-force_key_frames') + 1]).toBe(
+    'expr:if(eq(n,0),1,eq(mod(round(t*1000),60000),0)*(gte(n-prev_forced_n,300)+gte(t-prev_forced_t,899.9)))');
+  const tee = args[args.indexOf('tee') + 1] as string;
+  const [mp4, journal] = tee.split('|') as [string, string];
+  expect(mp4).toContain(':break_non_keyframes=1:');
+  expect(journal).toMatch(/^\[bsfs\/v=dump_extra=freq=all:f=segment:.*:break_non_keyframes=1:/);
+  // What the rest of the command is: the same as with a keyframe per segment.
+  const other = buildCaptureArgs({ ...base, source: { kind: 'x11damage', display: ':99', grabberPath: '/g' }, keyframeSeconds: 60 });
+  expect(args.filter((a) => a !== args[args.indexOf('-force_key_frames') + 1] && a !== tee))
+    .toEqual(other.filter((a) => a !== other[other.indexOf('-force_key_frames') + 1] && a !== other[other.indexOf('tee') + 1]));
+});
+
+test('keyframe sharing: only on the damage grabber\'s journaled input, only when longer than a segment; a segment\'s worth of frames', () => {
+  const damage = { kind: 'x11damage', display: ':1', grabberPath: '/g' } as const;
+  expect(keyframeSharing({ source: damage, segmentSeconds: 60, frameRate: 5 })).toEqual({ keyframeSeconds: defaultKeyframeSeconds, framesPerKeyframe: 300 });
+  expect(keyframeSharing({ source: damage, segmentSeconds: 4, frameRate: 2.5, keyframeSeconds: 30 })).toEqual({ keyframeSeconds: 30, framesPerKeyframe: 10 });
+  expect(keyframeSharing({ source: damage, segmentSeconds: 60, frameRate: 5, keyframeSeconds: 60 })).toBeNull();
+  expect(keyframeSharing({ source: damage, segmentSeconds: 60, frameRate: 5, keyframeSeconds: 0 })).toBeNull();
+  expect(keyframeSharing({ source: damage, segmentSeconds: 60, frameRate: 5, journal: false })).toBeNull();
+  expect(keyframeSharing({ source: { kind: 'x11grab', display: ':1' }, segmentSeconds: 60, frameRate: 5 })).toBeNull();
+  expect(keyframeSharing({ source: { kind: 'gdigrab' }, segmentSeconds: 60, frameRate: 5 })).toBeNull();
 });
 
 test('the journal by default on every source; without it a fragment per frame, or 1 s fragments with fragmentEveryFrame: false', () => {

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCli, waitUntil, type CliRun } from '../helpers/cli';
-import { decodeErrors, probeMedia } from '../helpers/media';
+import { decodeChain, decodeErrors, decodeErrorsJoined, probeMedia } from '../helpers/media';
 import { startS3Server, type TestS3Server } from '../helpers/s3Server';
 import { startXvfb, type Xvfb } from '../helpers/xvfb';
-import { verifyChain, type EndMarker, type Manifest } from '../../src/domain/manifest';
+import { verifyChain, type EndMarker, type Manifest, type ManifestEntry } from '../../src/domain/manifest';
 import { assembleStored, readChunkTexts } from '../../src/domain/manifestChunks';
 import { stopOrphanedCaptures } from '../../src/adapters/orphanCapture';
 import { sessionPrefix } from '../../src/domain/sanitize';
@@ -253,13 +253,24 @@ export async function checkBucket(
   let videoSeconds = 0;
   let n = 0;
   const damaged: Array<{ segment: string; bytes: number; framesDecoded: number; errors: string }> = [];
+  const files = new Map<ManifestEntry, { file: string; bytes: Buffer }>();
   for (const e of manifest.entries) {
     const bytes = await s3.getObject(`${destPrefix}${e.key}`);
     const sha = createHash('sha256').update(bytes).digest('hex');
     if (sha !== e.sha256 || bytes.length !== e.bytes) problems.push(`${e.key}: ${bytes.length} bytes sha256 ${sha}, manifest says ${e.bytes} bytes ${e.sha256}`);
     const file = join(work, `check-${n++}.mp4`);
     await writeFile(file, bytes);
-    const errors = await decodeErrors(file);
+    files.set(e, { file, bytes });
+  }
+  for (const e of manifest.entries) {
+    const { file, bytes } = files.get(e)!;
+    // A segment that continues the one before decodes after its chain (shared keyframes).
+    let errors: string;
+    try {
+      errors = e.continuesPrevious === true ? await decodeErrorsJoined(decodeChain(manifest.entries, e).map((c) => files.get(c)!.file)) : await decodeErrors(file);
+    } catch (err) {
+      errors = `its chain could not be joined: ${(err as Error).message}`;
+    }
     const id = `${e.runId}/${e.index}`;
     if (errors !== '' && mayBeDamaged.has(id)) {
       const frames = await decodedFrames(file);

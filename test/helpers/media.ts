@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -26,4 +29,47 @@ export async function decodeErrors(path: string): Promise<string> {
     (error: { stderr?: string; message: string }) => ({ stderr: error.stderr || error.message }),
   );
   return stderr.trim();
+}
+
+/** What `decodeChain` needs of a manifest entry. */
+export interface ChainLink {
+  readonly runId: string;
+  readonly index: number;
+  readonly continuesPrevious?: boolean;
+}
+
+/**
+ * The entries a segment needs to be decoded, in order: the entries of its run back to one that
+ * starts with a keyframe (no `continuesPrevious`), then itself. Throws when a link is not there.
+ */
+export function decodeChain<E extends ChainLink>(entries: readonly E[], entry: E): E[] {
+  const chain = [entry];
+  let at = entry;
+  while (at.continuesPrevious === true) {
+    const prev = entries.find((e) => e.runId === at.runId && e.index === at.index - 1);
+    if (prev === undefined) throw new Error(`segment ${at.index} of run ${at.runId} continues segment ${at.index - 1}, which is not among the entries`);
+    chain.unshift(prev);
+    at = prev;
+  }
+  return chain;
+}
+
+/**
+ * Decodes the files one after the other as one stream; FFmpeg's error output, empty when clean.
+ * Joined by stream copy first (FFmpeg's concat demuxer, as `export` does), then decoded: the concat
+ * demuxer probes each file alone on opening, and a file that continues the one before logs
+ * "Missing reference picture" while being probed although the joined stream decodes clean.
+ */
+export async function decodeErrorsJoined(paths: readonly string[]): Promise<string> {
+  const list = `ffconcat version 1.0\n${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'\n`).join('')}`;
+  const dir = await mkdtemp(join(tmpdir(), 'decode-joined-'));
+  try {
+    const listPath = join(dir, 'list.ffconcat');
+    const joined = join(dir, 'joined.mp4');
+    await writeFile(listPath, list);
+    await run('ffmpeg', ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', listPath, '-map', '0:v', '-c', 'copy', '-f', 'mp4', joined], { maxBuffer: 16 * 1024 * 1024 });
+    return await decodeErrors(joined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
