@@ -61,15 +61,24 @@ export function decodeChain<E extends ChainLink>(entries: readonly E[], entry: E
  * "Missing reference picture" while being probed although the joined stream decodes clean.
  */
 export async function decodeErrorsJoined(paths: readonly string[]): Promise<string> {
-  const list = `ffconcat version 1.0\n${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'\n`).join('')}`;
   const dir = await mkdtemp(join(tmpdir(), 'decode-joined-'));
   try {
-    const listPath = join(dir, 'list.ffconcat');
     const joined = join(dir, 'joined.mp4');
-    await writeFile(listPath, list);
-    await run('ffmpeg', ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', listPath, '-map', '0:v', '-c', 'copy', '-f', 'mp4', joined], { maxBuffer: 16 * 1024 * 1024 });
+    await joinByCopy(paths, joined);
     return await decodeErrors(joined);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Joins `paths` into `out` (MP4) by stream copy with FFmpeg's concat demuxer, as `export` does. */
+export async function joinByCopy(paths: readonly string[], out: string): Promise<void> {
+  const list = `ffconcat version 1.0\n${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'\n`).join('')}`;
+  const listPath = `${out}.ffconcat`;
+  await writeFile(listPath, list);
+  try {
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', listPath, '-map', '0:v', '-c', 'copy', '-f', 'mp4', out], { maxBuffer: 16 * 1024 * 1024 });
+  } finally {
+    await rm(listPath, { force: true });
   }
 }
