@@ -7,15 +7,12 @@
  * Pure: ocrSegment.ts downloads and checks each link, searchSessions.ts reports a chain that
  * cannot be built as a problem of that segment (never text read from an undecodable picture).
  */
+import { walkChain, type ChainLimits } from '../domain/decodeChain';
 import type { ManifestEntry } from '../domain/manifest';
 import { sha256Hex } from '../domain/manifest';
 
-export interface OcrChainLimits {
-  /** Segments decoded for one segment at most, the keyframe-led one and the one read included. */
-  readonly maxLinks: number;
-  /** Their bytes at most, as the manifest records them. */
-  readonly maxBytes: number;
-}
+/** Segments decoded for one segment at most, and their bytes (domain/decodeChain.ts). */
+export type OcrChainLimits = ChainLimits;
 
 /**
  * Each segment of a chain decodes its whole chain again, so reading every segment of a chain of
@@ -37,31 +34,25 @@ const LEAD = 'it continues the segment before it (its first frame is not a keyfr
 
 /** The chain `entry` decodes from. `inSession` says whether an entry's object may be read (a manifest is untrusted). */
 export function ocrChain(entries: readonly ManifestEntry[], entry: ManifestEntry, inSession: (e: ManifestEntry) => boolean, limits: OcrChainLimits = OCR_CHAIN_LIMITS): OcrChain {
-  const byRunIndex = new Map(entries.map((e) => [`${e.runId}\u0000${e.index}`, e]));
-  const links = [entry];
-  let bytes = entry.bytes;
-  let at = entry;
-  while (at.continuesPrevious === true) {
-    const prev = byRunIndex.get(`${at.runId}\u0000${at.index - 1}`);
-    if (prev === undefined) {
-      return { ok: false, kind: 'unsearched', problem: `${LEAD}, and segment ${at.index - 1} of its capture run ${JSON.stringify(at.runId)} is not in the manifest, so it cannot be decoded` };
-    }
-    if (!inSession(prev)) {
-      return { ok: false, kind: 'integrity', problem: `${LEAD}, and the manifest entry it needs names ${JSON.stringify(prev.key)}, outside the session: not read` };
-    }
-    links.unshift(prev);
-    bytes += prev.bytes;
-    if (links.length > limits.maxLinks || bytes > limits.maxBytes) {
+  if (entry.continuesPrevious !== true) return { ok: true, links: [entry] };
+  const position = entries.indexOf(entry);
+  const walk = walkChain(position < 0 ? [...entries, entry] : entries, position < 0 ? entries.length : position, inSession, limits);
+  if (walk.ok) return { ok: true, links: walk.positions.map((p) => (p === entries.length ? entry : entries[p] as ManifestEntry)) };
+  switch (walk.why) {
+    case 'not-in-manifest':
+      return { ok: false, kind: 'unsearched', problem: `${LEAD}, and segment ${walk.index} of its capture run ${JSON.stringify(walk.runId)} is not in the manifest, so it cannot be decoded` };
+    case 'outside-session':
+      return { ok: false, kind: 'integrity', problem: `${LEAD}, and the manifest entry it needs names ${JSON.stringify(entries[walk.position]?.key)}, outside the session: not read` };
+    case 'too-long':
       return {
         ok: false,
         kind: 'unsearched',
         problem: `${LEAD}, and its chain back to a keyframe is longer than search decodes for one segment ` +
-          `(${limits.maxLinks} segments, ${Math.round(limits.maxBytes / (1024 * 1024))} MiB): it goes back past ${prev.key}`,
+          `(${limits.maxLinks} segments, ${Math.round(limits.maxBytes / (1024 * 1024))} MiB): it goes back past ${entries[walk.position]?.key}`,
       };
-    }
-    at = prev;
+    default:
+      return walk satisfies never;
   }
-  return { ok: true, links };
 }
 
 /**

@@ -9,14 +9,10 @@
  * says so for that segment), so one request never holds more than `maxBytes` of video in memory.
  * A still screen's chain is one keyframe (~130 KB at 1080p) plus a few KB per segment.
  */
+import { walkChain, type ChainLimits } from '../domain/decodeChain';
 import type { ManifestEntry } from '../domain/manifest';
 
-export interface ChainLimits {
-  /** Segments in one joined file at most, the keyframe-led one and the one shown included. */
-  readonly maxLinks: number;
-  /** Bytes of those segments at most (as the manifest records them). */
-  readonly maxBytes: number;
-}
+export type { ChainLimits };
 
 /** 120 segments: two hours of 60 s segments on one keyframe; 32 MiB: a still screen's chain is far smaller. */
 export const CHAIN_LIMITS: ChainLimits = { maxLinks: 120, maxBytes: 32 * 1024 * 1024 };
@@ -34,32 +30,22 @@ const mb = (bytes: number): string => (bytes >= 1024 * 1024 ? `${Math.round(byte
  * continue another is a chain of one.
  */
 export function chainPlan(entries: readonly ManifestEntry[], position: number, inSession: (e: ManifestEntry) => boolean, limits: ChainLimits = CHAIN_LIMITS): ChainPlan {
-  const target = entries[position];
-  if (target === undefined) return { ok: false, problem: `Segment ${position + 1} is not in the manifest.` };
-  const where = new Map(entries.map((e, i) => [`${e.runId}\u0000${e.index}`, i]));
-  const positions = [position];
-  let bytes = target.bytes;
-  let at = target;
+  if (entries[position] === undefined) return { ok: false, problem: `Segment ${position + 1} is not in the manifest.` };
+  const walk = walkChain(entries, position, inSession, limits);
+  if (walk.ok) return { ok: true, positions: walk.positions };
   const lead = `Segment ${position + 1} cannot be shown: it continues the segment before it (its first frame is not a keyframe)`;
-  while (at.continuesPrevious === true) {
-    const prev = where.get(`${at.runId}\u0000${at.index - 1}`);
-    const entry = prev === undefined ? undefined : entries[prev];
-    if (prev === undefined || entry === undefined) {
-      return { ok: false, problem: `${lead}, and segment ${at.index - 1} of its capture run ${JSON.stringify(at.runId)} is not in the manifest, so its picture cannot be decoded.` };
-    }
-    if (!inSession(entry)) {
-      return { ok: false, problem: `${lead}, and segment ${prev + 1}, which it needs, names an object outside this session, so its picture cannot be decoded.` };
-    }
-    positions.unshift(prev);
-    bytes += entry.bytes;
-    if (positions.length > limits.maxLinks || bytes > limits.maxBytes) {
+  switch (walk.why) {
+    case 'not-in-manifest':
+      return { ok: false, problem: `${lead}, and segment ${walk.index} of its capture run ${JSON.stringify(walk.runId)} is not in the manifest, so its picture cannot be decoded.` };
+    case 'outside-session':
+      return { ok: false, problem: `${lead}, and segment ${walk.position + 1}, which it needs, names an object outside this session, so its picture cannot be decoded.` };
+    case 'too-long':
       return {
         ok: false,
         problem: `${lead}, and the chain back to its keyframe is longer than the viewer joins (${limits.maxLinks} segments, ${mb(limits.maxBytes)}): ` +
-          `it goes back past segment ${prev + 1}.`,
+          `it goes back past segment ${walk.position + 1}.`,
       };
-    }
-    at = entry;
+    default:
+      return walk satisfies never;
   }
-  return { ok: true, positions };
 }
