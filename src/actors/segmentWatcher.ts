@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import chokidar from 'chokidar';
 import { closeWatcher } from '../adapters/fileWatch';
 import { countVideoPackets, probeDuration, videoPacketsOrNoStream } from '../adapters/ffprobe';
-import { segmentContinuesPrevious } from '../adapters/segmentKeyframe';
+import { segmentStart } from '../adapters/segmentKeyframe';
 import { journalExtension, journalPathOf, recoverFromJournal } from '../adapters/segmentJournal';
 import { marksInSegment, readStillMarks } from '../adapters/stillMarks';
 import type { Logger } from 'pino';
@@ -154,7 +154,7 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
         if (seconds !== null) state.lastEndSeconds += seconds;
         else state.lastEndSeconds = (endMs - baseMs) / 1000;
         log.info({ runId, name, bytes: stats.size, seconds }, 'partial segment of an ended run');
-        const continues = await segmentContinuesPrevious(path).catch(() => false);
+        const continues = (await segmentStart(path)) === 'continues';
         emit({ path, runId, index, startMs, endMs, bytes: stats.size, width: info?.width ?? 0, height: info?.height ?? 0, complete: false,
           ...(continues ? { continuesPrevious: true } : {}) });
       }
@@ -245,8 +245,9 @@ export function createSegmentWatcher(deps: SegmentWatcherDeps) {
 
 /**
  * Below this size a listed segment is checked for a decodable frame: a full disk leaves FFmpeg
- * listing ~4 KB files that hold only the container header. A segment with one frame of video is
- * larger (a 640x480 keyframe of a still screen is ~10 KB+); above it the check is not worth a read.
+ * listing ~4 KB files that hold only the container header. A segment with a keyframe is larger (a
+ * 640x480 keyframe of a still screen is ~10 KB+); one that continues another can be ~1 KB, but its
+ * boxes name its frames (segmentStart), so it is not asked. Above it the check is not worth a read.
  */
 export const FRAME_CHECK_BELOW_BYTES = 64 * 1024;
 
@@ -255,8 +256,11 @@ async function closedSegment(runDir: string, runId: string, index: number, entry
   const path = join(runDir, entry.name);
   const stats = await stat(path).catch(() => null);
   if (!stats) return null;
-  const noFrames = stats.size < FRAME_CHECK_BELOW_BYTES && (await countVideoPackets(ffprobePath, path)) === 0;
-  const continues = !noFrames && (await segmentContinuesPrevious(path).catch(() => false));
+  // The boxes tell of a first frame in most segments; ffprobe is asked only when they do not (a
+  // still screen's segments that share a keyframe are a few KB: one ffprobe a minute otherwise).
+  const start = await segmentStart(path);
+  const noFrames = start === 'unknown' && stats.size < FRAME_CHECK_BELOW_BYTES && (await countVideoPackets(ffprobePath, path)) === 0;
+  const continues = start === 'continues';
   return {
     path, runId, index,
     startMs: Math.round(baseMs + entry.startSeconds * 1000),

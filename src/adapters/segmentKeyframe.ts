@@ -1,4 +1,4 @@
-/** Whether a segment file in the spool starts with a keyframe, read from its first bytes. */
+/** How a segment file in the spool starts, read from its first bytes. */
 import { open } from 'node:fs/promises';
 import { firstSampleIsSync } from '../domain/fmp4FirstSample';
 
@@ -9,17 +9,26 @@ import { firstSampleIsSync } from '../domain/fmp4FirstSample';
 const HEAD_BYTES = 1024 * 1024;
 
 /**
- * true when the segment's first frame is not a keyframe (it decodes only after the segment before
- * it); false when it is, or when the file does not tell (no frame, not fMP4): such a file decodes
- * alone or not at all, and claiming a dependency it does not have would make readers fetch more.
+ * `keyframe`: its first frame is a keyframe (it decodes alone); `continues`: it is not (it decodes
+ * only after the segment before it); `unknown`: the bytes hold no frame the boxes tell of (a header
+ * only, a file cut short, not fMP4), or the file could not be read: ffprobe decides whether it has
+ * a frame (segmentWatcher), and such a file is never said to continue another (that would make
+ * readers fetch segments it does not need).
  */
-export async function segmentContinuesPrevious(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+export type SegmentStart = 'keyframe' | 'continues' | 'unknown';
+
+export async function segmentStart(path: string): Promise<SegmentStart> {
   try {
-    const head = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
-    return firstSampleIsSync(head.subarray(0, bytesRead)) === false;
-  } finally {
-    await handle.close();
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+      const sync = firstSampleIsSync(head.subarray(0, bytesRead));
+      return sync === null ? 'unknown' : sync ? 'keyframe' : 'continues';
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 'unknown';
   }
 }
