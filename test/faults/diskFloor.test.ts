@@ -104,8 +104,13 @@ test('disk below the floor, then full: loud error, nothing unuploaded deleted, c
     const upAt = Date.now();
     // The filler stays: uploads free the spooled segments' space, and capture resumes by itself
     // at the next crash-loop restart.
-    const resumed = await waitForLog(recorder, 'capture to resume', (l) => l.msg === 'ffmpeg.started' && Date.parse(l.time) > Date.parse(ffmpegDied.time), 45_000);
-    await waitForLog(recorder, 'a segment of the resumed capture', (l) => l.msg === 'segment.closed' && String(l['segment']).includes(String(resumed['runId'])), 20_000);
+    // Capture resumed: a run started after FFmpeg died closes a segment. Not necessarily the first
+    // such run: one started while the disk is still full can fail at once (FFmpeg cannot write).
+    const startedAfterDeath = (): string[] => logLines(recorder.stderr())
+      .filter((l) => l.msg === 'ffmpeg.started' && Date.parse(l.time) > Date.parse(ffmpegDied.time)).map((l) => String(l['runId']));
+    const resumedSegment = await waitForLog(recorder, 'a segment of a capture started after FFmpeg died',
+      (l) => l.msg === 'segment.closed' && startedAfterDeath().some((runId) => String(l['segment']).includes(runId)), 65_000);
+    const resumed = { runId: startedAfterDeath().find((runId) => String(resumedSegment['segment']).includes(runId)) };
     await unlink(filler);
     await sleep(2_000);
 
