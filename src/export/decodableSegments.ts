@@ -25,7 +25,9 @@ export interface DecodablePlan {
 }
 
 /** `unusable`: entries that cannot be joined at all (missing from the store, altered), with why. */
-export function decodableSegments(entries: readonly ManifestEntry[], unusable: ReadonlyMap<ManifestEntry, string> = new Map()): DecodablePlan {
+export function decodableSegments(entries: readonly ManifestEntry[], unusable: ReadonlyMap<ManifestEntry, string> = new Map(),
+  /** An entry's 1-based position in the manifest (for the messages); default its place in `entries`. */
+  manifestPosition: (e: ManifestEntry) => number = (e) => entries.indexOf(e) + 1): DecodablePlan {
   const byRunIndex = new Map(entries.map((e) => [`${e.runId}\u0000${e.index}`, e]));
   const kept: ManifestEntry[] = [];
   const leftOut: LeftOut[] = [];
@@ -36,19 +38,19 @@ export function decodableSegments(entries: readonly ManifestEntry[], unusable: R
   };
   entries.forEach((entry, i) => {
     const own = unusable.get(entry);
-    if (own !== undefined) return leave(entry, i + 1, own);
+    if (own !== undefined) return leave(entry, manifestPosition(entry), own);
     if (entry.continuesPrevious !== true) return void kept.push(entry);
     const lead = 'its first frame is not a keyframe and the segment it continues';
     const prev = byRunIndex.get(`${entry.runId}\u0000${entry.index - 1}`);
     const before = kept[kept.length - 1];
-    if (prev === undefined) return leave(entry, i + 1, `${lead} (segment ${entry.index - 1} of capture run ${JSON.stringify(entry.runId)}) is not in the manifest`);
-    if (out.has(prev)) return leave(entry, i + 1, `${lead}, ${prev.key}, is left out`);
+    if (prev === undefined) return leave(entry, manifestPosition(entry), `${lead} (segment ${entry.index - 1} of capture run ${JSON.stringify(entry.runId)}) is not in the manifest`);
+    if (out.has(prev)) return leave(entry, manifestPosition(entry), `${lead}, ${prev.key}, is left out`);
     if (prev !== before) {
       const where = entries.indexOf(prev) > i ? 'comes after it in the manifest' : 'is not the segment joined just before it';
-      return leave(entry, i + 1, `${lead}, ${prev.key}, ${where}`);
+      return leave(entry, manifestPosition(entry), `${lead}, ${prev.key}, ${where}`);
     }
     if (prev.width !== entry.width || prev.height !== entry.height) {
-      return leave(entry, i + 1, `${lead}, ${prev.key}, has another resolution (${prev.width}x${prev.height}, this one ${entry.width}x${entry.height})`);
+      return leave(entry, manifestPosition(entry), `${lead}, ${prev.key}, has another resolution (${prev.width}x${prev.height}, this one ${entry.width}x${entry.height})`);
     }
     kept.push(entry);
   });

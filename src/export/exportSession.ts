@@ -18,7 +18,7 @@ import type { ManifestEntry } from '../domain/manifest';
 import { decodableSegments, leftOutLine, type LeftOut } from './decodableSegments';
 import { downloadSegments, IntegrityError } from './downloadSegments';
 import { startsWithFtyp } from './mp4Signature';
-import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
+import { concatList, copyJoinArgs, fitJoinArgs, inTimeOrder, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
 import type { ProgressLine } from './progressLine';
 import { runFfmpeg } from './runFfmpeg';
 
@@ -101,7 +101,9 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
   if (blocking.length > 0 && !options.force) {
     throw new IntegrityError(`The session does not check out, so it is not exported (--force exports it anyway): ${blocking.join('; ')}`);
   }
-  const entries = check.manifest?.entries ?? [];
+  const entries = inTimeOrder(check.manifest?.entries ?? []);
+  const inManifest = new Map((check.manifest?.entries ?? []).map((e, i) => [e, i + 1]));
+  const manifestPosition = (e: ManifestEntry): number => inManifest.get(e) ?? 0;
   if (check.manifest === undefined) throw new IntegrityError(`The session's manifest cannot be read: ${check.problems.join('; ')}`);
   if (entries.length === 0) throw new ConfigError(`The session ${sessionPrefix} has no segments in its manifest yet: nothing to export`);
 
@@ -115,7 +117,7 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
     if (size === undefined) unusable.set(entry, 'it is in the manifest but not in the store');
     else if (size !== entry.bytes) unusable.set(entry, `it has ${size} bytes, the manifest says ${entry.bytes}: it is not what was recorded`);
   }
-  const listed = decodableSegments(entries, unusable);
+  const listed = decodableSegments(entries, unusable, manifestPosition);
   if (listed.leftOut.length > 0 && !options.force) {
     throw new IntegrityError(`The session does not check out, so it is not exported (--force exports the rest): ${listed.leftOut.map(leftOutLine).join('; ')}`);
   }
@@ -138,7 +140,7 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
     });
     // With --force, an altered segment is left out too, and so is the rest of its chain.
     const fileOf = new Map(fetch.map((e, i) => [e, downloaded.files[i]]));
-    const plan = downloaded.altered.size === 0 ? listed : decodableSegments(entries, new Map([...unusable, ...downloaded.altered]));
+    const plan = downloaded.altered.size === 0 ? listed : decodableSegments(entries, new Map([...unusable, ...downloaded.altered]), manifestPosition);
     if (plan.kept.length === 0) {
       throw new IntegrityError(`No segment of the session can be exported: ${plan.leftOut.map(leftOutLine).join('; ')}`);
     }

@@ -1,5 +1,5 @@
 import type { ManifestEntry } from '../../src/domain/manifest';
-import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, progressSeconds, targetLayout } from '../../src/export/exportPlan';
+import { concatList, copyJoinArgs, fitJoinArgs, inTimeOrder, layoutRuns, partPaths, progressSeconds, targetLayout } from '../../src/export/exportPlan';
 import { decodableSegments, leftOutLine, type LeftOut } from '../../src/export/decodableSegments';
 
 const entry = (index: number, width: number, height: number, durationSeconds = 60): ManifestEntry => ({
@@ -80,4 +80,23 @@ describe('decodableSegments: what export may join when segments share keyframes'
     const resized = [entries[0], seg(1, true, { width: 640, height: 480 })] as ManifestEntry[];
     expect(out(decodableSegments(resized))).toEqual([[2, `${lead}, s/f/x/0.mp4, has another resolution (320x240, this one 640x480)`]]);
   });
+});
+
+test('segments are joined in the order they were recorded, not the order they became durable: a run an earlier recorder left in the spool, uploaded last, goes back in its place and its chain holds', () => {
+  const at = (runId: string, index: number, startS: number, continues = false): ManifestEntry => ({
+    ...entry(index, 1280, 720), key: `s/f/x/${runId}-${index}.mp4`, runId, start: new Date(Date.UTC(2026, 11, 3) + startS * 1000).toISOString(),
+    ...(continues ? { continuesPrevious: true } : {}),
+  });
+  // The killed recorder's run-1 segment 0 became durable first; its segments 1 and 2 (continuing)
+  // only after the next recorder's run-2 had uploaded its own first segments.
+  const manifest = [at('run-1', 0, 0), at('run-2', 0, 200), at('run-2', 1, 260, true), at('run-1', 1, 60, true), at('run-1', 2, 120, true)];
+  const ordered = inTimeOrder(manifest);
+  expect(ordered.map((e) => `${e.runId}/${e.index}`)).toEqual(['run-1/0', 'run-1/1', 'run-1/2', 'run-2/0', 'run-2/1']);
+  expect(decodableSegments(ordered).leftOut).toEqual([]);
+  // In manifest order the recovered segments would not follow the one they continue.
+  expect(decodableSegments(manifest).leftOut.map((l) => l.entry.key)).toEqual(['s/f/x/run-1-1.mp4', 's/f/x/run-1-2.mp4']);
+  // Messages name the manifest's own positions when asked.
+  const position = (e: ManifestEntry): number => manifest.indexOf(e) + 1;
+  const broken = decodableSegments(inTimeOrder(manifest.filter((e) => !(e.runId === 'run-1' && e.index === 1))), new Map(), position);
+  expect(broken.leftOut.map((l) => [l.entry.key, l.position])).toEqual([['s/f/x/run-1-2.mp4', 5]]);
 });
