@@ -24,17 +24,6 @@ export interface LayoutRun {
   readonly seconds: number;
 }
 
-/**
- * The entries in the order they were recorded (start time; within one capture run, index). The
- * manifest lists segments in the order they became durable, which is not always that: segments an
- * earlier recorder left in the spool (killed) are uploaded by the next one while it records, after
- * its own first segments. A video must follow the clock, and a segment that continues another
- * must follow it (decodableSegments.ts).
- */
-export function inTimeOrder(entries: readonly ManifestEntry[]): ManifestEntry[] {
-  return [...entries].sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.runId === b.runId ? a.index - b.index : 0));
-}
-
 export function layoutRuns(entries: readonly ManifestEntry[]): LayoutRun[] {
   const runs: { width: number; height: number; entries: ManifestEntry[] }[] = [];
   for (const entry of entries) {

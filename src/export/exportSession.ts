@@ -18,7 +18,8 @@ import type { ManifestEntry } from '../domain/manifest';
 import { decodableSegments, leftOutLine, type LeftOut } from './decodableSegments';
 import { downloadSegments, IntegrityError } from './downloadSegments';
 import { startsWithFtyp } from './mp4Signature';
-import { concatList, copyJoinArgs, fitJoinArgs, inTimeOrder, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
+import { inRecordingOrder } from '../domain/recordingOrder';
+import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, targetLayout, type ExportMode } from './exportPlan';
 import type { ProgressLine } from './progressLine';
 import { runFfmpeg } from './runFfmpeg';
 
@@ -101,7 +102,7 @@ export async function exportSession(options: ExportOptions): Promise<ExportResul
   if (blocking.length > 0 && !options.force) {
     throw new IntegrityError(`The session does not check out, so it is not exported (--force exports it anyway): ${blocking.join('; ')}`);
   }
-  const entries = inTimeOrder(check.manifest?.entries ?? []);
+  const entries = inRecordingOrder(check.manifest?.entries ?? []);
   const inManifest = new Map((check.manifest?.entries ?? []).map((e, i) => [e, i + 1]));
   const manifestPosition = (e: ManifestEntry): number => inManifest.get(e) ?? 0;
   if (check.manifest === undefined) throw new IntegrityError(`The session's manifest cannot be read: ${check.problems.join('; ')}`);

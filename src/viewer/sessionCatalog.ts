@@ -3,6 +3,7 @@
  * "refresh") and each opened session's manifest and timeline (kept for a short while, re-read
  * when a session is opened again, since an open session's manifest grows).
  */
+import { inRecordingOrder } from '../domain/recordingOrder';
 import { findSessions, type SessionQuery } from '../auditor/findSessions';
 import type { ReadOnlyStore } from '../domain/objectStore';
 import { levelProblem } from '../domain/objectStore';
@@ -53,7 +54,8 @@ export function createSessionCatalog(store: ReadOnlyStore, options: { concurrenc
     if (!validSessionPrefix(prefix)) return undefined;
     const inspected = await inspectSession(store, prefix);
     if (inspected === undefined) return undefined;
-    const entries = inspected.check.manifest?.entries ?? [];
+    // Recording order: the timeline, /media?i= and the chains all index this one list.
+    const entries = inRecordingOrder(inspected.check.manifest?.entries ?? []);
     const { summary } = inspected;
     const live = liveness({
       hasEnd: summaryHasEnd(summary),

@@ -1,5 +1,6 @@
 import type { ManifestEntry } from '../../src/domain/manifest';
-import { concatList, copyJoinArgs, fitJoinArgs, inTimeOrder, layoutRuns, partPaths, progressSeconds, targetLayout } from '../../src/export/exportPlan';
+import { concatList, copyJoinArgs, fitJoinArgs, layoutRuns, partPaths, progressSeconds, targetLayout } from '../../src/export/exportPlan';
+import { inRecordingOrder } from '../../src/domain/recordingOrder';
 import { decodableSegments, leftOutLine, type LeftOut } from '../../src/export/decodableSegments';
 
 const entry = (index: number, width: number, height: number, durationSeconds = 60): ManifestEntry => ({
@@ -90,13 +91,13 @@ test('segments are joined in the order they were recorded, not the order they be
   // The killed recorder's run-1 segment 0 became durable first; its segments 1 and 2 (continuing)
   // only after the next recorder's run-2 had uploaded its own first segments.
   const manifest = [at('run-1', 0, 0), at('run-2', 0, 200), at('run-2', 1, 260, true), at('run-1', 1, 60, true), at('run-1', 2, 120, true)];
-  const ordered = inTimeOrder(manifest);
+  const ordered = inRecordingOrder(manifest);
   expect(ordered.map((e) => `${e.runId}/${e.index}`)).toEqual(['run-1/0', 'run-1/1', 'run-1/2', 'run-2/0', 'run-2/1']);
   expect(decodableSegments(ordered).leftOut).toEqual([]);
   // In manifest order the recovered segments would not follow the one they continue.
   expect(decodableSegments(manifest).leftOut.map((l) => l.entry.key)).toEqual(['s/f/x/run-1-1.mp4', 's/f/x/run-1-2.mp4']);
   // Messages name the manifest's own positions when asked.
   const position = (e: ManifestEntry): number => manifest.indexOf(e) + 1;
-  const broken = decodableSegments(inTimeOrder(manifest.filter((e) => !(e.runId === 'run-1' && e.index === 1))), new Map(), position);
+  const broken = decodableSegments(inRecordingOrder(manifest.filter((e) => !(e.runId === 'run-1' && e.index === 1))), new Map(), position);
   expect(broken.leftOut.map((l) => [l.entry.key, l.position])).toEqual([['s/f/x/run-1-2.mp4', 5]]);
 });
