@@ -127,10 +127,17 @@ test('disk below the floor, then full: loud error, nothing unuploaded deleted, c
     expect(String(ffmpegDied['error'])).toMatch(/No space left on device/);
 
     // The segment FFmpeg was writing when the disk filled up holds only what reached the disk
-    // (often not even its first keyframe): it is uploaded as it is, like every other.
+    // (often not even its first keyframe): it is uploaded as it is, like every other. So may the
+    // last one of a run restarted while the disk was still full (it can write a little and die).
     const killedRun = String(ffmpegDied['runId']);
-    const killedRunLast = Math.max(...[...closedSegments(logs)].filter((s) => s.startsWith(`${killedRun}/`)).map((s) => Number(s.split('/')[1])));
-    const bucket = await checkBucket(s3, work, prefixOf(session), 'faults/', new Set([`${killedRun}/${killedRunLast}`]));
+    const diedOnFullDisk = new Set([killedRun, ...logs.filter((l) => l.msg === 'ffmpeg exited' && Date.parse(l.time) >= fullAt - 1_000
+      && Date.parse(l.time) <= Date.parse(resumedSegment.time)).map((l) => String(l['runId']))]);
+    const closed = [...closedSegments(logs)];
+    const cutByFullDisk = [...diedOnFullDisk].flatMap((runId) => {
+      const indexes = closed.filter((s) => s.startsWith(`${runId}/`)).map((s) => Number(s.split('/')[1]));
+      return indexes.length === 0 ? [] : [`${runId}/${Math.max(...indexes)}`];
+    });
+    const bucket = await checkBucket(s3, work, prefixOf(session), 'faults/', new Set(cutByFullDisk));
     // A file FFmpeg opened on the full disk at a segment boundary may hold nothing at all: the
     // recorder removes such a file once its run has ended and says so. Every other file seen is
     // in the bucket, and nothing is left in the spool.
