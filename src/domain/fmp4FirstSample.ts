@@ -16,14 +16,12 @@ import { childBoxes, fullBoxFlags, mp4Boxes, type Mp4Box } from './mp4Boxes';
 
 const NON_SYNC = 0x0001_0000;
 
-type Box = Mp4Box;
-
-function child(buf: Buffer, parent: Box, type: string): Box | undefined {
+function child(buf: Buffer, parent: Mp4Box, type: string): Mp4Box | undefined {
   return childBoxes(buf, parent, type)[0];
 }
 
 /** trex's default_sample_flags (moov/mvex/trex), or 0 (sync) when absent. */
-function trexDefault(buf: Buffer, moov: Box): number {
+function trexDefault(buf: Buffer, moov: Mp4Box): number {
   const mvex = child(buf, moov, 'mvex');
   const trex = mvex && child(buf, mvex, 'trex');
   // version/flags 4, track_ID 4, description index 4, duration 4, size 4, flags 4
@@ -31,7 +29,7 @@ function trexDefault(buf: Buffer, moov: Box): number {
 }
 
 /** The first sample's flags in one traf, or undefined when it holds no sample or is cut short. */
-function firstSampleFlags(buf: Buffer, traf: Box, fallback: number): number | undefined {
+function firstSampleFlags(buf: Buffer, traf: Mp4Box, fallback: number): number | undefined {
   const tfhd = child(buf, traf, 'tfhd');
   const trun = child(buf, traf, 'trun');
   if (tfhd === undefined || trun === undefined || trun.start + 8 > buf.length || tfhd.start + 8 > buf.length) return undefined;
@@ -66,7 +64,7 @@ function firstSampleFlags(buf: Buffer, traf: Box, fallback: number): number | un
  * when the bytes do not tell (not a fragmented MP4, no sample, cut short before the first trun).
  */
 export function firstSampleIsSync(buf: Buffer): boolean | null {
-  let moov: Box | undefined;
+  let moov: Mp4Box | undefined;
   for (const box of mp4Boxes(buf, 0, buf.length)) {
     if (box.type === 'moov') moov = box;
     if (box.type !== 'moof' || moov === undefined) continue;

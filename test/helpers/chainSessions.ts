@@ -6,13 +6,12 @@
  * a file as digests, to compare pictures exactly.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { firstSampleIsSync } from '../../src/domain/fmp4FirstSample';
-import { appendEntry, buildEndMarker, emptyManifest, entryFromSegment, serializeManifest, sha256Hex, type Manifest, type ManifestEntry } from '../../src/domain/manifest';
-import { metadataName, segmentName } from '../../src/domain/objectNames';
+import { appendEntry, buildEndMarker, serializeManifest, sha256Hex, type Manifest, type ManifestEntry } from '../../src/domain/manifest';
+import { writeSharedKeyframeSession } from './sharedKeyframeSession';
 
 const run = promisify(execFile);
 
@@ -57,41 +56,7 @@ export interface TextChainOptions {
  * Returns the manifest and the segment object names, in order.
  */
 export async function writeTextChainSession(o: TextChainOptions): Promise<{ dir: string; manifest: Manifest; names: string[] }> {
-  const work = await mkdtemp(join(tmpdir(), 'text-chain-'));
-  try {
-    const times = [0, ...o.keyframeAt.map((i) => i * o.seconds)].join(',');
-    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'color=c=white:size=320x240:rate=5',
-      '-vf', "drawtext=font=monospace:fontsize=36:fontcolor=black:x=20:y=90:text='clock %{eif\\:floor(t)\\:d\\:2}'",
-      '-t', String(o.segments * o.seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
-      '-x264-params', 'keyint=infinite:scenecut=0', '-pix_fmt', 'yuv420p', '-force_key_frames', times,
-      '-f', 'segment', '-segment_time', String(o.seconds), '-reset_timestamps', '1', '-break_non_keyframes', '1',
-      '-segment_format', 'mp4', '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof',
-      join(work, 'seg-%05d.mp4')]);
-    const files = (await readdir(work)).filter((f) => f.endsWith('.mp4')).sort();
-    if (files.length !== o.segments) throw new Error(`FFmpeg wrote ${files.length} segments, expected ${o.segments}`);
-    const dir = join(o.storeDir, o.prefix);
-    await mkdir(dir, { recursive: true });
-    const [stack, fleet, sessionId] = o.prefix.split('/');
-    const metadata = Buffer.from(`${JSON.stringify({ sessionId, stack, fleet, user: 'erin', startedAt: new Date(o.startedAtMs).toISOString() })}\n`);
-    await writeFile(join(dir, metadataName(o.startedAtMs)), metadata);
-    const manifest: Manifest = { ...emptyManifest(o.prefix), metadata: [{ key: `${o.prefix}${metadataName(o.startedAtMs)}`, sha256: sha256Hex(metadata) }] };
-    let entries: Manifest = manifest;
-    const names: string[] = [];
-    for (const [index, file] of files.entries()) {
-      const bytes = await readFile(join(work, file));
-      const startMs = o.startedAtMs + index * o.seconds * 1000;
-      const name = segmentName(startMs);
-      await writeFile(join(dir, name), bytes);
-      names.push(name);
-      const sync = firstSampleIsSync(bytes) === true;
-      entries = appendEntry(entries, entryFromSegment({
-        key: `${o.prefix}${name}`, runId: 'run-1', index, startMs, endMs: startMs + o.seconds * 1000, bytes: bytes.length,
-        width: 320, height: 240, sha256: sha256Hex(bytes), ...(sync ? {} : { continuesPrevious: true }),
-      }, true));
-    }
-    const written = await writeChained(dir, manifest, entries.entries, o.startedAtMs + o.segments * o.seconds * 1000);
-    return { dir, manifest: written, names };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  const s = await writeSharedKeyframeSession({ ...o, width: 320, height: 240, fps: 5,
+    picture: { source: 'color=c=white', filter: "drawtext=font=monospace:fontsize=36:fontcolor=black:x=20:y=90:text='clock %{eif\\:floor(t)\\:d\\:2}'" } });
+  return { dir: s.dir, manifest: s.manifest, names: [...s.names] };
 }

@@ -30,6 +30,8 @@ export interface SharedKeyframeOptions {
   readonly width?: number;
   readonly height?: number;
   readonly fps?: number;
+  /** The picture: a lavfi source (at `width`x`height`, `fps`) and a filter on it; default testsrc2 (a frame counter). */
+  readonly picture?: { readonly source: string; readonly filter?: string };
 }
 
 export interface SharedKeyframeSession {
@@ -48,8 +50,9 @@ export async function writeSharedKeyframeSession(o: SharedKeyframeOptions): Prom
   const work = await mkdtemp(join(tmpdir(), 'shared-kf-'));
   try {
     const times = [0, ...o.keyframeAt.map((i) => i * o.seconds)].join(',');
-    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
-      '-t', String(o.segments * o.seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
+    const source = o.picture?.source ?? 'testsrc2';
+    await run('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', `${source}${source.includes('=') ? ':' : '='}size=${width}x${height}:rate=${fps}`,
+      ...(o.picture?.filter === undefined ? [] : ['-vf', o.picture.filter]), '-t', String(o.segments * o.seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
       '-x264-params', 'keyint=infinite:scenecut=0', '-pix_fmt', 'yuv420p', '-force_key_frames', times,
       '-f', 'segment', '-segment_time', String(o.seconds), '-reset_timestamps', '1', '-break_non_keyframes', '1',
       '-segment_format', 'mp4', '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof',
